@@ -1,0 +1,211 @@
+//! `openwork host`.
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::Result;
+use openwork_host::engine::RestartPolicy;
+use openwork_host::host::{HostConfig, RunningHost};
+use openwork_host::server::ServerOptions;
+use openwork_host::tokens::mask;
+use serde_json::json;
+
+use crate::logging::{self, LogFormat};
+
+/// Host a workspace folder for remote OpenWork clients.
+///
+/// Starts `opencode serve` on 127.0.0.1 with a generated password, waits until
+/// it answers, restarts it with backoff if it dies, and serves the OpenWork API
+/// (default http://127.0.0.1:8787). Prints the pairing URL, the client token
+/// (masked) and a QR code once ready. Ctrl-C or SIGTERM stops everything.
+///
+/// Tokens are created on first run in the config dir (tokens.json, mode 0600)
+/// and reused, so paired clients keep working across restarts.
+#[derive(Debug, clap::Args)]
+pub struct HostArgs {
+    /// Folder to expose (the agent works here).
+    #[arg(long, short = 'w', default_value = ".")]
+    workspace: PathBuf,
+    /// Port of the OpenWork API; 0 picks a free one. A taken port is an error.
+    #[arg(long, short = 'p', default_value_t = 8787)]
+    port: u16,
+    /// Listen on all interfaces (0.0.0.0) so other devices can connect.
+    /// Plain HTTP: use it on a trusted network or behind TLS (see SECURITY.md).
+    #[arg(long)]
+    remote_access: bool,
+    /// Host name (optionally with scheme) clients should use in URLs, e.g.
+    /// `box.tailnet.ts.net:8787` or `https://openwork.example`.
+    #[arg(long, value_name = "HOST")]
+    connect_host: Option<String>,
+    /// Path of the `opencode` binary (else $OPENCODE_BIN, $PATH, `openwork engine install`).
+    #[arg(long, value_name = "PATH")]
+    opencode_bin: Option<PathBuf>,
+    /// Client token for this run (not stored). Default: the stored one.
+    #[arg(long, env = "OPENWORK_TOKEN", hide_env_values = true)]
+    token: Option<String>,
+    /// Host token for this run (not stored). Default: the stored one.
+    #[arg(long, env = "OPENWORK_HOST_TOKEN", hide_env_values = true)]
+    host_token: Option<String>,
+    /// Print the client token in full.
+    #[arg(long)]
+    show_token: bool,
+    /// Print one JSON line when ready instead of the human-readable banner.
+    #[arg(long)]
+    json: bool,
+    /// Refuse every write through the API (capabilities say write: false).
+    #[arg(long)]
+    read_only: bool,
+    /// Allow these browser origins (comma-separated) via CORS.
+    #[arg(long, value_delimiter = ',', value_name = "ORIGINS")]
+    cors: Vec<String>,
+    /// Seconds to wait for OpenCode to answer before giving up.
+    #[arg(long, default_value_t = 60, value_name = "SECS")]
+    engine_start_timeout: u64,
+    /// Unexpected engine exits in a row before the engine is marked failed.
+    #[arg(long, default_value_t = 5, value_name = "N")]
+    max_restarts: u32,
+    /// First restart delay in ms (doubles up to 30 s).
+    #[arg(long, default_value_t = 500, value_name = "MS", hide = true)]
+    restart_backoff_ms: u64,
+    /// Seconds between SIGTERM and SIGKILL when stopping the engine.
+    #[arg(long, default_value_t = 5, value_name = "SECS")]
+    stop_grace: u64,
+    /// Log format on stderr.
+    #[arg(long, value_enum, default_value_t = LogFormat::Pretty)]
+    log_format: LogFormat,
+    /// More logging (also RUST_LOG=...).
+    #[arg(long, short = 'v')]
+    verbose: bool,
+}
+
+impl HostArgs {
+    fn config(&self) -> HostConfig {
+        let ip = if self.remote_access {
+            IpAddr::V4(Ipv4Addr::UNSPECIFIED)
+        } else {
+            IpAddr::V4(Ipv4Addr::LOCALHOST)
+        };
+        let mut cfg = HostConfig::new(self.workspace.clone());
+        cfg.bind = SocketAddr::new(ip, self.port);
+        cfg.connect_host = self.connect_host.clone();
+        cfg.opencode_bin = self.opencode_bin.clone();
+        cfg.client_token = self.token.clone();
+        cfg.host_token = self.host_token.clone();
+        cfg.start_timeout = Duration::from_secs(self.engine_start_timeout.max(1));
+        cfg.stop_grace = Duration::from_secs(self.stop_grace);
+        cfg.restart_policy = RestartPolicy {
+            initial: Duration::from_millis(self.restart_backoff_ms.max(1)),
+            max_consecutive_failures: self.max_restarts.max(1),
+            ..RestartPolicy::default()
+        };
+        cfg.server = ServerOptions {
+            read_only: self.read_only,
+            connect_host: self.connect_host.clone(),
+            cors_origins: self.cors.clone(),
+            ..ServerOptions::default()
+        };
+        cfg
+    }
+}
+
+/// Run a host until Ctrl-C / SIGTERM.
+pub async fn run(args: HostArgs) -> Result<()> {
+    logging::init(args.log_format, args.verbose);
+    let host = RunningHost::start(args.config()).await?;
+    let client = host.tokens.client();
+    let engine = host.engine.status();
+    if args.json {
+        let mut line = json!({
+            "event": "ready",
+            "localUrl": host.local_url,
+            "pairingUrl": host.pairing_url,
+            "clientTokenMasked": mask(&client),
+            "tokenFile": host.token_file,
+            "workspace": { "id": host.workspace.id, "name": host.workspace.name, "path": host.workspace.directory },
+            "engine": { "pid": engine.pid, "port": engine.port, "version": engine.version, "state": engine.state },
+            "readyMs": host.ready_after.as_millis() as u64,
+        });
+        if args.show_token {
+            line["clientToken"] = json!(client);
+        }
+        println!("{line}");
+    } else {
+        print_banner(&host, &client, args.show_token);
+    }
+    wait_for_stop_signal().await;
+    eprintln!("Stopping OpenWork host…");
+    host.shutdown().await;
+    Ok(())
+}
+
+fn print_banner(host: &RunningHost, client: &str, show_token: bool) {
+    let engine = host.engine.status();
+    let token_shown = if show_token { client.to_string() } else { format!("{}  (--show-token to reveal)", mask(client)) };
+    println!(
+        "OpenWork host ready in {:.2} s · OpenCode {} (pid {})",
+        host.ready_after.as_secs_f64(),
+        engine.version.as_deref().unwrap_or("?"),
+        engine.pid.map(|p| p.to_string()).unwrap_or_else(|| "?".into()),
+    );
+    if let Some(w) = &host.version_warning {
+        println!("  warning: {w}");
+    }
+    println!("  Workspace:    {} ({})", host.workspace.directory, host.workspace.id);
+    println!("  Pairing URL:  {}", host.pairing_url);
+    println!("  Client token: {token_shown}");
+    println!(
+        "  Host token:   in {} (for `openwork token rotate`, approvals, switching)",
+        host.token_file.display()
+    );
+    println!("  Engine log:   {}", host.engine_log.display());
+    let pairing = format!("{}/?token={}", host.pairing_url, client);
+    match qr_text(&pairing) {
+        Some(qr) => println!("\nScan to pair (contains the client token):\n{qr}"),
+        None => println!("(pairing link too long for a QR code)"),
+    }
+    println!("Try it: curl -H 'Authorization: Bearer <client token>' {}/workspaces", host.local_url);
+    println!("Press Ctrl-C to stop.");
+}
+
+/// A QR code drawn with Unicode half blocks (two rows per line).
+pub fn qr_text(data: &str) -> Option<String> {
+    let code = qrcode::QrCode::new(data.as_bytes()).ok()?;
+    let width = code.width();
+    let colors = code.to_colors();
+    let dark = |x: i64, y: i64| -> bool {
+        x >= 0 && y >= 0 && (x as usize) < width && (y as usize) < width
+            && colors[y as usize * width + x as usize] == qrcode::Color::Dark
+    };
+    let mut out = String::new();
+    let quiet = 2i64;
+    let mut y = -quiet;
+    while y < width as i64 + quiet {
+        for x in -quiet..width as i64 + quiet {
+            out.push(match (dark(x, y), dark(x, y + 1)) {
+                (true, true) => ' ',
+                (true, false) => '▄',
+                (false, true) => '▀',
+                (false, false) => '█',
+            });
+        }
+        out.push('\n');
+        y += 2;
+    }
+    Some(out)
+}
+
+async fn wait_for_stop_signal() {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut term = match signal(SignalKind::terminate()) {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::warn!("cannot listen for SIGTERM: {e}");
+            let _ = tokio::signal::ctrl_c().await;
+            return;
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term.recv() => {}
+    }
+}

@@ -1,0 +1,202 @@
+//! Readiness probe for `opencode serve`.
+//!
+//! OpenCode's port accepts TCP ~0.2 s before it can answer, and a request
+//! sent on a connection accepted in that window is never answered. So every
+//! poll uses a fresh connection (no pooling) and a short per-request timeout,
+//! under an overall deadline.
+use std::time::{Duration, Instant};
+
+use serde::Deserialize;
+
+/// How to poll.
+#[derive(Debug, Clone, Copy)]
+pub struct ProbeConfig {
+    /// Timeout of one health request (<= 250 ms per the reference).
+    pub per_request: Duration,
+    /// Pause between polls.
+    pub interval: Duration,
+    /// Give up after this long.
+    pub deadline: Duration,
+}
+
+impl Default for ProbeConfig {
+    fn default() -> Self {
+        Self {
+            per_request: Duration::from_millis(250),
+            interval: Duration::from_millis(50),
+            deadline: Duration::from_secs(60),
+        }
+    }
+}
+
+/// Why the engine did not become ready.
+#[derive(Debug, thiserror::Error)]
+pub enum ProbeError {
+    /// No healthy answer before the deadline.
+    #[error("no healthy answer from {url} within {0:?}; last problem: {last}", .deadline)]
+    Deadline {
+        /// Health URL polled.
+        url: String,
+        /// Overall deadline.
+        deadline: Duration,
+        /// Last failure seen.
+        last: String,
+    },
+    /// The HTTP client could not be built.
+    #[error("could not build HTTP client: {0}")]
+    Client(#[from] reqwest::Error),
+}
+
+#[derive(Deserialize)]
+struct HealthBody {
+    healthy: bool,
+    version: Option<String>,
+}
+
+/// A one-connection-per-request HTTP client for health polls.
+pub fn probe_client(per_request: Duration) -> reqwest::Result<reqwest::Client> {
+    reqwest::Client::builder()
+        .pool_max_idle_per_host(0)
+        .timeout(per_request)
+        .connect_timeout(per_request)
+        .no_proxy()
+        .build()
+}
+
+/// One health request; `Ok(version)` when OpenCode says it is healthy.
+pub async fn check_once(
+    client: &reqwest::Client,
+    health_url: &str,
+    password: Option<&str>,
+) -> Result<Option<String>, String> {
+    let mut req = client.get(health_url);
+    if let Some(pw) = password {
+        req = req.basic_auth("opencode", Some(pw));
+    }
+    let resp = req.send().await.map_err(|e| describe(&e))?;
+    let status = resp.status();
+    if !status.is_success() {
+        return Err(format!("HTTP {status}"));
+    }
+    let body: HealthBody = resp.json().await.map_err(|e| format!("bad health body: {e}"))?;
+    if body.healthy {
+        Ok(body.version)
+    } else {
+        Err("healthy: false".into())
+    }
+}
+
+/// Poll `health_url` until it answers healthy or `cfg.deadline` passes.
+/// `on_wait` is called about once a second with the time waited so far.
+pub async fn wait_ready(
+    health_url: &str,
+    password: Option<&str>,
+    cfg: ProbeConfig,
+    mut on_wait: impl FnMut(Duration),
+) -> Result<Option<String>, ProbeError> {
+    let client = probe_client(cfg.per_request)?;
+    let start = Instant::now();
+    let mut last_report = Duration::ZERO;
+    loop {
+        let last = match check_once(&client, health_url, password).await {
+            Ok(version) => return Ok(version),
+            Err(e) => e,
+        };
+        let waited = start.elapsed();
+        if waited >= cfg.deadline {
+            return Err(ProbeError::Deadline {
+                url: health_url.to_string(),
+                deadline: cfg.deadline,
+                last,
+            });
+        }
+        if waited - last_report >= Duration::from_secs(1) {
+            last_report = waited;
+            on_wait(waited);
+        }
+        tokio::time::sleep(cfg.interval.min(cfg.deadline - waited)).await;
+    }
+}
+
+fn describe(e: &reqwest::Error) -> String {
+    if e.is_timeout() {
+        "request timed out".into()
+    } else if e.is_connect() {
+        "connection refused".into()
+    } else {
+        e.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A listener that accepts connections and never answers must not hang
+    /// the probe: it gives up at the deadline.
+    #[tokio::test]
+    async fn silent_listener_hits_the_deadline() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let accepted = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counter = accepted.clone();
+        tokio::spawn(async move {
+            let mut held = Vec::new();
+            while let Ok((sock, _)) = listener.accept().await {
+                counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                held.push(sock);
+            }
+        });
+        let cfg = ProbeConfig {
+            per_request: Duration::from_millis(100),
+            interval: Duration::from_millis(20),
+            deadline: Duration::from_millis(800),
+        };
+        let start = Instant::now();
+        let err = wait_ready(&format!("http://{addr}/global/health"), None, cfg, |_| {})
+            .await
+            .unwrap_err();
+        let elapsed = start.elapsed();
+        assert!(elapsed >= Duration::from_millis(800), "{elapsed:?}");
+        assert!(elapsed < Duration::from_millis(1500), "{elapsed:?}");
+        assert!(err.to_string().contains("timed out"), "{err}");
+        // Fresh connection per poll: several connections were opened.
+        assert!(accepted.load(std::sync::atomic::Ordering::SeqCst) >= 3);
+    }
+
+    /// A server that starts answering after a while is detected.
+    #[tokio::test]
+    async fn late_answer_is_seen() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let start = Instant::now();
+        tokio::spawn(async move {
+            let mut held = Vec::new();
+            while let Ok((mut sock, _)) = listener.accept().await {
+                if start.elapsed() < Duration::from_millis(300) {
+                    held.push(sock); // the readiness race: accepted, never answered
+                    continue;
+                }
+                tokio::spawn(async move {
+                    let mut buf = [0u8; 1024];
+                    let _ = sock.read(&mut buf).await;
+                    let body = r#"{"healthy":true,"version":"9.9.9"}"#;
+                    let resp = format!(
+                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                        body.len()
+                    );
+                    let _ = sock.write_all(resp.as_bytes()).await;
+                });
+            }
+        });
+        let cfg = ProbeConfig {
+            per_request: Duration::from_millis(100),
+            interval: Duration::from_millis(20),
+            deadline: Duration::from_secs(5),
+        };
+        let v = wait_ready(&format!("http://{addr}/global/health"), None, cfg, |_| {}).await.unwrap();
+        assert_eq!(v.as_deref(), Some("9.9.9"));
+        assert!(start.elapsed() < Duration::from_secs(2));
+    }
+}

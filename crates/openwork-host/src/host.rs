@@ -1,0 +1,243 @@
+//! [`RunningHost`]: the whole host (tokens, engine, API server) started and
+//! stopped as one, shared by `openwork host` and the tests.
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use anyhow::{bail, Result};
+use openwork_wire::{EngineState, EngineStatus};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::engine::{binary, EngineConfig, EngineHandle, EngineSupervisor, ProbeConfig, RestartPolicy};
+use crate::server::{self, ActiveWorkspace, AppState, ServerOptions};
+use crate::tokens::{token_file, TokenSet};
+use crate::{paths, runtime};
+
+/// Everything `openwork host` can be told.
+#[derive(Debug, Clone)]
+pub struct HostConfig {
+    /// Folder to expose.
+    pub workspace: PathBuf,
+    /// Address to bind the API on (`127.0.0.1:8787`, or `0.0.0.0:…` with remote access).
+    pub bind: SocketAddr,
+    /// Host (and optional scheme) to put in URLs for clients.
+    pub connect_host: Option<String>,
+    /// `--opencode-bin`.
+    pub opencode_bin: Option<PathBuf>,
+    /// Client token override (`OPENWORK_TOKEN`).
+    pub client_token: Option<String>,
+    /// Host token override (`OPENWORK_HOST_TOKEN`).
+    pub host_token: Option<String>,
+    /// Engine readiness deadline.
+    pub start_timeout: Duration,
+    /// Engine restart policy.
+    pub restart_policy: RestartPolicy,
+    /// Time between SIGTERM and SIGKILL when stopping the engine.
+    pub stop_grace: Duration,
+    /// API options.
+    pub server: ServerOptions,
+}
+
+impl HostConfig {
+    /// Defaults for serving `workspace` on `127.0.0.1:8787`.
+    pub fn new(workspace: PathBuf) -> Self {
+        Self {
+            workspace,
+            bind: SocketAddr::from(([127, 0, 0, 1], 8787)),
+            connect_host: None,
+            opencode_bin: None,
+            client_token: None,
+            host_token: None,
+            start_timeout: Duration::from_secs(60),
+            restart_policy: RestartPolicy::default(),
+            stop_grace: Duration::from_secs(5),
+            server: ServerOptions::default(),
+        }
+    }
+}
+
+/// A host that is serving.
+pub struct RunningHost {
+    /// Address the API is bound to.
+    pub local_addr: SocketAddr,
+    /// URL for tools on this machine.
+    pub local_url: String,
+    /// URL remote clients pair with.
+    pub pairing_url: String,
+    /// Tokens.
+    pub tokens: Arc<TokenSet>,
+    /// Token file path.
+    pub token_file: PathBuf,
+    /// The engine.
+    pub engine: EngineHandle,
+    /// The workspace served.
+    pub workspace: ActiveWorkspace,
+    /// Engine log file.
+    pub engine_log: PathBuf,
+    /// Time from [`RunningHost::start`] to serving.
+    pub ready_after: Duration,
+    /// Warning about the OpenCode version, if any.
+    pub version_warning: Option<String>,
+    data_dir: PathBuf,
+    stop_server: Option<oneshot::Sender<()>>,
+    server_task: Option<JoinHandle<std::io::Result<()>>>,
+}
+
+impl RunningHost {
+    /// Start the engine, wait until it answers, then serve the API.
+    pub async fn start(config: HostConfig) -> Result<Self> {
+        let t0 = Instant::now();
+        let data_dir = paths::data_dir()?;
+        let config_dir = paths::config_dir()?;
+        paths::ensure_private_dir(&data_dir)?;
+        let token_file = token_file(&config_dir);
+        let tokens = Arc::new(TokenSet::load_or_create(
+            &token_file,
+            config.client_token.clone(),
+            config.host_token.clone(),
+        )?);
+        let workspace = ActiveWorkspace::open(&config.workspace)?;
+        let (bin, _) = binary::locate(config.opencode_bin.as_deref(), &data_dir)?;
+        let version = binary::version(&bin).await?;
+        let version_warning = binary::version_warning(&version);
+        if let Some(w) = &version_warning {
+            tracing::warn!("{w}");
+        }
+        // Bind before starting the engine: a taken port is a quick, clear error.
+        let listener = tokio::net::TcpListener::bind(config.bind).await.map_err(|e| {
+            if e.kind() == std::io::ErrorKind::AddrInUse {
+                anyhow::anyhow!(
+                    "port {} on {} is already in use (another openwork host?); \
+                     pass --port 0 for any free port, or another --port",
+                    config.bind.port(),
+                    config.bind.ip()
+                )
+            } else {
+                anyhow::anyhow!(e).context(format!("could not listen on {}", config.bind))
+            }
+        })?;
+        let local_addr = listener.local_addr()?;
+        let logs = data_dir.join("logs");
+        paths::ensure_private_dir(&logs)?;
+        let engine_log = logs.join("engine.log");
+        let mut engine_cfg = EngineConfig::new(bin, workspace.path.clone());
+        engine_cfg.version = Some(version);
+        engine_cfg.log_file = Some(engine_log.clone());
+        engine_cfg.policy = config.restart_policy;
+        engine_cfg.stop_grace = config.stop_grace;
+        engine_cfg.probe = ProbeConfig { deadline: config.start_timeout, ..ProbeConfig::default() };
+        let engine = EngineSupervisor::start(engine_cfg);
+        let first = engine
+            .wait_for(config.start_timeout + Duration::from_secs(10), |s| {
+                matches!(s.state, EngineState::Running | EngineState::Backoff | EngineState::Failed)
+            })
+            .await;
+        match first {
+            Some(s) if s.state == EngineState::Running => {}
+            other => {
+                engine.shutdown().await;
+                let status = other.unwrap_or_else(|| engine.status());
+                bail!("{}", explain_start_failure(&status, &engine_log));
+            }
+        }
+        let state = AppState::new(tokens.clone(), engine.clone(), workspace.clone(), config.server.clone())?;
+        let (stop_tx, stop_rx) = oneshot::channel::<()>();
+        let server_task = tokio::spawn(server::serve(listener, state, async {
+            let _ = stop_rx.await;
+        }));
+        let local_url = format!("http://{}", loopback_view(local_addr));
+        let pairing_url = pairing_url(&config, local_addr);
+        runtime::write(
+            &data_dir,
+            &runtime::RuntimeInfo {
+                pid: std::process::id(),
+                local_url: local_url.clone(),
+                pairing_url: pairing_url.clone(),
+                workspace: workspace.directory.clone(),
+                started_at_ms: SystemTime::now()
+                    .duration_since(UNIX_EPOCH)
+                    .map(|d| d.as_millis() as u64)
+                    .unwrap_or(0),
+            },
+        )?;
+        Ok(Self {
+            local_addr,
+            local_url,
+            pairing_url,
+            tokens,
+            token_file,
+            engine,
+            workspace,
+            engine_log,
+            ready_after: t0.elapsed(),
+            version_warning,
+            data_dir,
+            stop_server: Some(stop_tx),
+            server_task: Some(server_task),
+        })
+    }
+
+    /// Stop serving and stop the engine with its whole process group.
+    pub async fn shutdown(mut self) {
+        if let Some(tx) = self.stop_server.take() {
+            let _ = tx.send(());
+        }
+        if let Some(task) = self.server_task.take() {
+            // Long-lived streams (SSE) would hold a graceful shutdown forever.
+            if tokio::time::timeout(Duration::from_secs(2), task).await.is_err() {
+                tracing::debug!("API server did not drain within 2 s; closing connections");
+            }
+        }
+        self.engine.shutdown().await;
+        runtime::remove_if_ours(&self.data_dir, std::process::id());
+    }
+}
+
+fn explain_start_failure(status: &EngineStatus, log: &std::path::Path) -> String {
+    let mut msg = format!(
+        "OpenCode did not become ready (state: {}): {}",
+        status.state,
+        status.last_error.as_deref().unwrap_or("no error recorded")
+    );
+    if let Some(exit) = &status.last_exit {
+        msg.push_str(&format!("\nexit: {exit}"));
+    }
+    if !status.stderr_tail.is_empty() {
+        msg.push_str("\nlast stderr lines:\n  ");
+        msg.push_str(&status.stderr_tail.join("\n  "));
+    }
+    msg.push_str(&format!("\nfull engine log: {}", log.display()));
+    msg
+}
+
+/// `0.0.0.0:P` is reachable locally as `127.0.0.1:P`.
+fn loopback_view(addr: SocketAddr) -> SocketAddr {
+    if addr.ip().is_unspecified() {
+        SocketAddr::from(([127, 0, 0, 1], addr.port()))
+    } else {
+        addr
+    }
+}
+
+fn pairing_url(config: &HostConfig, addr: SocketAddr) -> String {
+    if let Some(h) = &config.connect_host {
+        let h = h.trim_end_matches('/');
+        return if h.contains("://") { h.to_string() } else { format!("http://{h}") };
+    }
+    if addr.ip().is_unspecified() {
+        if let Some(ip) = lan_ip() {
+            return format!("http://{}", SocketAddr::new(ip, addr.port()));
+        }
+    }
+    format!("http://{}", loopback_view(addr))
+}
+
+/// The address this machine would use to reach the LAN (no packet is sent).
+fn lan_ip() -> Option<std::net::IpAddr> {
+    let s = std::net::UdpSocket::bind("0.0.0.0:0").ok()?;
+    s.connect("192.0.2.1:9").ok()?;
+    let ip = s.local_addr().ok()?.ip();
+    (!ip.is_unspecified() && !ip.is_loopback()).then_some(ip)
+}

@@ -1,0 +1,16 @@
+//! Host side of OpenWork.
+//!
+//! - [`engine`]: finds, starts, health-checks, restarts and stops `opencode serve`
+//!   ([`engine::EngineSupervisor`]).
+//! - [`tokens`]: client and host tokens, persisted 0600, compared in constant time.
+//! - [`server`]: the authenticated OpenWork HTTP API and the `/opencode/*` proxy.
+//! - [`host`]: [`host::RunningHost`], all of the above started and stopped as one.
+//! - [`paths`]: where the host keeps its files.
+//! - [`runtime`]: the "a host is running here" file read by `openwork status`.
+
+pub mod engine;
+pub mod host;
+pub mod paths;
+pub mod runtime;
+pub mod server;
+pub mod tokens;

@@ -1,0 +1,75 @@
+//! Authentication extractors.
+//!
+//! - [`ClientAuth`]: `Authorization: Bearer <client token>`.
+//! - [`HostAuth`]: `X-OpenWork-Host-Token: <host token>`.
+//!
+//! The tokens are not interchangeable: the host token is refused where the
+//! client token is required and the other way round. Comparisons are
+//! constant-time ([`crate::tokens::TokenSet::classify`]); failures are logged
+//! with the client address, never with the token.
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use openwork_wire::HOST_TOKEN_HEADER;
+
+use super::error::ApiError;
+use super::AppState;
+use crate::tokens::TokenKind;
+
+/// Proof that the request carried the client token.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAuth;
+
+/// Proof that the request carried the host token.
+#[derive(Debug, Clone, Copy)]
+pub struct HostAuth;
+
+/// The bearer token of a request, if any.
+pub fn bearer(parts: &Parts) -> Option<&str> {
+    let value = parts.headers.get(http::header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim()).filter(|t| !t.is_empty())
+}
+
+impl FromRequestParts<AppState> for ClientAuth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let Some(token) = bearer(parts) else {
+            return Err(ApiError::unauthorized(
+                "missing client token: send `Authorization: Bearer <token>`",
+            ));
+        };
+        match state.tokens.classify(token) {
+            Some(TokenKind::Client) => Ok(ClientAuth),
+            Some(TokenKind::Host) => Err(ApiError::unauthorized(
+                "this is the host token; clients must use the client token",
+            )),
+            None => {
+                tracing::warn!(path = %parts.uri.path(), "rejected a request with a wrong client token");
+                Err(ApiError::unauthorized("wrong client token"))
+            }
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for HostAuth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let Some(token) = parts.headers.get(HOST_TOKEN_HEADER).and_then(|v| v.to_str().ok()) else {
+            return Err(ApiError::unauthorized(
+                "missing host token: send `X-OpenWork-Host-Token: <host token>`",
+            ));
+        };
+        match state.tokens.classify(token.trim()) {
+            Some(TokenKind::Host) => Ok(HostAuth),
+            Some(TokenKind::Client) => Err(ApiError::unauthorized(
+                "this is the client token; host operations need the host token",
+            )),
+            None => {
+                tracing::warn!(path = %parts.uri.path(), "rejected a request with a wrong host token");
+                Err(ApiError::unauthorized("wrong host token"))
+            }
+        }
+    }
+}

@@ -1,0 +1,165 @@
+//! The OpenWork HTTP API.
+//!
+//! Open routes (`GET /health`) are separated from authenticated ones;
+//! authentication is an extractor ([`auth::ClientAuth`], [`auth::HostAuth`]).
+//! Every error is JSON ([`error::ApiError`]). The `/opencode/*` proxy is in
+//! [`proxy`].
+
+pub mod auth;
+pub mod error;
+pub mod proxy;
+pub mod routes;
+pub mod workspace;
+
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, get, post};
+use axum::Router;
+use openwork_wire::ErrorCode;
+
+use crate::engine::EngineHandle;
+use crate::tokens::TokenSet;
+use error::ApiError;
+pub use workspace::ActiveWorkspace;
+
+/// Options of the API server.
+#[derive(Debug, Clone)]
+pub struct ServerOptions {
+    /// Writes answer 403 `read_only`; capabilities say `write: false`.
+    pub read_only: bool,
+    /// Host (and optional scheme) clients should use in URLs we hand out,
+    /// instead of the `Host` header of each request.
+    pub connect_host: Option<String>,
+    /// Largest accepted request body, in bytes.
+    pub max_body_bytes: usize,
+    /// Origins allowed by CORS (none by default).
+    pub cors_origins: Vec<String>,
+}
+
+impl Default for ServerOptions {
+    fn default() -> Self {
+        Self {
+            read_only: false,
+            connect_host: None,
+            max_body_bytes: 32 * 1024 * 1024,
+            cors_origins: Vec::new(),
+        }
+    }
+}
+
+/// Shared state of every handler.
+#[derive(Clone)]
+pub struct AppState {
+    /// Client and host tokens.
+    pub tokens: Arc<TokenSet>,
+    /// The supervised engine.
+    pub engine: EngineHandle,
+    /// The active workspace; replaced as a whole when the host switches.
+    pub workspace: Arc<RwLock<Arc<ActiveWorkspace>>>,
+    /// Options.
+    pub options: Arc<ServerOptions>,
+    /// When the host started.
+    pub started: Instant,
+    /// HTTP client used by the proxy (pooled, no overall timeout: SSE).
+    pub http: reqwest::Client,
+}
+
+impl AppState {
+    /// State for a host serving `workspace` with `engine`.
+    pub fn new(
+        tokens: Arc<TokenSet>,
+        engine: EngineHandle,
+        workspace: ActiveWorkspace,
+        options: ServerOptions,
+    ) -> anyhow::Result<Self> {
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(3))
+            .pool_idle_timeout(Duration::from_secs(30))
+            .no_proxy()
+            .build()?;
+        Ok(Self {
+            tokens,
+            engine,
+            workspace: Arc::new(RwLock::new(Arc::new(workspace))),
+            options: Arc::new(options),
+            started: Instant::now(),
+            http,
+        })
+    }
+
+    /// The active workspace at this moment (a request keeps the one it started with).
+    pub fn active_workspace(&self) -> Arc<ActiveWorkspace> {
+        self.workspace.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+}
+
+/// The full router.
+pub fn router(state: AppState) -> Router {
+    let max_body = state.options.max_body_bytes;
+    let cors = cors_layer(&state.options.cors_origins);
+    let api = Router::new()
+        .route("/health", get(routes::health))
+        .route("/workspaces", get(routes::workspaces))
+        .route("/workspaces/active", get(routes::active_workspace))
+        .route("/capabilities", get(routes::capabilities))
+        .route("/engine", get(routes::engine_status))
+        .route("/engine/restart", post(routes::engine_restart))
+        .route("/tokens/rotate", post(routes::rotate_client_token))
+        .route("/opencode", any(proxy::forward))
+        .route("/opencode/{*rest}", any(proxy::forward))
+        .fallback(error::not_found)
+        .layer(DefaultBodyLimit::max(max_body))
+        .layer(middleware::from_fn_with_state(state.clone(), reject_large_bodies));
+    let api = match cors {
+        Some(cors) => api.layer(cors),
+        None => api,
+    };
+    api.with_state(state)
+}
+
+/// 413 `payload_too_large` for a declared length over the limit (streamed
+/// bodies are counted by the proxy and the JSON extractors).
+async fn reject_large_bodies(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let declared = req
+        .headers()
+        .get(http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > state.options.max_body_bytes as u64) {
+        return ApiError::new(
+            ErrorCode::PayloadTooLarge,
+            format!("request body is larger than {} bytes", state.options.max_body_bytes),
+        )
+        .into_response();
+    }
+    next.run(req).await
+}
+
+fn cors_layer(origins: &[String]) -> Option<tower_http::cors::CorsLayer> {
+    use tower_http::cors::{AllowOrigin, CorsLayer};
+    let values: Vec<http::HeaderValue> =
+        origins.iter().filter_map(|o| o.trim().parse().ok()).collect();
+    if values.is_empty() {
+        return None;
+    }
+    Some(
+        CorsLayer::new()
+            .allow_origin(AllowOrigin::list(values))
+            .allow_methods(tower_http::cors::Any)
+            .allow_headers(tower_http::cors::Any)
+            .max_age(Duration::from_secs(600)),
+    )
+}
+
+/// Serve `router` on an already-bound listener until `shutdown` resolves.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
+}

@@ -1,0 +1,296 @@
+//! Client and host tokens.
+//!
+//! Invariants:
+//! - generated on first run (32 random bytes, base64url), persisted in
+//!   `<config>/tokens.json` with mode 0600 and reused on restart, so paired
+//!   clients keep working;
+//! - overridable per run (`OPENWORK_TOKEN`, `OPENWORK_HOST_TOKEN`); overrides
+//!   are never written to disk;
+//! - compared in constant time ([`TokenSet::check_client`]), and only ever
+//!   logged masked ([`mask`]).
+use std::path::{Path, PathBuf};
+use std::sync::RwLock;
+
+use anyhow::{Context, Result};
+use base64::Engine as _;
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+/// Which token a request presented.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    /// The token remote clients pair with.
+    Client,
+    /// The token for host-only operations (switching, approvals, rotation).
+    Host,
+}
+
+/// A fresh random token: 32 bytes from the OS RNG, base64url without padding.
+pub fn generate() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// A token shortened for display and logs: first 4 and last 2 characters.
+pub fn mask(token: &str) -> String {
+    let n = token.chars().count();
+    if n <= 8 {
+        return "*".repeat(n.max(4));
+    }
+    let head: String = token.chars().take(4).collect();
+    let tail: String = token.chars().skip(n - 2).collect();
+    format!("{head}…{tail}")
+}
+
+/// Hex SHA-256 prefix identifying a token without revealing it (audit logs).
+pub fn fingerprint(token: &str) -> String {
+    hex::encode(&Sha256::digest(token.as_bytes())[..6])
+}
+
+/// Constant-time equality of two secrets, independent of where they differ
+/// and of their lengths (both sides are hashed first).
+pub fn secrets_equal(presented: &str, expected: &str) -> bool {
+    let a = Sha256::digest(presented.as_bytes());
+    let b = Sha256::digest(expected.as_bytes());
+    a.ct_eq(&b).into()
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+struct TokenFile {
+    client_token: String,
+    host_token: String,
+}
+
+/// The host's two tokens, with where they came from.
+#[derive(Debug)]
+pub struct TokenSet {
+    inner: RwLock<TokenFile>,
+    file: PathBuf,
+    client_overridden: bool,
+    host_overridden: bool,
+}
+
+/// Where the token file lives under a config dir.
+pub fn token_file(config_dir: &Path) -> PathBuf {
+    config_dir.join("tokens.json")
+}
+
+impl TokenSet {
+    /// Load the tokens from `file`, creating it (0600) with fresh tokens when
+    /// it is missing. `client_override`/`host_override` replace the stored
+    /// values for this run only.
+    pub fn load_or_create(
+        file: &Path,
+        client_override: Option<String>,
+        host_override: Option<String>,
+    ) -> Result<Self> {
+        let stored = match std::fs::read(file) {
+            Ok(bytes) => {
+                check_private(file)?;
+                serde_json::from_slice::<TokenFile>(&bytes).with_context(|| {
+                    format!("token file {} is not valid; fix or delete it", file.display())
+                })?
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let fresh = TokenFile { client_token: generate(), host_token: generate() };
+                write_token_file(file, &fresh)?;
+                fresh
+            }
+            Err(e) => return Err(e).with_context(|| format!("could not read {}", file.display())),
+        };
+        let client_overridden = client_override.as_deref().is_some_and(|t| !t.is_empty());
+        let host_overridden = host_override.as_deref().is_some_and(|t| !t.is_empty());
+        let tokens = TokenFile {
+            client_token: client_override.filter(|t| !t.is_empty()).unwrap_or(stored.client_token),
+            host_token: host_override.filter(|t| !t.is_empty()).unwrap_or(stored.host_token),
+        };
+        if tokens.client_token == tokens.host_token {
+            anyhow::bail!("the client token and the host token must differ");
+        }
+        Ok(Self {
+            inner: RwLock::new(tokens),
+            file: file.to_path_buf(),
+            client_overridden,
+            host_overridden,
+        })
+    }
+
+    /// The current client token.
+    pub fn client(&self) -> String {
+        self.read().client_token.clone()
+    }
+
+    /// The current host token.
+    pub fn host(&self) -> String {
+        self.read().host_token.clone()
+    }
+
+    /// Which token `presented` is, if any (constant time against both).
+    pub fn classify(&self, presented: &str) -> Option<TokenKind> {
+        let t = self.read();
+        let is_client = secrets_equal(presented, &t.client_token);
+        let is_host = secrets_equal(presented, &t.host_token);
+        match (is_client, is_host) {
+            (true, _) => Some(TokenKind::Client),
+            (_, true) => Some(TokenKind::Host),
+            _ => None,
+        }
+    }
+
+    /// Replace the client token with a fresh one and persist it (unless the
+    /// client token was overridden for this run, which is refused).
+    pub fn rotate_client(&self) -> Result<String> {
+        if self.client_overridden {
+            anyhow::bail!("the client token comes from OPENWORK_TOKEN/--token; change it there");
+        }
+        let mut t = self.inner.write().unwrap_or_else(|e| e.into_inner());
+        let fresh = generate();
+        let mut on_disk = read_token_file(&self.file)?.unwrap_or_else(|| t.clone());
+        on_disk.client_token = fresh.clone();
+        write_token_file(&self.file, &on_disk)?;
+        t.client_token = fresh.clone();
+        Ok(fresh)
+    }
+
+    /// Whether the host token was given for this run rather than stored.
+    pub fn host_overridden(&self) -> bool {
+        self.host_overridden
+    }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, TokenFile> {
+        self.inner.read().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Rotate the client token in a token file directly (no host running).
+pub fn rotate_client_in_file(file: &Path) -> Result<String> {
+    let mut t = read_token_file(file)?
+        .unwrap_or_else(|| TokenFile { client_token: generate(), host_token: generate() });
+    t.client_token = generate();
+    write_token_file(file, &t)?;
+    Ok(t.client_token)
+}
+
+/// The stored `(client, host)` tokens, if the file exists.
+pub fn read_stored(file: &Path) -> Result<Option<(String, String)>> {
+    Ok(read_token_file(file)?.map(|t| (t.client_token, t.host_token)))
+}
+
+fn read_token_file(file: &Path) -> Result<Option<TokenFile>> {
+    match std::fs::read(file) {
+        Ok(bytes) => Ok(Some(
+            serde_json::from_slice(&bytes)
+                .with_context(|| format!("token file {} is not valid", file.display()))?,
+        )),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e).with_context(|| format!("could not read {}", file.display())),
+    }
+}
+
+fn write_token_file(file: &Path, tokens: &TokenFile) -> Result<()> {
+    if let Some(dir) = file.parent() {
+        crate::paths::ensure_private_dir(dir)?;
+    }
+    let json = serde_json::to_vec_pretty(tokens)?;
+    crate::paths::write_atomic(file, &json, 0o600)
+}
+
+/// Refuse a token file that others can read, and say how to fix it.
+fn check_private(file: &Path) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(file)?.permissions().mode() & 0o777;
+    if mode & 0o077 != 0 {
+        anyhow::bail!(
+            "token file {} has mode {mode:o}; run `chmod 600 {}` (or `openwork token rotate`)",
+            file.display(),
+            file.display()
+        );
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn tokens_are_random_and_long() {
+        let a = generate();
+        let b = generate();
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 43);
+    }
+
+    #[test]
+    fn mask_hides_most_of_the_token() {
+        let t = "abcdefghijklmnopqrstuvwxyz";
+        let m = mask(t);
+        assert_eq!(m, "abcd…yz");
+        assert!(!m.contains("efgh"));
+        assert_eq!(mask("abc"), "****");
+    }
+
+    #[test]
+    fn compare_is_exact() {
+        assert!(secrets_equal("secret", "secret"));
+        assert!(!secrets_equal("secret", "secreT"));
+        assert!(!secrets_equal("secret", "secret1"));
+        assert!(!secrets_equal("", "secret"));
+    }
+
+    #[test]
+    fn persisted_0600_and_reused() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = token_file(dir.path());
+        let first = TokenSet::load_or_create(&file, None, None).unwrap();
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+        let second = TokenSet::load_or_create(&file, None, None).unwrap();
+        assert_eq!(first.client(), second.client());
+        assert_eq!(first.host(), second.host());
+        assert_ne!(first.client(), first.host());
+        assert_eq!(second.classify(&first.client()), Some(TokenKind::Client));
+        assert_eq!(second.classify(&first.host()), Some(TokenKind::Host));
+        assert_eq!(second.classify("nope"), None);
+    }
+
+    #[test]
+    fn overrides_win_and_are_not_persisted() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = token_file(dir.path());
+        let set = TokenSet::load_or_create(&file, Some("override-client".into()), None).unwrap();
+        assert_eq!(set.client(), "override-client");
+        let raw = std::fs::read_to_string(&file).unwrap();
+        assert!(!raw.contains("override-client"));
+        assert!(set.rotate_client().is_err());
+    }
+
+    #[test]
+    fn rotation_persists_and_invalidates_old_token() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = token_file(dir.path());
+        let set = TokenSet::load_or_create(&file, None, None).unwrap();
+        let old = set.client();
+        let fresh = set.rotate_client().unwrap();
+        assert_ne!(old, fresh);
+        assert_eq!(set.classify(&old), None);
+        let reloaded = TokenSet::load_or_create(&file, None, None).unwrap();
+        assert_eq!(reloaded.client(), fresh);
+        assert_eq!(reloaded.host(), set.host());
+    }
+
+    #[test]
+    fn world_readable_file_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = token_file(dir.path());
+        TokenSet::load_or_create(&file, None, None).unwrap();
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let err = TokenSet::load_or_create(&file, None, None).unwrap_err();
+        assert!(err.to_string().contains("chmod 600"), "{err}");
+    }
+}

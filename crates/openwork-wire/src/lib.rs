@@ -1,0 +1,28 @@
+//! Wire types shared by the OpenWork host and its clients.
+//!
+//! Everything that crosses the network between `openwork host` and a client
+//! (the CLI, the web app, an existing OpenWork client) is defined here, once,
+//! so both sides agree by construction. Field names follow the OpenWork wire
+//! contract (camelCase JSON); see `shared/reference/README.md` §4.
+
+pub mod capabilities;
+pub mod engine;
+pub mod error;
+pub mod health;
+pub mod ids;
+pub mod workspace;
+
+pub use capabilities::{Capabilities, Permission};
+pub use engine::{EngineState, EngineStatus};
+pub use error::{ErrorBody, ErrorCode};
+pub use health::Health;
+pub use workspace::{OpencodeTarget, Workspace, WorkspaceList};
+
+/// Header carrying the host token on host-only operations.
+pub const HOST_TOKEN_HEADER: &str = "x-openwork-host-token";
+
+/// Path prefix under which the host proxies the OpenCode API.
+pub const OPENCODE_PROXY_PREFIX: &str = "/opencode";
+
+/// The OpenCode version this OpenWork release is tested against.
+pub const TESTED_OPENCODE_VERSION: &str = "1.18.33";

@@ -1,0 +1,37 @@
+//! `GET /workspaces` and `GET /workspaces/active`.
+use serde::{Deserialize, Serialize};
+
+/// Where a client reaches OpenCode for a workspace.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OpencodeTarget {
+    /// Base URL usable with the same bearer token: the host's `/opencode` proxy.
+    pub base_url: String,
+    /// Absolute workspace directory on the host.
+    pub directory: String,
+}
+
+/// A workspace exposed by a host.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Workspace {
+    /// Stable id, `ws_<12 hex>` (see [`crate::ids::workspace_id`]).
+    pub id: String,
+    /// Display name (the folder name).
+    pub name: String,
+    /// Absolute path on the host.
+    pub path: String,
+    /// Always `"local"` on a host.
+    pub workspace_type: String,
+    /// How to reach OpenCode for it.
+    pub opencode: OpencodeTarget,
+}
+
+/// Body of `GET /workspaces`: only the active workspace is listed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkspaceList {
+    /// The active workspace.
+    pub active: Workspace,
+    /// All exposed workspaces (just the active one).
+    pub items: Vec<Workspace>,
+}
