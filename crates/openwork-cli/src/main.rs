@@ -3,6 +3,7 @@
 //! This binary stays thin: argument parsing and printing. The work is done
 //! by `openwork-host` (host side) and `openwork-client` (client side).
 
+mod client_cmds;
 mod engine_cmd;
 mod host_cmd;
 mod local_host;
@@ -25,7 +26,12 @@ struct Cli {
 enum Command {
     /// Host a workspace: supervise `opencode serve` and serve the OpenWork API.
     Host(host_cmd::HostArgs),
-    /// Show the host running on this machine (engine state, pid, uptime, URLs).
+    /// Connect to an OpenWork host (or, failing that, a plain OpenCode server) and remember it.
+    Connect(client_cmds::ConnectArgs),
+    /// List, switch, rename, remove or import remembered workspaces.
+    #[command(subcommand)]
+    Workspace(client_cmds::WorkspaceCommand),
+    /// Show the host running on this machine and the active remote's connection state.
     Status(status_cmd::StatusArgs),
     /// Show or rotate this machine's host tokens.
     #[command(subcommand)]
@@ -47,6 +53,8 @@ fn main() -> std::process::ExitCode {
     let result = runtime.block_on(async move {
         match cli.command {
             Command::Host(args) => host_cmd::run(args).await,
+            Command::Connect(args) => client_cmds::run_connect(args).await,
+            Command::Workspace(cmd) => client_cmds::run_workspace(cmd).await,
             Command::Status(args) => status_cmd::run(args).await,
             Command::Token(cmd) => token_cmd::run(cmd).await,
             Command::Engine(cmd) => engine_cmd::run(cmd).await,

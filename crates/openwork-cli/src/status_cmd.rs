@@ -12,21 +12,29 @@ pub struct StatusArgs {
     json: bool,
 }
 
-/// Print the local host's state.
+/// Print the local host's state, then the active remote's.
 pub async fn run(args: StatusArgs) -> Result<()> {
-    let Some(host) = LocalHost::find()? else {
-        if args.json {
-            println!("{}", json!({ "host": null }));
-        } else {
-            println!("No OpenWork host is running on this machine.");
-        }
-        return Ok(());
+    let host = LocalHost::find()?;
+    let engine = match &host {
+        Some(h) => Some(h.get("/engine").await?),
+        None => None,
     };
-    let engine = host.get("/engine").await?;
     if args.json {
-        println!("{}", json!({ "host": host.info, "engine": engine }));
+        let remote = crate::client_cmds::remote_status(true).await?;
+        let info = host.as_ref().map(|h| &h.info);
+        println!("{}", json!({ "host": info, "engine": engine, "remote": remote }));
         return Ok(());
     }
+    match (&host, &engine) {
+        (Some(host), Some(engine)) => print_host(host, engine),
+        _ => println!("No OpenWork host is running on this machine."),
+    }
+    println!();
+    crate::client_cmds::remote_status(false).await?;
+    Ok(())
+}
+
+fn print_host(host: &LocalHost, engine: &serde_json::Value) {
     let field = |k: &str| engine.get(k).filter(|v| !v.is_null()).map(|v| v.to_string().trim_matches('"').to_string());
     println!("OpenWork host (pid {})", host.info.pid);
     println!("  Workspace:   {}", host.info.workspace);
@@ -43,5 +51,4 @@ pub async fn run(args: StatusArgs) -> Result<()> {
     if let Some(err) = field("lastError") {
         println!("  Last error:  {err}");
     }
-    Ok(())
 }

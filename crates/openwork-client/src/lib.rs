@@ -1,3 +1,4 @@
+#![warn(missing_docs)]
 //! Client side of OpenWork: the handshake that tells an OpenWork host from a
 //! direct OpenCode server (and proves the connection with a real OpenCode
 //! call), and the workspace store the CLI (and later a web app) keeps.

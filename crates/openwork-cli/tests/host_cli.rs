@@ -1,0 +1,176 @@
+//! `openwork host` failure modes and persistence, and `openwork connect`
+//! against a real host.
+mod support;
+
+use std::os::unix::fs::PermissionsExt;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use support::*;
+
+/// Run `openwork host` expecting it to fail; returns (stderr, elapsed).
+fn host_fails(sandbox: &Sandbox, args: &[&str]) -> (String, Duration) {
+    let start = Instant::now();
+    let out = sandbox
+        .openwork()
+        .args(["host", "--workspace"])
+        .arg(&sandbox.workspace)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "host should fail: {}", String::from_utf8_lossy(&out.stdout));
+    (String::from_utf8_lossy(&out.stderr).into_owned(), start.elapsed())
+}
+
+fn fake_engine(sandbox: &Sandbox, name: &str, script: &str) -> String {
+    let p = sandbox.path(name);
+    std::fs::write(&p, format!("#!/bin/sh\n{script}\n")).unwrap();
+    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+    p.to_str().unwrap().to_string()
+}
+
+#[test]
+fn taken_port_is_a_quick_clear_error() {
+    let sandbox = Sandbox::new();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let (err, elapsed) = host_fails(&sandbox, &["--port", &port]);
+    assert!(err.contains("already in use") && err.contains("--port 0"), "{err}");
+    assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
+}
+
+#[test]
+fn missing_engine_binary_says_how_to_install() {
+    let sandbox = Sandbox::new();
+    let (err, _) = host_fails(&sandbox, &["--port", "0", "--opencode-bin", "/nonexistent/opencode"]);
+    assert!(err.contains("--opencode-bin") && err.contains("not a file"), "{err}");
+    // Nothing on PATH, no env, nothing installed: points at `openwork engine install`.
+    let out = sandbox
+        .openwork()
+        .env_remove("OPENCODE_BIN")
+        .env("PATH", "/usr/bin:/bin")
+        .args(["host", "--port", "0", "--workspace"])
+        .arg(&sandbox.workspace)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("openwork engine install") && err.contains("opencode-ai@1.18.33"), "{err}");
+}
+
+#[test]
+fn engine_that_never_answers_hits_the_deadline_and_is_cleaned_up() {
+    let sandbox = Sandbox::new();
+    let marker = sandbox.path("marker");
+    let bin = fake_engine(
+        &sandbox,
+        "silent-opencode",
+        &format!(
+            "if [ \"$1\" = --version ]; then echo 1.18.33; exit 0; fi\necho $$ > {}\nexec sleep 600",
+            marker.display()
+        ),
+    );
+    let (err, elapsed) = host_fails(&sandbox, &["--port", "0", "--opencode-bin", &bin, "--engine-start-timeout", "2"]);
+    assert!(err.contains("did not become ready") && err.contains("no healthy answer"), "{err}");
+    assert!(elapsed < Duration::from_secs(15), "{elapsed:?}");
+    let pid: i32 = std::fs::read_to_string(&marker).unwrap().trim().parse().unwrap();
+    poll(Duration::from_secs(5), "silent engine to be gone", || (!pid_alive(pid)).then_some(()));
+}
+
+#[test]
+fn other_engine_version_is_warned_about() {
+    let sandbox = Sandbox::new();
+    let real = opencode_bin();
+    let bin = fake_engine(
+        &sandbox,
+        "old-opencode",
+        &format!("if [ \"$1\" = --version ]; then echo 0.0.1; exit 0; fi\nexec {} \"$@\"", real.display()),
+    );
+    let host = TestHost::start(&sandbox, &["--opencode-bin", &bin]);
+    assert_eq!(host.ready["engine"]["state"], "running");
+    poll(Duration::from_secs(5), "version warning", || {
+        let log = host.stderr_text();
+        (log.contains("0.0.1") && log.contains("not the tested version")).then_some(())
+    });
+}
+
+#[test]
+fn tokens_persist_0600_across_restarts_and_env_overrides_win() {
+    let sandbox = Sandbox::new();
+    let first = TestHost::start(&sandbox, &[]);
+    let token = first.client_token.clone();
+    let file = sandbox.path("ow-config").join("tokens.json");
+    let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    drop(first);
+    let second = TestHost::start(&sandbox, &[]);
+    assert_eq!(second.client_token, token, "paired clients must keep working");
+    let (status, _) = get(&format!("{}/workspaces", second.url), Some(&token));
+    assert_eq!(status, 200);
+    drop(second);
+
+    // OPENWORK_TOKEN overrides for one run, without being stored.
+    let mut cmd = sandbox.openwork();
+    cmd.env("OPENWORK_TOKEN", "env-token-for-this-run-0123456789")
+        .args(["host", "--port", "0", "--json", "--workspace"])
+        .arg(&sandbox.workspace)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    let mut child = cmd.spawn().unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(child.stdout.take().unwrap()), &mut line).unwrap();
+    let ready: Value = serde_json::from_str(&line).unwrap();
+    let url = ready["localUrl"].as_str().unwrap();
+    assert!(ready.get("clientToken").is_none(), "token printed without --show-token");
+    let (status, _) = get(&format!("{url}/workspaces"), Some("env-token-for-this-run-0123456789"));
+    assert_eq!(status, 200);
+    let (status, _) = get(&format!("{url}/workspaces"), Some(&token));
+    assert_eq!(status, 401);
+    let engine = ready["engine"]["pid"].as_i64().unwrap() as i32;
+    signal(child.id() as i32, 15);
+    child.wait().unwrap();
+    poll(Duration::from_secs(10), "engine gone", || (!pid_alive(engine)).then_some(()));
+    assert!(!std::fs::read_to_string(&file).unwrap().contains("env-token-for-this-run"));
+}
+
+#[test]
+fn connect_to_a_real_host_stores_an_openwork_remote() {
+    let sandbox = Sandbox::new();
+    let host = TestHost::start(&sandbox, &[]);
+    // A wrong token is an error and stores nothing.
+    let out = sandbox.openwork().args(["connect", &host.url, "--token", "wrong"]).output().unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.to_lowercase().contains("token"), "{err}");
+    let list = sandbox.openwork().args(["workspace", "list", "--json"]).output().unwrap();
+    let v: Value = serde_json::from_slice(&list.stdout).unwrap_or(Value::Null);
+    let count = v.get("workspaces").and_then(|w| w.as_array()).map(|a| a.len()).unwrap_or(0);
+    assert_eq!(count, 0, "{v}");
+
+    // The right token: Connected · OpenWork, stored as an OpenWork remote, once.
+    for _ in 0..2 {
+        let out = sandbox.openwork().args(["connect", &host.url, "--token", &host.client_token]).output().unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+        assert!(stdout.contains("Connected · OpenWork"), "{stdout}");
+        assert!(stdout.contains("workspace"), "{stdout}");
+    }
+    let list = sandbox.openwork().args(["workspace", "list", "--json"]).output().unwrap();
+    let v: Value = serde_json::from_slice(&list.stdout).unwrap();
+    let items = v["workspaces"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "same host twice is one entry: {v}");
+    assert_eq!(items[0]["remoteType"], "openwork");
+    assert_eq!(items[0]["openworkHostUrl"], host.url.as_str());
+    // The token is not in the world-readable store.
+    let store = std::fs::read_to_string(sandbox.path("ow-data").join("workspaces.json")).unwrap();
+    assert!(!store.contains(&host.client_token));
+    let text = sandbox.openwork().args(["workspace", "list"]).output().unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("OpenWork") && text.contains(&host.url), "{text}");
+    // `status` re-checks the active remote.
+    let out = sandbox.openwork().args(["status", "--json"]).output().unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["remote"]["state"], "connected", "{v}");
+}

@@ -1,0 +1,144 @@
+//! Engine supervision through the real host: crash/restart, crash loop,
+//! manual restart, shutdown without orphans.
+mod support;
+
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use support::*;
+
+fn engine(host: &TestHost) -> Value {
+    let (status, body) = get(&format!("{}/engine", host.url), Some(&host.client_token));
+    assert_eq!(status, 200, "{body}");
+    body
+}
+
+fn post_host(host: &TestHost, path: &str) -> u16 {
+    http()
+        .post(format!("{}{path}", host.url))
+        .header("x-openwork-host-token", &host.host_token)
+        .send()
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+#[test]
+fn killed_engine_is_restarted_with_a_new_pid_and_proxy_answers_503_meanwhile() {
+    let sandbox = Sandbox::new();
+    let host = TestHost::start(&sandbox, &["--restart-backoff-ms", "1500"]);
+    let old = host.engine_pid();
+    signal(old, 9);
+    // While it is down, the proxy says so with the state.
+    let during = poll(Duration::from_secs(5), "engine to leave running", || {
+        let e = engine(&host);
+        (e["state"] != "running").then_some(e)
+    });
+    assert_eq!(during["state"], "backoff", "{during}");
+    assert_eq!(during["lastExit"], "signal 9", "{during}");
+    let (status, body) = get(&format!("{}/opencode/session", host.url), Some(&host.client_token));
+    assert_eq!(status, 503, "{body}");
+    assert_eq!(body["code"], "engine_unavailable");
+    assert!(body["details"]["state"].is_string(), "{body}");
+    // Back to running with a new pid; the proxy works again.
+    let after = poll(Duration::from_secs(30), "engine running again", || {
+        let e = engine(&host);
+        (e["state"] == "running").then_some(e)
+    });
+    let new = after["pid"].as_i64().unwrap() as i32;
+    assert_ne!(new, old);
+    assert_eq!(after["restarts"], 1);
+    assert!(!pid_alive(old));
+    let (status, _) = get(&format!("{}/opencode/session", host.url), Some(&host.client_token));
+    assert_eq!(status, 200);
+}
+
+#[test]
+fn crash_loop_ends_failed_and_a_manual_restart_recovers() {
+    let sandbox = Sandbox::new();
+    let host = TestHost::start(&sandbox, &["--restart-backoff-ms", "50", "--max-restarts", "3"]);
+    let mut pid = host.engine_pid();
+    for round in 1..=3 {
+        signal(pid, 9);
+        let e = poll(Duration::from_secs(30), "next engine state", || {
+            let e = engine(&host);
+            let settled = (e["state"] == "running" && e["pid"].as_i64() != Some(pid as i64))
+                || e["state"] == "failed";
+            settled.then_some(e)
+        });
+        if round < 3 {
+            assert_eq!(e["state"], "running", "round {round}: {e}");
+            pid = e["pid"].as_i64().unwrap() as i32;
+        } else {
+            assert_eq!(e["state"], "failed", "{e}");
+            assert_eq!(e["lastExit"], "signal 9");
+            assert_eq!(e["consecutiveFailures"], 3);
+            assert!(e["pid"].is_null());
+        }
+    }
+    // Failed is visible in the log too.
+    poll(Duration::from_secs(5), "failed in the log", || host.stderr_text().contains("engine failed").then_some(()));
+    // The proxy answers 503 with the state.
+    let (status, body) = get(&format!("{}/opencode/session", host.url), Some(&host.client_token));
+    assert_eq!((status, body["details"]["state"].as_str()), (503, Some("failed")));
+    // Manual restart (host token) clears it.
+    assert_eq!(post_host(&host, "/engine/restart"), 200);
+    let e = poll(Duration::from_secs(30), "running after manual restart", || {
+        let e = engine(&host);
+        (e["state"] == "running").then_some(e)
+    });
+    assert_eq!(e["consecutiveFailures"], 0);
+}
+
+#[test]
+fn host_sigterm_and_sigkill_leave_no_engine_or_mcp_child() {
+    let sandbox = Sandbox::new();
+    let script = sandbox.path("stub_mcp.py");
+    std::fs::write(&script, STUB_MCP_PY).unwrap();
+    std::fs::write(
+        sandbox.workspace.join("opencode.json"),
+        serde_json::to_string(&json!({"mcp": {"stub": {"type": "local", "command": ["python3", script]}}})).unwrap(),
+    )
+    .unwrap();
+    for sig in [15, 9] {
+        let mut host = TestHost::start(&sandbox, &[]);
+        let pgid = host.engine_pid();
+        // Make OpenCode start the MCP server: a child in its process group.
+        let (status, mcp) = get(&format!("{}/opencode/mcp", host.url), Some(&host.client_token));
+        assert_eq!(status, 200);
+        assert_eq!(mcp["stub"]["status"], "connected", "{mcp}");
+        let members = group_members(pgid);
+        assert!(members.len() >= 2, "engine group should hold opencode and the MCP child: {members:?}");
+        signal(host.pid(), sig);
+        host.wait_exit(Duration::from_secs(15));
+        poll(Duration::from_secs(10), "engine group to be empty", || group_members(pgid).is_empty().then_some(()));
+        for pid in members {
+            assert!(!pid_alive(pid), "pid {pid} survived signal {sig} of the host");
+        }
+    }
+}
+
+#[test]
+fn runtime_status_and_token_rotation_via_cli() {
+    let sandbox = Sandbox::new();
+    let host = TestHost::start(&sandbox, &[]);
+    let out = sandbox.openwork().args(["status", "--json"]).output().unwrap();
+    assert!(out.status.success());
+    let status: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(status["engine"]["state"], "running");
+    assert_eq!(status["engine"]["pid"], host.engine_pid());
+    assert_eq!(status["host"]["localUrl"], host.url.as_str());
+    let text = sandbox.openwork().arg("status").output().unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("running") && text.contains(&host.url), "{text}");
+
+    let out = sandbox.openwork().args(["token", "rotate"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let fresh = sandbox.tokens().0;
+    assert_ne!(fresh, host.client_token);
+    assert!(String::from_utf8_lossy(&out.stdout).contains(&fresh));
+    let (old_status, _) = get(&format!("{}/workspaces", host.url), Some(&host.client_token));
+    assert_eq!(old_status, 401);
+    let (new_status, _) = get(&format!("{}/workspaces", host.url), Some(&fresh));
+    assert_eq!(new_status, 200);
+}

@@ -1,0 +1,263 @@
+//! Test support: run the real `openwork` binary against the real `opencode`.
+//!
+//! Every host gets its own temp HOME / XDG dirs / OpenWork dirs, binds
+//! 127.0.0.1:0, and is killed (with its engine's process group) on drop.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+/// The `opencode` binary for tests: `$OPENCODE_BIN` (set by `.ci/run`).
+pub fn opencode_bin() -> PathBuf {
+    let p = std::env::var_os("OPENCODE_BIN").map(PathBuf::from).expect(
+        "OPENCODE_BIN is not set: run the tests through `.ci/run` or `scripts/test`, \
+         or export OPENCODE_BIN=/path/to/opencode (npm package opencode-ai@1.18.33)",
+    );
+    assert!(p.is_file(), "OPENCODE_BIN={} is not a file", p.display());
+    p
+}
+
+/// The `openwork` binary built by cargo for these tests.
+pub fn openwork_bin() -> &'static str {
+    env!("CARGO_BIN_EXE_openwork")
+}
+
+/// Poll `f` until it returns `Some`, or panic after `deadline` with `what`.
+pub fn poll<T>(deadline: Duration, what: &str, mut f: impl FnMut() -> Option<T>) -> T {
+    let start = Instant::now();
+    loop {
+        if let Some(v) = f() {
+            return v;
+        }
+        assert!(start.elapsed() < deadline, "timed out after {deadline:?} waiting for {what}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Live (non-zombie) members of a process group, from /proc.
+pub fn group_members(pgid: i32) -> Vec<i32> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else { continue };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { continue };
+        // Fields after the command name: state ppid pgrp ...
+        let rest: Vec<&str> = stat.rsplit(')').next().unwrap_or("").split_whitespace().collect();
+        if rest.len() > 2 && rest[0] != "Z" && rest[2].parse::<i32>().ok() == Some(pgid) {
+            out.push(pid);
+        }
+    }
+    out
+}
+
+/// A minimal MCP stdio server (Python) that stays up, so OpenCode keeps a
+/// child process in its group.
+pub const STUB_MCP_PY: &str = r#"
+import sys, json
+for line in sys.stdin:
+    try:
+        msg = json.loads(line)
+    except Exception:
+        continue
+    if "id" not in msg:
+        continue
+    m = msg.get("method")
+    if m == "initialize":
+        res = {"protocolVersion": msg["params"].get("protocolVersion", "2024-11-05"), "capabilities": {"tools": {}}, "serverInfo": {"name": "stub", "version": "1"}}
+    elif m == "tools/list":
+        res = {"tools": []}
+    else:
+        res = {}
+    sys.stdout.write(json.dumps({"jsonrpc": "2.0", "id": msg["id"], "result": res}) + "\n")
+    sys.stdout.flush()
+"#;
+
+/// Whether a process exists (zombies count as gone).
+pub fn pid_alive(pid: i32) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Ok(stat) => !stat.rsplit(')').next().unwrap_or("").trim_start().starts_with('Z'),
+        Err(_) => false,
+    }
+}
+
+
+/// Send a signal to a pid.
+pub fn signal(pid: i32, sig: i32) {
+    // SAFETY: plain kill(2).
+    unsafe {
+        libc::kill(pid, sig);
+    }
+}
+
+/// Isolated directories for one host (and its engine).
+pub struct Sandbox {
+    pub root: tempfile::TempDir,
+    pub workspace: PathBuf,
+}
+
+impl Sandbox {
+    pub fn new() -> Self {
+        let root = tempfile::tempdir().expect("tempdir");
+        let workspace = root.path().join("workspace");
+        std::fs::create_dir_all(&workspace).unwrap();
+        for d in ["home", "config", "data", "state", "cache", "ow-data", "ow-config"] {
+            std::fs::create_dir_all(root.path().join(d)).unwrap();
+        }
+        Self { root, workspace }
+    }
+
+    pub fn path(&self, sub: &str) -> PathBuf {
+        self.root.path().join(sub)
+    }
+
+    /// Environment for anything run in this sandbox.
+    pub fn envs(&self) -> Vec<(String, PathBuf)> {
+        vec![
+            ("HOME".into(), self.path("home")),
+            ("XDG_CONFIG_HOME".into(), self.path("config")),
+            ("XDG_DATA_HOME".into(), self.path("data")),
+            ("XDG_STATE_HOME".into(), self.path("state")),
+            ("XDG_CACHE_HOME".into(), self.path("cache")),
+            ("OPENWORK_DATA_DIR".into(), self.path("ow-data")),
+            ("OPENWORK_CONFIG_DIR".into(), self.path("ow-config")),
+        ]
+    }
+
+    /// An `openwork` command with the sandbox environment.
+    pub fn openwork(&self) -> Command {
+        let mut cmd = Command::new(openwork_bin());
+        cmd.envs(self.envs())
+            .env("OPENCODE_BIN", opencode_bin())
+            .env_remove("OPENWORK_TOKEN")
+            .env_remove("OPENWORK_HOST_TOKEN")
+            .env("NO_COLOR", "1");
+        cmd
+    }
+
+    /// The stored `(client, host)` tokens.
+    pub fn tokens(&self) -> (String, String) {
+        let raw = std::fs::read(self.path("ow-config").join("tokens.json")).expect("tokens.json");
+        let v: Value = serde_json::from_slice(&raw).unwrap();
+        (
+            v["clientToken"].as_str().unwrap().to_string(),
+            v["hostToken"].as_str().unwrap().to_string(),
+        )
+    }
+}
+
+/// A running `openwork host`.
+pub struct TestHost {
+    pub child: Child,
+    pub ready: Value,
+    pub url: String,
+    pub client_token: String,
+    pub host_token: String,
+    pub stderr: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl TestHost {
+    /// Start a host on `sandbox` with extra arguments; waits for the ready line.
+    pub fn start(sandbox: &Sandbox, extra: &[&str]) -> TestHost {
+        let mut cmd = sandbox.openwork();
+        cmd.args(["host", "--port", "0", "--json", "--show-token", "--workspace"])
+            .arg(&sandbox.workspace)
+            .args(extra)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = cmd.spawn().expect("spawn openwork host");
+        let stderr = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let err_pipe = child.stderr.take().unwrap();
+        let sink = stderr.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(err_pipe).lines().map_while(Result::ok) {
+                sink.lock().unwrap().push(line);
+            }
+        });
+        let out = child.stdout.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut lines = BufReader::new(out).lines();
+            if let Some(Ok(line)) = lines.next() {
+                let _ = tx.send(line);
+            }
+            for _ in lines {}
+        });
+        let line = match rx.recv_timeout(Duration::from_secs(90)) {
+            Ok(l) => l,
+            Err(_) => {
+                let _ = child.kill();
+                panic!("host not ready within 90 s; stderr:\n{}", stderr.lock().unwrap().join("\n"));
+            }
+        };
+        let ready: Value = serde_json::from_str(&line).unwrap_or_else(|e| {
+            panic!("ready line is not JSON ({e}): {line}\nstderr:\n{}", stderr.lock().unwrap().join("\n"))
+        });
+        assert_eq!(ready["event"], "ready", "{ready}");
+        let (client, host) = sandbox.tokens();
+        TestHost {
+            url: ready["localUrl"].as_str().unwrap().to_string(),
+            client_token: ready["clientToken"].as_str().unwrap_or(&client).to_string(),
+            host_token: host,
+            ready,
+            child,
+            stderr,
+        }
+    }
+
+    pub fn pid(&self) -> i32 {
+        self.child.id() as i32
+    }
+
+    pub fn engine_pid(&self) -> i32 {
+        self.ready["engine"]["pid"].as_i64().expect("engine pid") as i32
+    }
+
+    pub fn stderr_text(&self) -> String {
+        self.stderr.lock().unwrap().join("\n")
+    }
+
+    /// Wait for the host process to exit.
+    pub fn wait_exit(&mut self, deadline: Duration) -> std::process::ExitStatus {
+        poll(deadline, "host exit", || self.child.try_wait().ok().flatten())
+    }
+}
+
+impl Drop for TestHost {
+    fn drop(&mut self) {
+        let engine = self.ready["engine"]["pid"].as_i64();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        if let Some(pid) = engine {
+            signal(-(pid as i32), 9);
+        }
+    }
+}
+
+/// Blocking HTTP helpers with short timeouts.
+pub fn http() -> reqwest::blocking::Client {
+    reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(20))
+        .no_proxy()
+        .build()
+        .unwrap()
+}
+
+/// GET with an optional bearer token; returns (status, JSON or Null).
+pub fn get(url: &str, token: Option<&str>) -> (u16, Value) {
+    let mut req = http().get(url);
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    let resp = req.send().unwrap_or_else(|e| panic!("GET {url}: {e}"));
+    let status = resp.status().as_u16();
+    (status, resp.json().unwrap_or(Value::Null))
+}
+
+/// Canonical path as a string.
+pub fn canonical(p: &Path) -> String {
+    p.canonicalize().unwrap().to_str().unwrap().to_string()
+}
