@@ -66,7 +66,9 @@ impl EngineConfig {
 pub struct EngineEndpoint {
     /// `http://127.0.0.1:PORT`.
     pub base_url: String,
-    /// Basic-auth password (user `opencode`).
+    /// Basic-auth user name.
+    pub username: String,
+    /// Basic-auth password.
     pub password: String,
 }
 
@@ -331,7 +333,7 @@ impl EngineSupervisor {
         };
         match ready {
             Ok(version) => {
-                let endpoint = Arc::new(EngineEndpoint { base_url, password });
+                let endpoint = Arc::new(EngineEndpoint { base_url, username: "opencode".into(), password });
                 self.publish(|s| {
                     s.status.state = EngineState::Running;
                     if version.is_some() {

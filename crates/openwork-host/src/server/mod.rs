@@ -7,6 +7,7 @@
 
 pub mod auth;
 pub mod error;
+pub mod events;
 pub mod proxy;
 pub mod routes;
 pub mod workspace;
@@ -66,6 +67,10 @@ pub struct AppState {
     pub started: Instant,
     /// HTTP client used by the proxy (pooled, no overall timeout: SSE).
     pub http: reqwest::Client,
+    /// Host events (`GET /events`).
+    pub events: Arc<events::EventBus>,
+    /// Extension management state.
+    pub extensions: Arc<crate::extensions::ExtensionsState>,
 }
 
 impl AppState {
@@ -81,9 +86,12 @@ impl AppState {
             .pool_idle_timeout(Duration::from_secs(30))
             .no_proxy()
             .build()?;
+        let extensions = Arc::new(crate::extensions::ExtensionsState::new(&options));
         Ok(Self {
             tokens,
             engine,
+            events: Arc::new(events::EventBus::new()),
+            extensions,
             workspace: Arc::new(RwLock::new(Arc::new(workspace))),
             options: Arc::new(options),
             started: Instant::now(),
@@ -111,6 +119,7 @@ pub fn router(state: AppState) -> Router {
         .route("/tokens/rotate", post(routes::rotate_client_token))
         .route("/opencode", any(proxy::forward))
         .route("/opencode/{*rest}", any(proxy::forward))
+        .merge(crate::extensions::routes())
         .fallback(error::not_found)
         .layer(DefaultBodyLimit::max(max_body))
         .layer(middleware::from_fn_with_state(state.clone(), reject_large_bodies));

@@ -193,7 +193,7 @@ pub async fn forward(
         .http
         .request(parts.method.clone(), url)
         .headers(headers)
-        .basic_auth("opencode", Some(&endpoint.password));
+        .basic_auth(&endpoint.username, Some(&endpoint.password));
     let upstream = if parts.method == Method::GET || parts.method == Method::HEAD {
         upstream
     } else {
