@@ -53,6 +53,11 @@ pub struct ConnectArgs {
     /// Print the result as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Stay connected: print host events (workspace switches, engine state,
+    /// configuration changes) and follow the host when it switches workspace.
+    /// Ctrl-C ends it.
+    #[arg(long)]
+    pub watch: bool,
 }
 
 impl std::fmt::Debug for ConnectArgs {
@@ -115,6 +120,12 @@ pub enum WorkspaceCommand {
         #[arg(long)]
         json: bool,
     },
+    /// On the host machine: make the running host expose another folder.
+    /// OpenCode keeps running and tokens stay; paired clients follow.
+    Switch {
+        /// The folder to expose.
+        dir: PathBuf,
+    },
 }
 
 /// `openwork connect`: handshake, prove the OpenCode path with a session
@@ -156,7 +167,76 @@ pub async fn run_connect(args: ConnectArgs) -> anyhow::Result<()> {
     }
     print_connected(&connected);
     println!("Saved as {} \"{}\" (active)", saved.id, saved.name);
+    if args.watch {
+        let Handshake::OpenWork { host, .. } = &connected.handshake else {
+            anyhow::bail!("--watch needs an OpenWork host; this is a plain OpenCode server");
+        };
+        let store = Store::open_default().context("opening the workspace store")?;
+        let token = opts.token.clone().unwrap_or_default();
+        tokio::select! {
+            r = watch_host(&store, &host.url, &token, saved.id.clone(), &opts) => r?,
+            _ = tokio::signal::ctrl_c() => {}
+        }
+    }
     Ok(())
+}
+
+/// Print host events as lines until the subscription fails for good;
+/// follow workspace switches by updating the stored remote.
+async fn watch_host(
+    store: &Store,
+    host_url: &str,
+    token: &str,
+    mut current_id: String,
+    opts: &HandshakeOptions,
+) -> anyhow::Result<()> {
+    use openwork_client::{follow_switch, EventItem, HostEvents};
+    let mut events = HostEvents::new(host_url, token, None)?;
+    let mut connected_once = false;
+    loop {
+        match events.next().await? {
+            EventItem::Connected => {
+                if connected_once {
+                    println!("Reconnected (resuming after event {})", events.last_event_id().unwrap_or(0));
+                } else {
+                    println!("Watching {host_url} for events (Ctrl-C to stop)");
+                }
+                connected_once = true;
+            }
+            EventItem::Reconnecting { attempt, delay, error } => {
+                println!("Reconnecting… (attempt {attempt}, in {} ms: {error})", delay.as_millis());
+            }
+            EventItem::Event(ev) => match ev.kind.as_str() {
+                "workspace.switched" => {
+                    let to = &ev.properties["to"];
+                    println!(
+                        "Host switched workspace to \"{}\" ({})",
+                        to["name"].as_str().unwrap_or("?"),
+                        to["path"].as_str().unwrap_or("?")
+                    );
+                    match follow_switch(store, &current_id, host_url, opts).await {
+                        Ok((entry, c)) => {
+                            println!(
+                                "Reconnected to \"{}\" · {} session{}",
+                                entry.name,
+                                c.session_count,
+                                if c.session_count == 1 { "" } else { "s" }
+                            );
+                            current_id = entry.id;
+                        }
+                        Err(e) => println!("Could not follow the switch: {e}"),
+                    }
+                }
+                "engine.state" => println!(
+                    "Engine: {}{}",
+                    ev.properties["state"].as_str().unwrap_or("?"),
+                    ev.properties["lastError"].as_str().map(|e| format!(" ({e})")).unwrap_or_default()
+                ),
+                "config.changed" => println!("Configuration changed: {}", ev.properties["paths"]),
+                other => println!("Event: {other} {}", ev.properties),
+            },
+        }
+    }
 }
 
 /// `openwork workspace list|use|remove|rename|import`.
@@ -232,6 +312,18 @@ pub async fn run_workspace(cmd: WorkspaceCommand) -> anyhow::Result<()> {
             .context("updating the workspace store")?
             .with_context(|| format!("no saved workspace matches `{workspace}` (see `openwork workspace list`)"))?;
             print_entry_result("Renamed", &renamed, json)
+        }
+        WorkspaceCommand::Switch { dir } => {
+            let dir = dir.canonicalize().with_context(|| format!("{} does not exist", dir.display()))?;
+            let host = crate::local_host::LocalHost::find()?
+                .context("no OpenWork host is running on this machine (start one with `openwork host`)")?;
+            let w = host.post_host_json("/workspaces/active", &json!({ "path": dir })).await?;
+            println!(
+                "Host now exposes {} ({}); connected clients follow.",
+                w["path"].as_str().unwrap_or_default(),
+                w["id"].as_str().unwrap_or_default()
+            );
+            Ok(())
         }
         WorkspaceCommand::Import { path, json } => {
             let shown = path.display().to_string();

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use anyhow::Result;
 use openwork_host::engine::RestartPolicy;
+use openwork_host::extensions::ApprovalMode;
 use openwork_host::host::{HostConfig, RunningHost};
 use openwork_host::server::ServerOptions;
 use openwork_host::tokens::mask;
@@ -23,9 +24,10 @@ use crate::logging::{self, LogFormat};
 /// and reused, so paired clients keep working across restarts.
 #[derive(Debug, clap::Args)]
 pub struct HostArgs {
-    /// Folder to expose (the agent works here).
-    #[arg(long, short = 'w', default_value = ".")]
-    workspace: PathBuf,
+    /// Folder to expose (the agent works here). Default: the folder this host
+    /// served last (`openwork workspace switch` changes it), else the current one.
+    #[arg(long, short = 'w')]
+    workspace: Option<PathBuf>,
     /// Port of the OpenWork API; 0 picks a free one. A taken port is an error.
     #[arg(long, short = 'p', default_value_t = 8787)]
     port: u16,
@@ -55,6 +57,13 @@ pub struct HostArgs {
     /// Refuse every write through the API (capabilities say write: false).
     #[arg(long)]
     read_only: bool,
+    /// Writes to skills, plugins, MCP, commands and config: `auto` applies them,
+    /// `manual` waits for `openwork approvals allow|deny` on this machine.
+    #[arg(long, value_enum, default_value_t = ApprovalArg::Auto)]
+    approval: ApprovalArg,
+    /// How long a write waits for approval before it is denied, in ms.
+    #[arg(long, default_value_t = 30_000, value_name = "MS")]
+    approval_timeout: u64,
     /// Allow these browser origins (comma-separated) via CORS.
     #[arg(long, value_delimiter = ',', value_name = "ORIGINS")]
     cors: Vec<String>,
@@ -78,6 +87,15 @@ pub struct HostArgs {
     verbose: bool,
 }
 
+/// `--approval` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ApprovalArg {
+    /// Apply writes at once.
+    Auto,
+    /// Wait for the host to allow or deny each write.
+    Manual,
+}
+
 impl HostArgs {
     fn config(&self) -> HostConfig {
         let ip = if self.remote_access {
@@ -85,7 +103,12 @@ impl HostArgs {
         } else {
             IpAddr::V4(Ipv4Addr::LOCALHOST)
         };
-        let mut cfg = HostConfig::new(self.workspace.clone());
+        let workspace = self
+            .workspace
+            .clone()
+            .or_else(openwork_host::host::remembered_workspace)
+            .unwrap_or_else(|| PathBuf::from("."));
+        let mut cfg = HostConfig::new(workspace);
         cfg.bind = SocketAddr::new(ip, self.port);
         cfg.connect_host = self.connect_host.clone();
         cfg.opencode_bin = self.opencode_bin.clone();
@@ -102,6 +125,11 @@ impl HostArgs {
             read_only: self.read_only,
             connect_host: self.connect_host.clone(),
             cors_origins: self.cors.clone(),
+            approval: match self.approval {
+                ApprovalArg::Auto => ApprovalMode::Auto,
+                ApprovalArg::Manual => ApprovalMode::Manual,
+            },
+            approval_timeout: Duration::from_millis(self.approval_timeout),
             ..ServerOptions::default()
         };
         cfg

@@ -51,11 +51,17 @@ impl LocalHost {
 
     /// `POST path` with the host token, as JSON.
     pub async fn post_host(&self, path: &str) -> Result<serde_json::Value> {
+        self.post_host_json(path, &serde_json::json!({})).await
+    }
+
+    /// `POST path` with the host token and a JSON body, as JSON.
+    pub async fn post_host_json(&self, path: &str, body: &serde_json::Value) -> Result<serde_json::Value> {
         let url = format!("{}{path}", self.info.local_url);
         let resp = self
             .http
             .post(&url)
             .header(HOST_TOKEN_HEADER, &self.host_token)
+            .json(body)
             .send()
             .await
             .with_context(|| format!("could not reach the host at {url}"))?;

@@ -145,18 +145,25 @@ fn host_api_auth_workspaces_and_proxy() {
     let (status, _) = get(&format!("{url}/opencode/session/..%2Fglobal%2Fupgrade"), Some(&token));
     assert_eq!(status, 400);
 
-    // Too large a body: 413 as JSON.
-    let big = vec![b'a'; 33 * 1024 * 1024];
-    let resp = http()
-        .post(format!("{url}/opencode/session"))
-        .bearer_auth(&token)
-        .header("content-type", "application/json")
-        .body(big)
-        .send()
+    // Too large a body: 413 as JSON, decided from the declared length before
+    // any body byte is read (raw socket: no body is sent at all).
+    {
+        use std::io::{Read, Write};
+        let addr = url.trim_start_matches("http://");
+        let mut sock = std::net::TcpStream::connect(addr).unwrap();
+        sock.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        write!(
+            sock,
+            "POST /opencode/session HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\n\
+             Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            33 * 1024 * 1024
+        )
         .unwrap();
-    assert_eq!(resp.status().as_u16(), 413);
-    let body: Value = resp.json().unwrap();
-    assert_eq!(body["code"], "payload_too_large");
+        let mut raw = String::new();
+        let _ = sock.read_to_string(&mut raw);
+        assert!(raw.starts_with("HTTP/1.1 413"), "{raw}");
+        assert!(raw.contains("\"code\":\"payload_too_large\""), "{raw}");
+    }
 
     // Unknown route: JSON 404.
     let (status, body) = get(&format!("{url}/nope"), Some(&token));

@@ -8,8 +8,12 @@
 //! - [`opencode`]: direct OpenCode calls (`/global/health`, `/path`, `/session`).
 //! - [`handshake`]: [`handshake()`](handshake::handshake) and [`connect()`](handshake::connect).
 //! - [`model`], [`ids`], [`store`], [`tokens`], [`migrate`]: the workspace store.
+//! - [`events`]: [`HostEvents`], a resumable, self-reconnecting `/events` subscription.
+//! - [`follow`]: [`follow_switch`], re-handshake and update the stored remote after a host switch.
 
 pub mod error;
+pub mod events;
+pub mod follow;
 mod fsutil;
 pub mod handshake;
 pub mod ids;
@@ -23,6 +27,8 @@ pub mod transport;
 pub mod url;
 
 pub use error::{HandshakeError, StoreError};
+pub use events::{EventItem, EventsError, HostEvent, HostEvents};
+pub use follow::{follow_switch, FollowError};
 pub use handshake::{connect, handshake, Connected, Handshake, HandshakeOptions, HostInfo};
 pub use model::{RemoteType, StoreFile, Upsert, WorkspaceEntry, WorkspaceType};
 pub use opencode::{OpencodeAuth, OpencodeEndpoint};

@@ -142,7 +142,23 @@ impl RunningHost {
                 bail!("{}", explain_start_failure(&status, &engine_log));
             }
         }
-        let state = AppState::new(tokens.clone(), engine.clone(), workspace.clone(), config.server.clone())?;
+        let state = AppState::new(tokens.clone(), engine.clone(), workspace.clone(), config.server.clone())?
+            .with_persistence(data_dir.clone(), Duration::from_millis(300));
+        // Every engine transition reaches clients as `engine.state`.
+        let mut transitions = engine.subscribe();
+        let events = state.events.clone();
+        tokio::spawn(async move {
+            use tokio::sync::broadcast::error::RecvError;
+            loop {
+                match transitions.recv().await {
+                    Ok(status) => {
+                        events.publish("engine.state", serde_json::to_value(&status).unwrap_or_default());
+                    }
+                    Err(RecvError::Lagged(_)) => continue,
+                    Err(RecvError::Closed) => break,
+                }
+            }
+        });
         let (stop_tx, stop_rx) = oneshot::channel::<()>();
         let server_task = tokio::spawn(server::serve(listener, state, async {
             let _ = stop_rx.await;
@@ -240,4 +256,13 @@ fn lan_ip() -> Option<std::net::IpAddr> {
     s.connect("192.0.2.1:9").ok()?;
     let ip = s.local_addr().ok()?.ip();
     (!ip.is_unspecified() && !ip.is_loopback()).then_some(ip)
+}
+
+/// The workspace the host served last (if it still exists), for
+/// `openwork host` without `--workspace`.
+pub fn remembered_workspace() -> Option<PathBuf> {
+    let dir = paths::data_dir().ok()?;
+    let active = crate::recent::RecentWorkspaces::load(&dir).active?;
+    let p = PathBuf::from(active);
+    p.is_dir().then_some(p)
 }

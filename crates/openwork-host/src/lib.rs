@@ -6,6 +6,8 @@
 //! - [`extensions`]: skills, plugins, MCP servers, commands, config of the workspace.
 //! - [`server`]: the authenticated OpenWork HTTP API and the `/opencode/*` proxy.
 //! - [`host`]: [`host::RunningHost`], all of the above started and stopped as one.
+//! - [`recent`]: the host's remembered (active and recent) workspaces.
+//! - [`watch`]: `config.changed` events from files edited on the host.
 //! - [`paths`]: where the host keeps its files.
 //! - [`runtime`]: the "a host is running here" file read by `openwork status`.
 
@@ -13,6 +15,8 @@ pub mod engine;
 pub mod extensions;
 pub mod host;
 pub mod paths;
+pub mod recent;
+pub mod watch;
 pub mod runtime;
 pub mod server;
 pub mod tokens;

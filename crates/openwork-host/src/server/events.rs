@@ -115,3 +115,44 @@ mod tests {
         assert_eq!(backlog[0].id, 11);
     }
 }
+
+/// `GET /events` (client token): SSE of host events. Each SSE message has
+/// `id: <event id>` and `data: {"id","type","properties","time"}`. A client
+/// reconnecting with `Last-Event-ID` (header, or `?lastEventId=`) first gets
+/// every buffered event after that id. A keep-alive comment goes out every
+/// 15 s. A subscriber that falls more than [`EventBus::CAPACITY`] events
+/// behind is disconnected, and resumes from its last id on reconnect.
+pub async fn stream(
+    _: super::auth::ClientAuth,
+    axum::extract::State(state): axum::extract::State<super::AppState>,
+    headers: axum::http::HeaderMap,
+    axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
+) -> axum::response::Response {
+    use axum::response::sse::{Event, KeepAlive, Sse};
+    use axum::response::IntoResponse;
+    use futures_util::StreamExt;
+    let last = headers
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .or(q.get("lastEventId").map(|s| s.as_str()))
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    let (backlog, rx) = state.events.subscribe_after(last);
+    let to_sse = |e: &HostEvent| {
+        Event::default().id(e.id.to_string()).data(serde_json::to_string(e).unwrap_or_default())
+    };
+    let backlog_stream = futures_util::stream::iter(
+        backlog.iter().map(|e| Ok::<_, std::convert::Infallible>(to_sse(e))).collect::<Vec<_>>(),
+    );
+    let live = futures_util::stream::unfold(rx, move |mut rx| async move {
+        match rx.recv().await {
+            Ok(e) => Some((Ok(to_sse(&e)), rx)),
+            // Lagged: end the stream; the client resumes with Last-Event-ID.
+            Err(_) => None,
+        }
+    });
+    let mut resp = Sse::new(backlog_stream.chain(live))
+        .keep_alive(KeepAlive::new().interval(std::time::Duration::from_secs(15)))
+        .into_response();
+    resp.headers_mut().insert("x-accel-buffering", http::HeaderValue::from_static("no"));
+    resp
+}

@@ -39,6 +39,10 @@ pub struct ServerOptions {
     pub max_body_bytes: usize,
     /// Origins allowed by CORS (none by default).
     pub cors_origins: Vec<String>,
+    /// Whether writes to workspace extensions wait for the host's approval.
+    pub approval: crate::extensions::ApprovalMode,
+    /// How long a write waits for approval before it is denied.
+    pub approval_timeout: Duration,
 }
 
 impl Default for ServerOptions {
@@ -48,6 +52,8 @@ impl Default for ServerOptions {
             connect_host: None,
             max_body_bytes: 32 * 1024 * 1024,
             cors_origins: Vec::new(),
+            approval: crate::extensions::ApprovalMode::Auto,
+            approval_timeout: Duration::from_secs(30),
         }
     }
 }
@@ -69,6 +75,10 @@ pub struct AppState {
     pub http: reqwest::Client,
     /// Host events (`GET /events`).
     pub events: Arc<events::EventBus>,
+    /// Where the host remembers its workspaces (`None`: not remembered).
+    pub data_dir: Option<std::path::PathBuf>,
+    /// Watches the active workspace's configuration files.
+    pub watcher: Arc<std::sync::Mutex<Option<crate::watch::ConfigWatcher>>>,
     /// Extension management state.
     pub extensions: Arc<crate::extensions::ExtensionsState>,
 }
@@ -91,12 +101,53 @@ impl AppState {
             tokens,
             engine,
             events: Arc::new(events::EventBus::new()),
+            data_dir: None,
+            watcher: Arc::new(std::sync::Mutex::new(None)),
             extensions,
             workspace: Arc::new(RwLock::new(Arc::new(workspace))),
             options: Arc::new(options),
             started: Instant::now(),
             http,
         })
+    }
+
+    /// Remember workspaces in `data_dir` and publish `config.changed` for
+    /// files edited on the host (debounced by `debounce`).
+    pub fn with_persistence(mut self, data_dir: std::path::PathBuf, debounce: Duration) -> Self {
+        let root = self.active_workspace().path.clone();
+        let mut recent = crate::recent::RecentWorkspaces::load(&data_dir);
+        if let Err(e) = recent.activate(&data_dir, &self.active_workspace().directory) {
+            tracing::warn!("could not remember the workspace: {e:#}");
+        }
+        match crate::watch::ConfigWatcher::start(root, self.events.clone(), debounce) {
+            Ok(w) => *self.watcher.lock().unwrap_or_else(|e| e.into_inner()) = Some(w),
+            Err(e) => tracing::warn!("not watching configuration files: {e}"),
+        }
+        self.data_dir = Some(data_dir);
+        self
+    }
+
+    /// Make `next` the active workspace: atomically for the proxy, remembered
+    /// on disk, watched, and announced as `workspace.switched`.
+    pub fn switch_workspace(&self, next: ActiveWorkspace) -> anyhow::Result<()> {
+        let next = Arc::new(next);
+        let previous = {
+            let mut guard = self.workspace.write().unwrap_or_else(|e| e.into_inner());
+            std::mem::replace(&mut *guard, next.clone())
+        };
+        if let Some(dir) = &self.data_dir {
+            crate::recent::RecentWorkspaces::load(dir).activate(dir, &next.directory)?;
+        }
+        if let Some(w) = self.watcher.lock().unwrap_or_else(|e| e.into_inner()).as_ref() {
+            w.retarget(next.path.clone());
+        }
+        let describe = |w: &ActiveWorkspace| serde_json::json!({ "id": w.id, "name": w.name, "path": w.directory });
+        tracing::info!(from = %previous.directory, to = %next.directory, "workspace switched");
+        self.events.publish(
+            "workspace.switched",
+            serde_json::json!({ "from": describe(&previous), "to": describe(&next) }),
+        );
+        Ok(())
     }
 
     /// The active workspace at this moment (a request keeps the one it started with).
@@ -112,7 +163,8 @@ pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .route("/health", get(routes::health))
         .route("/workspaces", get(routes::workspaces))
-        .route("/workspaces/active", get(routes::active_workspace))
+        .route("/workspaces/active", get(routes::active_workspace).post(routes::switch_workspace))
+        .route("/events", get(events::stream))
         .route("/capabilities", get(routes::capabilities))
         .route("/engine", get(routes::engine_status))
         .route("/engine/restart", post(routes::engine_restart))

@@ -72,3 +72,31 @@ pub async fn rotate_client_token(
     tracing::info!(token = %crate::tokens::mask(&fresh), "client token rotated");
     Ok(Json(json!({ "clientToken": fresh })))
 }
+
+/// Body of `POST /workspaces/active`.
+#[derive(Debug, serde::Deserialize)]
+pub struct SwitchRequest {
+    /// Absolute path of the folder to expose (on the host).
+    pub path: String,
+}
+
+/// `POST /workspaces/active` (host token): expose another folder. The engine
+/// keeps running and tokens stay; requests already in flight finish against
+/// the folder they started with. Clients get `workspace.switched` on `/events`.
+pub async fn switch_workspace(
+    _: HostAuth,
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Json<SwitchRequest>, axum::extract::rejection::JsonRejection>,
+) -> Result<Json<Workspace>, ApiError> {
+    let Json(req) = body.map_err(|e| ApiError::invalid(format!("expected {{\"path\": \"/abs/dir\"}}: {e}")))?;
+    let path = std::path::Path::new(&req.path);
+    if !path.is_absolute() {
+        return Err(ApiError::invalid("path must be absolute"));
+    }
+    let next = super::ActiveWorkspace::open(path).map_err(|e| {
+        ApiError::new(openwork_wire::ErrorCode::WorkspaceNotFound, format!("{e:#}"))
+    })?;
+    state.switch_workspace(next).map_err(|e| ApiError::internal(&e))?;
+    Ok(Json(describe_active(&state, &headers)))
+}
