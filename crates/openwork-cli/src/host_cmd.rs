@@ -139,7 +139,13 @@ impl HostArgs {
 /// Run a host until Ctrl-C / SIGTERM.
 pub async fn run(args: HostArgs) -> Result<()> {
     logging::init(args.log_format, args.verbose);
-    let host = RunningHost::start(args.config()).await?;
+    // Listen for Ctrl-C / SIGTERM before anything starts, so a signal at any
+    // moment (even right after the ready line) stops everything cleanly.
+    let mut stop = StopSignal::install()?;
+    let host = tokio::select! {
+        host = RunningHost::start(args.config()) => host?,
+        _ = stop.recv() => anyhow::bail!("interrupted while starting; the engine was stopped"),
+    };
     let client = host.tokens.client();
     let engine = host.engine.status();
     if args.json {
@@ -160,7 +166,7 @@ pub async fn run(args: HostArgs) -> Result<()> {
     } else {
         print_banner(&host, &client, args.show_token);
     }
-    wait_for_stop_signal().await;
+    stop.recv().await;
     eprintln!("Stopping OpenWork host…");
     host.shutdown().await;
     Ok(())
@@ -222,18 +228,26 @@ pub fn qr_text(data: &str) -> Option<String> {
     Some(out)
 }
 
-async fn wait_for_stop_signal() {
-    use tokio::signal::unix::{signal, SignalKind};
-    let mut term = match signal(SignalKind::terminate()) {
-        Ok(s) => s,
-        Err(e) => {
-            tracing::warn!("cannot listen for SIGTERM: {e}");
-            let _ = tokio::signal::ctrl_c().await;
-            return;
+/// SIGINT (Ctrl-C) and SIGTERM, registered up front.
+struct StopSignal {
+    int: tokio::signal::unix::Signal,
+    term: tokio::signal::unix::Signal,
+}
+
+impl StopSignal {
+    fn install() -> Result<Self> {
+        use anyhow::Context;
+        use tokio::signal::unix::{signal, SignalKind};
+        Ok(Self {
+            int: signal(SignalKind::interrupt()).context("cannot listen for Ctrl-C")?,
+            term: signal(SignalKind::terminate()).context("cannot listen for SIGTERM")?,
+        })
+    }
+
+    async fn recv(&mut self) {
+        tokio::select! {
+            _ = self.int.recv() => {}
+            _ = self.term.recv() => {}
         }
-    };
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        _ = term.recv() => {}
     }
 }

@@ -69,6 +69,21 @@ impl LocalHost {
     }
 }
 
+impl LocalHost {
+    /// `GET path` with the host token, as JSON.
+    pub async fn get_host(&self, path: &str) -> Result<serde_json::Value> {
+        let url = format!("{}{path}", self.info.local_url);
+        let resp = self
+            .http
+            .get(&url)
+            .header(HOST_TOKEN_HEADER, &self.host_token)
+            .send()
+            .await
+            .with_context(|| format!("could not reach the host at {url}"))?;
+        json_or_error(resp).await
+    }
+}
+
 async fn json_or_error(resp: reqwest::Response) -> Result<serde_json::Value> {
     let status = resp.status();
     let body: serde_json::Value = resp.json().await.context("the host answered with invalid JSON")?;

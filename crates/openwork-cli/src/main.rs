@@ -3,8 +3,10 @@
 //! This binary stays thin: argument parsing and printing. The work is done
 //! by `openwork-host` (host side) and `openwork-client` (client side).
 
+mod app_cmd;
 mod client_cmds;
 mod engine_cmd;
+mod ext_cmds;
 mod host_cmd;
 mod local_host;
 mod logging;
@@ -39,6 +41,19 @@ enum Command {
     /// Install or restart the OpenCode engine.
     #[command(subcommand)]
     Engine(engine_cmd::EngineCommand),
+    /// Open the web app: a local backend on 127.0.0.1 serving the UI.
+    App(app_cmd::AppArgs),
+    /// Skills of the active remote workspace: list, add (file, folder, archive), remove.
+    Skills(ext_cmds::SkillsArgs),
+    /// Plugins of the active remote workspace: list, add, remove.
+    Plugins(ext_cmds::PluginsArgs),
+    /// MCP servers of the active remote workspace: list, add, remove, enable, disable.
+    Mcp(ext_cmds::McpArgs),
+    /// Commands of the active remote workspace: list, add, remove.
+    Commands(ext_cmds::CommandsArgs),
+    /// On the host machine: list, allow or deny writes waiting for approval (`--approval manual`).
+    #[command(subcommand)]
+    Approvals(ext_cmds::ApprovalsCommand),
 }
 
 fn main() -> std::process::ExitCode {
@@ -58,6 +73,12 @@ fn main() -> std::process::ExitCode {
             Command::Status(args) => status_cmd::run(args).await,
             Command::Token(cmd) => token_cmd::run(cmd).await,
             Command::Engine(cmd) => engine_cmd::run(cmd).await,
+            Command::App(args) => app_cmd::run(args).await,
+            Command::Skills(args) => ext_cmds::run_skills(args).await,
+            Command::Plugins(args) => ext_cmds::run_plugins(args).await,
+            Command::Mcp(args) => ext_cmds::run_mcp(args).await,
+            Command::Commands(args) => ext_cmds::run_commands(args).await,
+            Command::Approvals(cmd) => ext_cmds::run_approvals(cmd).await,
         }
     });
     match result {

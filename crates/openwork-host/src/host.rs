@@ -100,7 +100,7 @@ impl RunningHost {
         )?);
         let workspace = ActiveWorkspace::open(&config.workspace)?;
         let (bin, _) = binary::locate(config.opencode_bin.as_deref(), &data_dir)?;
-        let version = binary::version(&bin).await?;
+        let version = binary::cached_version(&bin, &data_dir).await?;
         let version_warning = binary::version_warning(&version);
         if let Some(w) = &version_warning {
             tracing::warn!("{w}");

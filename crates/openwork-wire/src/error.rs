@@ -19,6 +19,8 @@ pub enum ErrorCode {
     WorkspaceNotFound,
     /// 400: the request is malformed.
     InvalidRequest,
+    /// 422: an existing config file on the host cannot be parsed (left untouched).
+    InvalidConfig,
     /// 413: the request body is too large.
     PayloadTooLarge,
     /// 429: too many failed authentication attempts.
@@ -39,6 +41,7 @@ impl ErrorCode {
             Self::Forbidden | Self::ReadOnly | Self::WriteDenied => 403,
             Self::NotFound | Self::WorkspaceNotFound => 404,
             Self::InvalidRequest => 400,
+            Self::InvalidConfig => 422,
             Self::PayloadTooLarge => 413,
             Self::TooManyRequests => 429,
             Self::BadGateway => 502,

@@ -161,7 +161,11 @@ pub struct TestHost {
 impl TestHost {
     /// Start a host on `sandbox` with extra arguments; waits for the ready line.
     pub fn start(sandbox: &Sandbox, extra: &[&str]) -> TestHost {
-        let mut cmd = sandbox.openwork();
+        Self::start_with(sandbox, sandbox.openwork(), extra)
+    }
+
+    /// Like [`TestHost::start`], from a prepared `openwork` command.
+    pub fn start_with(sandbox: &Sandbox, mut cmd: Command, extra: &[&str]) -> TestHost {
         cmd.args(["host", "--port", "0", "--json", "--show-token", "--workspace"])
             .arg(&sandbox.workspace)
             .args(extra)

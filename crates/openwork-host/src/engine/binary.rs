@@ -108,6 +108,37 @@ pub async fn version(bin: &Path) -> Result<String> {
     Ok(v.to_string())
 }
 
+/// `--version` of `bin`, remembered in `<data>/engine-version.json` keyed by
+/// the binary's path, size and modification time, so only the first start
+/// after an install pays for running it (OpenCode takes ~1 s to answer).
+pub async fn cached_version(bin: &Path, data_dir: &Path) -> Result<String> {
+    let meta = std::fs::metadata(bin).with_context(|| format!("cannot stat {}", bin.display()))?;
+    let mtime = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    let key = format!("{}|{}|{}", bin.display(), meta.len(), mtime);
+    let file = data_dir.join("engine-version.json");
+    let mut cache: std::collections::BTreeMap<String, String> = std::fs::read(&file)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default();
+    if let Some(v) = cache.get(&key) {
+        return Ok(v.clone());
+    }
+    let v = version(bin).await?;
+    cache.retain(|k, _| !k.starts_with(&format!("{}|", bin.display())));
+    cache.insert(key, v.clone());
+    if let Ok(json) = serde_json::to_vec_pretty(&cache) {
+        if let Err(e) = crate::paths::write_atomic(&file, &json, 0o600) {
+            tracing::debug!("could not cache the OpenCode version: {e:#}");
+        }
+    }
+    Ok(v)
+}
+
 /// A warning when `version` is not the tested one.
 pub fn version_warning(version: &str) -> Option<String> {
     (version != TESTED_OPENCODE_VERSION).then(|| {
@@ -155,6 +186,27 @@ mod tests {
     fn missing_flag_binary_is_a_clear_error() {
         let err = locate(Some(Path::new("/nonexistent/opencode")), Path::new("/tmp")).unwrap_err();
         assert!(err.to_string().contains("--opencode-bin"), "{err}");
+    }
+
+    #[tokio::test]
+    async fn version_is_cached_until_the_binary_changes() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let bin = dir.path().join("fake-opencode");
+        let counter = dir.path().join("runs");
+        let script = |v: &str| {
+            format!("#!/bin/sh\necho x >> {}\necho {v}\n", counter.display())
+        };
+        std::fs::write(&bin, script("1.0.0")).unwrap();
+        std::fs::set_permissions(&bin, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let runs = || std::fs::read_to_string(&counter).unwrap_or_default().lines().count();
+        assert_eq!(cached_version(&bin, dir.path()).await.unwrap(), "1.0.0");
+        assert_eq!(cached_version(&bin, dir.path()).await.unwrap(), "1.0.0");
+        assert_eq!(runs(), 1, "second call served from the cache");
+        // A different binary (size changes) is asked again.
+        std::fs::write(&bin, script("2.0.0-longer")).unwrap();
+        assert_eq!(cached_version(&bin, dir.path()).await.unwrap(), "2.0.0-longer");
+        assert_eq!(runs(), 2);
     }
 
     #[test]

@@ -8,6 +8,7 @@
 
 pub mod backoff;
 pub mod binary;
+pub mod external;
 pub mod logs;
 pub mod process;
 pub mod readiness;
@@ -22,6 +23,7 @@ use tokio::sync::{broadcast, mpsc, oneshot, watch};
 pub use backoff::{RestartDecision, RestartPolicy};
 use logs::LogTail;
 use process::{describe_exit, EngineProcess, SpawnSpec};
+pub use external::ExternalOptions;
 pub use readiness::ProbeConfig;
 
 /// How to run the engine.
@@ -93,6 +95,31 @@ pub struct EngineHandle {
 }
 
 impl EngineHandle {
+    /// A handle on an OpenCode this process does not own (already running at
+    /// `base_url`, Basic auth `username`/`password`; an empty password means
+    /// none). Its state is `running` while `/global/health` answers healthy
+    /// and `backoff` while it does not, checked every few seconds;
+    /// [`restart`](Self::restart) re-checks at once and
+    /// [`shutdown`](Self::shutdown) stops watching (OpenCode keeps running).
+    /// Must be called inside a Tokio runtime.
+    pub fn external(
+        base_url: impl Into<String>,
+        username: impl Into<String>,
+        password: impl Into<String>,
+    ) -> EngineHandle {
+        let endpoint = EngineEndpoint {
+            base_url: base_url.into().trim_end_matches('/').to_string(),
+            username: username.into(),
+            password: password.into(),
+        };
+        Self::external_with(endpoint, ExternalOptions::default())
+    }
+
+    /// [`external`](Self::external) with explicit polling options.
+    pub fn external_with(endpoint: EngineEndpoint, options: ExternalOptions) -> EngineHandle {
+        external::start(endpoint, options)
+    }
+
     /// The current status (uptime computed now).
     pub fn status(&self) -> EngineStatus {
         let snap = self.snapshot.borrow();

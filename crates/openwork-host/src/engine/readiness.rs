@@ -23,7 +23,7 @@ impl Default for ProbeConfig {
     fn default() -> Self {
         Self {
             per_request: Duration::from_millis(250),
-            interval: Duration::from_millis(50),
+            interval: Duration::from_millis(20),
             deadline: Duration::from_secs(60),
         }
     }
@@ -69,9 +69,20 @@ pub async fn check_once(
     health_url: &str,
     password: Option<&str>,
 ) -> Result<Option<String>, String> {
+    check_once_as(client, health_url, "opencode", password).await
+}
+
+/// [`check_once`] with another Basic-auth user name (OpenCode's
+/// `OPENCODE_SERVER_USERNAME`).
+pub async fn check_once_as(
+    client: &reqwest::Client,
+    health_url: &str,
+    username: &str,
+    password: Option<&str>,
+) -> Result<Option<String>, String> {
     let mut req = client.get(health_url);
     if let Some(pw) = password {
-        req = req.basic_auth("opencode", Some(pw));
+        req = req.basic_auth(username, Some(pw));
     }
     let resp = req.send().await.map_err(|e| describe(&e))?;
     let status = resp.status();

@@ -1,21 +1,339 @@
 //! Workspace extensions managed through the host: skills, plugins, MCP
-//! servers, commands and config (routes under `/workspace/:id/...`).
-use axum::Router;
+//! servers, commands and config (routes under `/workspace/:id/...`), plus
+//! the governance around writes (read-only mode, approvals, audit log).
+//!
+//! Every write goes through [`ExtensionsState::write`]: workspace check →
+//! read-only check (403 `read_only`) → approval in manual mode (403
+//! `write_denied` on deny or timeout) → per-workspace write lock → the change
+//! (on a blocking thread) → audit entry → engine reload
+//! (`POST /instance/dispose` for the directory, coalesced) → `config.changed`.
+//!
+//! Routes (client token unless noted):
+//! - `GET|PATCH /workspace/:id/config`
+//! - `GET|POST /workspace/:id/skills`, `POST /workspace/:id/skills/archive?name=`,
+//!   `DELETE /workspace/:id/skills/:name`
+//! - `GET|POST /workspace/:id/plugins`, `DELETE /workspace/:id/plugins/:name`
+//! - `GET|POST /workspace/:id/mcp`, `DELETE /workspace/:id/mcp/:name`,
+//!   `POST /workspace/:id/mcp/:name/enable|disable`
+//! - `GET|POST /workspace/:id/commands`, `DELETE /workspace/:id/commands/:name`
+//! - `GET /workspace/:id/audit?limit=N`
+//! - `GET /approvals`, `POST /approvals/:id` (host token)
 
-use crate::server::AppState;
+mod commands;
+mod config;
+pub mod frontmatter;
+pub mod fsguard;
+pub mod governance;
+pub mod jsonc;
+mod mcp;
+mod plugins;
+pub mod skills;
+#[cfg(test)]
+mod tests;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::extract::{Path, Query, State};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use openwork_wire::ErrorCode;
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+pub use governance::{Actor, ApprovalMode, ApprovalRequest, Approvals, AuditEntry, AuditLog, Decision};
+
+use crate::server::auth::HostAuth;
+use crate::server::error::ApiError;
+use crate::server::{ActiveWorkspace, AppState};
 
 /// State shared by the extension routes.
+#[derive(Debug)]
+pub struct ExtensionsState {
+    read_only: bool,
+    approval: ApprovalMode,
+    approval_timeout: Duration,
+    /// Writes waiting for the host.
+    pub approvals: Approvals,
+    /// The audit log.
+    pub audit: AuditLog,
+    locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    reload: Reload,
+}
+
 #[derive(Debug, Default)]
-pub struct ExtensionsState {}
+struct Reload {
+    /// Bumped after every applied write.
+    written: AtomicU64,
+    /// Highest `written` value a completed reload started after.
+    covered: AtomicU64,
+    lock: tokio::sync::Mutex<()>,
+}
+
+/// What a write is, for approvals and the audit log.
+#[derive(Debug, Clone)]
+pub struct WriteIntent {
+    /// `skills.add`, `plugins.remove`, ...
+    pub action: &'static str,
+    /// Name or file targeted.
+    pub target: String,
+    /// One line for people.
+    pub summary: String,
+    /// Files that may change.
+    pub paths: Vec<String>,
+}
 
 impl ExtensionsState {
-    /// State for a host with these options.
-    pub fn new(_options: &crate::server::ServerOptions) -> Self {
-        Self {}
+    /// State for a host with these options; the audit log lives in
+    /// `<data dir>/audit/`.
+    pub fn new(options: &crate::server::ServerOptions) -> Self {
+        Self::with_audit_dir(options, crate::paths::data_dir().ok().map(|d| d.join("audit")))
+    }
+
+    /// Like [`ExtensionsState::new`] with an explicit audit directory.
+    pub fn with_audit_dir(options: &crate::server::ServerOptions, audit_dir: Option<PathBuf>) -> Self {
+        Self {
+            read_only: options.read_only,
+            approval: options.approval,
+            approval_timeout: options.approval_timeout,
+            approvals: Approvals::default(),
+            audit: AuditLog::new(audit_dir),
+            locks: Mutex::new(HashMap::new()),
+            reload: Reload::default(),
+        }
+    }
+
+    fn lock_for(&self, workspace_id: &str) -> Arc<tokio::sync::Mutex<()>> {
+        self.locks.lock().unwrap_or_else(|e| e.into_inner()).entry(workspace_id.to_string()).or_default().clone()
+    }
+}
+
+/// The active workspace if `id` names it, else 404 `workspace_not_found`.
+pub fn workspace(state: &AppState, id: &str) -> Result<Arc<ActiveWorkspace>, ApiError> {
+    let ws = state.active_workspace();
+    if ws.id == id {
+        Ok(ws)
+    } else {
+        Err(ApiError::new(ErrorCode::WorkspaceNotFound, format!("no workspace `{id}` on this host"))
+            .details(json!({ "activeId": ws.id })))
+    }
+}
+
+/// Parse a JSON body into `T`, 400 `invalid_request` on failure.
+pub fn parse_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    serde_json::from_slice(body).map_err(|e| ApiError::invalid(format!("invalid JSON body: {e}")))
+}
+
+/// Run `change` as a governed write on `ws` (see the module docs).
+pub async fn write<T: Send + 'static>(
+    state: &AppState,
+    actor: &Actor,
+    ws: &Arc<ActiveWorkspace>,
+    intent: WriteIntent,
+    change: impl FnOnce(&ActiveWorkspace) -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    let ext = &state.extensions;
+    if ext.read_only || state.options.read_only {
+        return Err(ApiError::new(ErrorCode::ReadOnly, "this host is read-only (--read-only)"));
+    }
+    let audit = |outcome: &str| {
+        ext.audit.record(&AuditEntry {
+            id: governance::new_id("aud"),
+            workspace_id: ws.id.clone(),
+            actor: actor.clone(),
+            action: intent.action.to_string(),
+            target: intent.target.clone(),
+            summary: intent.summary.clone(),
+            outcome: outcome.to_string(),
+            timestamp: governance::now_ms(),
+        })
+    };
+    if ext.approval == ApprovalMode::Manual {
+        let req = ApprovalRequest {
+            id: governance::new_id("apr"),
+            workspace_id: ws.id.clone(),
+            action: intent.action.to_string(),
+            summary: intent.summary.clone(),
+            paths: intent.paths.clone(),
+            created_at: governance::now_ms(),
+            actor: actor.clone(),
+        };
+        let id = req.id.clone();
+        let decision = ext
+            .approvals
+            .wait(req, ext.approval_timeout, |r| {
+                state.events.publish("approval.requested", serde_json::to_value(r).unwrap_or(Value::Null));
+            })
+            .await;
+        let reply = match decision {
+            Decision::Allowed => "allow",
+            Decision::Denied => "deny",
+            Decision::TimedOut => "timeout",
+        };
+        state.events.publish(
+            "approval.resolved",
+            json!({ "id": id, "workspaceId": ws.id, "action": intent.action, "reply": reply }),
+        );
+        match decision {
+            Decision::Allowed => {}
+            Decision::Denied => {
+                audit("denied");
+                return Err(ApiError::new(ErrorCode::WriteDenied, "the host denied this change")
+                    .details(json!({ "requestId": id, "reason": "denied" })));
+            }
+            Decision::TimedOut => {
+                audit("timeout");
+                return Err(ApiError::new(
+                    ErrorCode::WriteDenied,
+                    format!("no approval from the host within {} ms", ext.approval_timeout.as_millis()),
+                )
+                .details(json!({ "requestId": id, "reason": "timeout" })));
+            }
+        }
+    }
+    let lock = ext.lock_for(&ws.id);
+    let result = {
+        let _guard = lock.lock().await;
+        let ws2 = ws.clone();
+        let res = tokio::task::spawn_blocking(move || change(&ws2))
+            .await
+            .map_err(|e| ApiError::internal(&anyhow::anyhow!("write task failed: {e}")))?;
+        audit(if res.is_ok() { "applied" } else { "failed" });
+        if res.is_ok() {
+            ext.reload.written.fetch_add(1, Ordering::SeqCst);
+        }
+        res
+    };
+    let value = result?;
+    reload_engine(state, ws).await;
+    state.events.publish(
+        "config.changed",
+        json!({ "workspaceId": ws.id, "action": intent.action, "target": intent.target, "source": "api" }),
+    );
+    Ok(value)
+}
+
+/// Make OpenCode reload the workspace (`POST /instance/dispose`). Reloads are
+/// coalesced: a caller returns once a reload that started after its write
+/// has finished. Failures are logged (the engine may be restarting).
+pub async fn reload_engine(state: &AppState, ws: &ActiveWorkspace) {
+    let r = &state.extensions.reload;
+    let mine = r.written.load(Ordering::SeqCst);
+    let _g = r.lock.lock().await;
+    if r.covered.load(Ordering::SeqCst) >= mine {
+        return;
+    }
+    let target = r.written.load(Ordering::SeqCst);
+    if let Some(ep) = state.engine.endpoint() {
+        let res = state
+            .http
+            .post(format!("{}/instance/dispose", ep.base_url))
+            .query(&[("directory", ws.directory.as_str())])
+            .header("x-opencode-directory", &ws.directory)
+            .basic_auth(&ep.username, Some(&ep.password))
+            .timeout(Duration::from_secs(15))
+            .send()
+            .await;
+        match res {
+            Ok(resp) if resp.status().is_success() => {}
+            Ok(resp) => tracing::warn!(status = %resp.status(), "engine reload (instance/dispose) failed"),
+            Err(e) => tracing::warn!("engine reload (instance/dispose) failed: {e}"),
+        }
+    }
+    r.covered.store(target, Ordering::SeqCst);
+}
+
+/// `GET` an OpenCode route for the workspace through the engine; `None`
+/// when the engine is not running or does not answer with JSON.
+pub async fn engine_get(state: &AppState, ws: &ActiveWorkspace, path: &str) -> Option<Value> {
+    let ep = state.engine.endpoint()?;
+    let resp = state
+        .http
+        .get(format!("{}{path}", ep.base_url))
+        .query(&[("directory", ws.directory.as_str())])
+        .header("x-opencode-directory", &ws.directory)
+        .basic_auth(&ep.username, Some(&ep.password))
+        .timeout(Duration::from_secs(5))
+        .send()
+        .await
+        .ok()?;
+    if !resp.status().is_success() {
+        return None;
+    }
+    resp.json().await.ok()
+}
+
+#[derive(Deserialize)]
+struct AuditQuery {
+    limit: Option<usize>,
+}
+
+/// `GET /workspace/:id/audit?limit=N` → `{items: [AuditEntry]}` (oldest first, last N, default 100).
+async fn audit_list(
+    _: Actor,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(q): Query<AuditQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let ws = workspace(&state, &id)?;
+    let limit = q.limit.unwrap_or(100).clamp(1, 10_000);
+    let audit = state.extensions.clone();
+    let wid = ws.id.clone();
+    let items = tokio::task::spawn_blocking(move || audit.audit.read(&wid, limit))
+        .await
+        .map_err(|e| ApiError::internal(&anyhow::anyhow!("{e}")))?;
+    Ok(Json(json!({ "items": items })))
+}
+
+/// `GET /approvals` (host token) → `{items: [ApprovalRequest]}`.
+async fn approvals_list(_: HostAuth, State(state): State<AppState>) -> Json<Value> {
+    Json(json!({ "items": state.extensions.approvals.list() }))
+}
+
+#[derive(Deserialize)]
+struct Reply {
+    reply: String,
+}
+
+/// `POST /approvals/:id` (host token) with `{reply: "allow"|"deny"}` → `{ok, allowed}`.
+async fn approvals_reply(
+    _: HostAuth,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let Reply { reply } = parse_body(&body)?;
+    let allow = match reply.as_str() {
+        "allow" => true,
+        "deny" => false,
+        other => return Err(ApiError::invalid(format!("reply must be \"allow\" or \"deny\", not {other:?}"))),
+    };
+    match state.extensions.approvals.respond(&id, allow) {
+        Some(_) => Ok(Json(json!({ "ok": true, "allowed": allow }))),
+        None => Err(ApiError::new(ErrorCode::NotFound, format!("no pending approval `{id}`"))),
     }
 }
 
 /// Routes of the extension API, merged into the main router.
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/workspace/{id}/config", get(config::get_config).patch(config::patch_config))
+        .route("/workspace/{id}/skills", get(skills::list).post(skills::add))
+        .route("/workspace/{id}/skills/archive", post(skills::add_archive))
+        .route("/workspace/{id}/skills/{name}", axum::routing::delete(skills::remove))
+        .route("/workspace/{id}/plugins", get(plugins::list).post(plugins::add))
+        .route("/workspace/{id}/plugins/{name}", axum::routing::delete(plugins::remove))
+        .route("/workspace/{id}/mcp", get(mcp::list).post(mcp::add))
+        .route("/workspace/{id}/mcp/{name}", axum::routing::delete(mcp::remove))
+        .route("/workspace/{id}/mcp/{name}/enable", post(mcp::enable))
+        .route("/workspace/{id}/mcp/{name}/disable", post(mcp::disable))
+        .route("/workspace/{id}/commands", get(commands::list).post(commands::add))
+        .route("/workspace/{id}/commands/{name}", axum::routing::delete(commands::remove))
+        .route("/workspace/{id}/audit", get(audit_list))
+        .route("/approvals", get(approvals_list))
+        .route("/approvals/{id}", post(approvals_reply))
 }

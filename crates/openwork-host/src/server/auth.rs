@@ -30,6 +30,26 @@ pub fn bearer(parts: &Parts) -> Option<&str> {
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim()).filter(|t| !t.is_empty())
 }
 
+/// Count a failed attempt; past the allowance, wait and answer 429.
+async fn failed(parts: &Parts, state: &AppState, err: ApiError) -> ApiError {
+    let ip = parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip())
+        .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
+    match state.auth_limiter.record_failure(ip) {
+        None => err,
+        Some(delay) => {
+            tracing::warn!(%ip, "repeated failed authentication; slowing down");
+            tokio::time::sleep(delay).await;
+            ApiError::new(
+                openwork_wire::ErrorCode::TooManyRequests,
+                "too many failed authentication attempts; wait a minute",
+            )
+        }
+    }
+}
+
 impl FromRequestParts<AppState> for ClientAuth {
     type Rejection = ApiError;
 
@@ -46,7 +66,7 @@ impl FromRequestParts<AppState> for ClientAuth {
             )),
             None => {
                 tracing::warn!(path = %parts.uri.path(), "rejected a request with a wrong client token");
-                Err(ApiError::unauthorized("wrong client token"))
+                Err(failed(parts, state, ApiError::unauthorized("wrong client token")).await)
             }
         }
     }
@@ -68,7 +88,7 @@ impl FromRequestParts<AppState> for HostAuth {
             )),
             None => {
                 tracing::warn!(path = %parts.uri.path(), "rejected a request with a wrong host token");
-                Err(ApiError::unauthorized("wrong host token"))
+                Err(failed(parts, state, ApiError::unauthorized("wrong host token")).await)
             }
         }
     }

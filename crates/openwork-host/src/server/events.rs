@@ -87,35 +87,6 @@ impl EventBus {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[tokio::test]
-    async fn resume_has_no_gap() {
-        let bus = EventBus::new();
-        for i in 0..5 {
-            bus.publish("t", json!({ "i": i }));
-        }
-        let (backlog, mut rx) = bus.subscribe_after(Some(2));
-        assert_eq!(backlog.iter().map(|e| e.id).collect::<Vec<_>>(), vec![3, 4, 5]);
-        bus.publish("t", json!({}));
-        assert_eq!(rx.recv().await.unwrap().id, 6);
-    }
-
-    #[test]
-    fn buffer_is_bounded() {
-        let bus = EventBus::new();
-        for _ in 0..(EventBus::CAPACITY + 10) {
-            bus.publish("t", json!({}));
-        }
-        let (backlog, _) = bus.subscribe_after(Some(0));
-        assert_eq!(backlog.len(), EventBus::CAPACITY);
-        assert_eq!(backlog[0].id, 11);
-    }
-}
-
 /// `GET /events` (client token): SSE of host events. Each SSE message has
 /// `id: <event id>` and `data: {"id","type","properties","time"}`. A client
 /// reconnecting with `Last-Event-ID` (header, or `?lastEventId=`) first gets
@@ -155,4 +126,33 @@ pub async fn stream(
         .into_response();
     resp.headers_mut().insert("x-accel-buffering", http::HeaderValue::from_static("no"));
     resp
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[tokio::test]
+    async fn resume_has_no_gap() {
+        let bus = EventBus::new();
+        for i in 0..5 {
+            bus.publish("t", json!({ "i": i }));
+        }
+        let (backlog, mut rx) = bus.subscribe_after(Some(2));
+        assert_eq!(backlog.iter().map(|e| e.id).collect::<Vec<_>>(), vec![3, 4, 5]);
+        bus.publish("t", json!({}));
+        assert_eq!(rx.recv().await.unwrap().id, 6);
+    }
+
+    #[test]
+    fn buffer_is_bounded() {
+        let bus = EventBus::new();
+        for _ in 0..(EventBus::CAPACITY + 10) {
+            bus.publish("t", json!({}));
+        }
+        let (backlog, _) = bus.subscribe_after(Some(0));
+        assert_eq!(backlog.len(), EventBus::CAPACITY);
+        assert_eq!(backlog[0].id, 11);
+    }
 }

@@ -8,6 +8,7 @@
 pub mod auth;
 pub mod error;
 pub mod events;
+pub mod limiter;
 pub mod proxy;
 pub mod routes;
 pub mod workspace;
@@ -73,6 +74,8 @@ pub struct AppState {
     pub started: Instant,
     /// HTTP client used by the proxy (pooled, no overall timeout: SSE).
     pub http: reqwest::Client,
+    /// Failed-authentication rate limiting.
+    pub auth_limiter: Arc<limiter::AuthLimiter>,
     /// Host events (`GET /events`).
     pub events: Arc<events::EventBus>,
     /// Where the host remembers its workspaces (`None`: not remembered).
@@ -101,6 +104,7 @@ impl AppState {
             tokens,
             engine,
             events: Arc::new(events::EventBus::new()),
+            auth_limiter: Arc::default(),
             data_dir: None,
             watcher: Arc::new(std::sync::Mutex::new(None)),
             extensions,
@@ -172,7 +176,7 @@ pub fn router(state: AppState) -> Router {
         .route("/opencode", any(proxy::forward))
         .route("/opencode/{*rest}", any(proxy::forward))
         .merge(crate::extensions::routes())
-        .fallback(error::not_found)
+        .fallback(ui_or_not_found)
         .layer(DefaultBodyLimit::max(max_body))
         .layer(middleware::from_fn_with_state(state.clone(), reject_large_bodies));
     let api = match cors {
@@ -180,6 +184,15 @@ pub fn router(state: AppState) -> Router {
         None => api,
     };
     api.with_state(state)
+}
+
+/// Unmatched routes: the embedded web UI for GET/HEAD of `/` and its asset
+/// files (public: the UI asks for the token), JSON 404 otherwise.
+async fn ui_or_not_found(req: Request) -> Response {
+    match openwork_webui::response_for(req.method(), req.uri().path()) {
+        Some(resp) => resp,
+        None => error::not_found().await.into_response(),
+    }
 }
 
 /// 413 `payload_too_large` for a declared length over the limit (streamed
@@ -202,14 +215,23 @@ async fn reject_large_bodies(State(state): State<AppState>, req: Request, next: 
 
 fn cors_layer(origins: &[String]) -> Option<tower_http::cors::CorsLayer> {
     use tower_http::cors::{AllowOrigin, CorsLayer};
-    let values: Vec<http::HeaderValue> =
-        origins.iter().filter_map(|o| o.trim().parse().ok()).collect();
-    if values.is_empty() {
+    let origins: Vec<&str> = origins.iter().map(|o| o.trim()).filter(|o| !o.is_empty()).collect();
+    if origins.is_empty() {
         return None;
     }
+    // `*` allows any origin (bearer tokens, no cookies, so no credentials mode).
+    let allow = if origins.contains(&"*") {
+        AllowOrigin::any()
+    } else {
+        let values: Vec<http::HeaderValue> = origins.iter().filter_map(|o| o.parse().ok()).collect();
+        if values.is_empty() {
+            return None;
+        }
+        AllowOrigin::list(values)
+    };
     Some(
         CorsLayer::new()
-            .allow_origin(AllowOrigin::list(values))
+            .allow_origin(allow)
             .allow_methods(tower_http::cors::Any)
             .allow_headers(tower_http::cors::Any)
             .max_age(Duration::from_secs(600)),
@@ -222,5 +244,7 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, router(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
 }

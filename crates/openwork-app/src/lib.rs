@@ -1,0 +1,166 @@
+#![warn(missing_docs)]
+// Helpers return a ready HTTP error `Response` as their `Err`; it is built
+// once per failed request, so its size does not matter.
+#![allow(clippy::result_large_err)]
+//! `openwork app`: a local app backend for the web UI.
+//!
+//! It listens on `127.0.0.1` only, serves the embedded UI
+//! ([`openwork_webui`]) and a same-origin client API under `/app/api/` for
+//! what a browser cannot do cross-origin: the handshake with fallback
+//! ([`openwork_client::connect`]), the stored workspaces
+//! ([`openwork_client::Store`], secrets never sent to the page), a streaming
+//! proxy to the active remote with its stored credentials, and control of an
+//! OpenWork host running on this machine ("host mode").
+//!
+//! - [`auth`]: per-launch token exchanged for an HttpOnly, SameSite=Strict
+//!   cookie (as Jupyter does), `Host` check against DNS rebinding, and a
+//!   required `x-openwork-app` header on every API call.
+//! - [`workspaces`]: `GET /app/api/workspaces`, `POST /app/api/connect`,
+//!   `POST /app/api/workspaces/:id/activate`, `DELETE /app/api/workspaces/:id`,
+//!   `GET /app/api/status`.
+//! - [`remote`]: `/app/api/remote/*` → the active remote.
+//! - [`local_host`]: `/app/api/local-host[...]` (pairing URL, client token,
+//!   engine status, rotate, restart, start hosting a folder).
+
+pub mod auth;
+pub mod browser;
+pub mod local_host;
+pub mod remote;
+pub mod workspaces;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, delete, get, post};
+use axum::{Json, Router};
+use openwork_client::Store;
+use serde_json::json;
+
+/// Header every `/app/api` request must carry (cross-site requests can't set it without CORS).
+pub const APP_HEADER: &str = "x-openwork-app";
+
+/// How to run the app backend.
+#[derive(Debug, Clone, Default)]
+pub struct AppOptions {
+    /// Port on 127.0.0.1 (0: any free port).
+    pub port: u16,
+    /// Where the workspace store lives (default: the client's data dir).
+    pub store_dir: Option<std::path::PathBuf>,
+}
+
+/// State shared by the handlers.
+#[derive(Clone)]
+pub struct AppState {
+    /// Launch token and session secret.
+    pub auth: Arc<auth::AppAuth>,
+    /// The client's workspace store.
+    pub store: Store,
+    /// Client for remotes (no overall timeout: SSE).
+    pub http: reqwest::Client,
+    /// A host started by this app ("Host a local folder").
+    pub hosted: Arc<local_host::Hosted>,
+}
+
+/// A running app backend.
+pub struct RunningApp {
+    /// `http://127.0.0.1:PORT`.
+    pub url: String,
+    /// The per-launch token.
+    pub token: String,
+    state: AppState,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl RunningApp {
+    /// The link that signs the browser in: `http://127.0.0.1:PORT/?token=...`.
+    pub fn login_url(&self) -> String {
+        format!("{}/?token={}", self.url, self.token)
+    }
+
+    /// Bind 127.0.0.1:`port` and serve.
+    pub async fn start(opts: AppOptions) -> anyhow::Result<Self> {
+        let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], opts.port))).await?;
+        let port = listener.local_addr()?.port();
+        let store = match opts.store_dir {
+            Some(dir) => Store::at(dir),
+            None => Store::open_default()?,
+        };
+        let http = reqwest::Client::builder().connect_timeout(Duration::from_secs(5)).no_proxy().build()?;
+        let auth = Arc::new(auth::AppAuth::new(port));
+        let token = auth.launch_token().to_string();
+        let state = AppState { auth, store, http, hosted: Arc::new(local_host::Hosted::default()) };
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let app = router(state.clone());
+        let task = tokio::spawn(async move {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async move {
+                    let _ = rx.await;
+                })
+                .await
+        });
+        Ok(Self { url: format!("http://127.0.0.1:{port}"), token, state, stop: Some(tx), task })
+    }
+
+    /// Stop serving, and stop a host this app started.
+    pub async fn shutdown(mut self) {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+        self.state.hosted.stop().await;
+        let _ = tokio::time::timeout(Duration::from_secs(5), &mut self.task).await;
+    }
+}
+
+/// The app router: UI (public) + `/app/api` (authenticated).
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/app/api/info", get(info))
+        .route("/app/api/workspaces", get(workspaces::list))
+        .route("/app/api/workspaces/{id}", delete(workspaces::remove))
+        .route("/app/api/workspaces/{id}/activate", post(workspaces::activate))
+        .route("/app/api/connect", post(workspaces::connect))
+        .route("/app/api/status", get(workspaces::status))
+        .route("/app/api/follow", post(workspaces::follow))
+        .route("/app/api/remote/{*rest}", any(remote::forward))
+        .route("/app/api/local-host", get(local_host::info))
+        .route("/app/api/local-host/rotate", post(local_host::rotate))
+        .route("/app/api/local-host/restart", post(local_host::restart))
+        .route("/app/api/local-host/start", post(local_host::start))
+        .route_layer(middleware::from_fn_with_state(state.clone(), auth::require));
+    Router::new()
+        .merge(api)
+        .fallback(ui_or_not_found)
+        .layer(middleware::from_fn_with_state(state.clone(), auth::check_host))
+        .with_state(state)
+}
+
+/// `GET /app/api/info`: tells the UI it runs against the app backend.
+async fn info() -> Json<serde_json::Value> {
+    Json(json!({ "mode": "app", "version": env!("CARGO_PKG_VERSION") }))
+}
+
+/// UI assets; `/?token=` is the sign-in exchange; JSON 404 for the rest.
+async fn ui_or_not_found(State(state): State<AppState>, req: Request) -> Response {
+    if req.uri().path() == "/" {
+        if let Some(resp) = auth::exchange(&state.auth, req.uri().query()) {
+            return resp;
+        }
+    }
+    match openwork_webui::response_for(req.method(), req.uri().path()) {
+        Some(resp) => resp,
+        None => api_error(StatusCode::NOT_FOUND, "not_found", "no such route"),
+    }
+}
+
+/// A JSON error `{code, message}` like the host's.
+pub fn api_error(status: StatusCode, code: &str, message: impl Into<String>) -> Response {
+    let mut resp = (status, Json(json!({ "code": code, "message": message.into() }))).into_response();
+    resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    resp
+}

@@ -1,0 +1,240 @@
+//! Skills, plugins, MCP servers, commands and config through a real host
+//! and the real OpenCode engine (`OPENCODE_BIN`).
+mod support;
+
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+use support::*;
+
+fn send(method: reqwest::Method, url: &str, token: &str, body: Option<Value>) -> (u16, Value) {
+    let mut req = http().request(method.clone(), url).bearer_auth(token);
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    let resp = req.send().unwrap_or_else(|e| panic!("{method} {url}: {e}"));
+    let status = resp.status().as_u16();
+    (status, resp.json().unwrap_or(Value::Null))
+}
+
+fn ws_url(host: &TestHost, rest: &str) -> String {
+    format!("{}/workspace/{}/{rest}", host.url, host.ready["workspace"]["id"].as_str().unwrap())
+}
+
+fn cli(sandbox: &Sandbox, args: &[&str]) -> (bool, String, String) {
+    let out = sandbox.openwork().args(args).output().unwrap();
+    (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+const COMMENTED: &str = r#"// OpenWork test config: every comment must survive
+{
+  /* schema */ "$schema": "https://opencode.ai/config.json",
+  // MCP servers
+  "mcp": {
+    // a disabled one stays as is
+    "keep": { "type": "remote", "url": "http://127.0.0.1:9/mcp", "enabled": false, }, // trailing
+  },
+  "plugin": [
+    // plugins go here
+  ],
+  // the end
+}
+"#;
+
+#[test]
+fn extensions_reach_the_real_engine() {
+    let t0 = Instant::now();
+    let sandbox = Sandbox::new();
+    let cfg_path = sandbox.workspace.join("opencode.jsonc");
+    std::fs::write(&cfg_path, COMMENTED).unwrap();
+    let script = sandbox.path("stub_mcp.py");
+    std::fs::write(&script, STUB_MCP_PY).unwrap();
+    let plugin_file = sandbox.path("plugin.js");
+    std::fs::write(&plugin_file, "export const TestPlugin = async () => ({})\n").unwrap();
+    let host = TestHost::start(&sandbox, &[]);
+    let token = host.client_token.clone();
+    use reqwest::Method as M;
+
+    // A skill added through the host is listed by OpenCode.
+    let (s, b) = send(M::POST, &ws_url(&host, "skills"), &token, Some(json!({"name": "greeter", "content": "Greet the user.", "description": "Greets people"})));
+    assert_eq!(s, 200, "{b}");
+    let (s, skills) = get(&format!("{}/opencode/skill", host.url), Some(&token));
+    assert_eq!(s, 200, "{skills}");
+    let found = skills.as_array().unwrap().iter().find(|k| k["name"] == "greeter").cloned();
+    assert_eq!(found.as_ref().map(|k| k["description"].clone()), Some(json!("Greets people")), "{skills}");
+
+    // An MCP server added through the host is started by OpenCode.
+    let (s, b) = send(M::POST, &ws_url(&host, "mcp"), &token, Some(json!({"name": "stub", "config": {"type": "local", "command": ["python3", script]}})));
+    assert_eq!(s, 200, "{b}");
+    let (_, mcp) = get(&format!("{}/opencode/mcp", host.url), Some(&token));
+    assert_eq!(mcp["stub"]["status"], "connected", "{mcp}");
+    let (_, list) = send(M::GET, &ws_url(&host, "mcp"), &token, None);
+    let stub = list["items"].as_array().unwrap().iter().find(|i| i["name"] == "stub").cloned().unwrap();
+    assert_eq!(stub["status"]["status"], "connected", "runtime status merged: {list}");
+
+    // A plugin entry shows up in OpenCode's config.
+    let spec = format!("file://{}", plugin_file.display());
+    let (s, b) = send(M::POST, &ws_url(&host, "plugins"), &token, Some(json!({"spec": spec})));
+    assert_eq!(s, 200, "{b}");
+    let (_, config) = get(&format!("{}/opencode/config", host.url), Some(&token));
+    let plugins = config["plugin"].to_string();
+    assert!(plugins.contains(plugin_file.to_str().unwrap()), "plugin not in /config: {plugins}");
+
+    // A command too.
+    let (s, b) = send(M::POST, &ws_url(&host, "commands"), &token, Some(json!({"name": "summarize", "template": "Summarize $ARGUMENTS", "description": "Summaries"})));
+    assert_eq!(s, 200, "{b}");
+    let (_, commands) = get(&format!("{}/opencode/command", host.url), Some(&token));
+    assert!(commands.as_array().unwrap().iter().any(|c| c["name"] == "summarize"), "{commands}");
+
+    // Remove MCP and plugin again: the commented file is back byte-for-byte.
+    let (s, _) = send(M::DELETE, &ws_url(&host, "mcp/stub"), &token, None);
+    assert_eq!(s, 200);
+    let (s, b) = send(M::DELETE, &ws_url(&host, &format!("plugins/{}", url::form_urlencoded::byte_serialize(spec.as_bytes()).collect::<String>())), &token, None);
+    assert_eq!(s, 200, "{b}");
+    let after = std::fs::read_to_string(&cfg_path).unwrap();
+    for line in COMMENTED.lines().filter(|l| l.contains("//") || l.contains("/*")) {
+        assert!(after.contains(line), "lost {line:?}:\n{after}");
+    }
+    assert_eq!(after, COMMENTED);
+    let (_, mcp) = get(&format!("{}/opencode/mcp", host.url), Some(&token));
+    assert!(mcp.get("stub").is_none(), "{mcp}");
+
+    // Traversal attempts are refused and write nothing.
+    let outside = sandbox.path("outside");
+    std::fs::create_dir_all(&outside).unwrap();
+    std::os::unix::fs::symlink(&outside, sandbox.workspace.join(".opencode/skills/linked")).unwrap();
+    for name in ["../x", "/etc", "a/../../b", "linked"] {
+        let (s, b) = send(M::POST, &ws_url(&host, "skills"), &token, Some(json!({"name": name, "content": "x", "description": "d"})));
+        assert!(s == 400 || s == 403, "{name}: {s} {b}");
+    }
+    let (s, _) = send(M::DELETE, &ws_url(&host, "skills/%2E%2E%2Fworkspace"), &token, None);
+    assert_eq!(s, 400);
+    assert!(std::fs::read_dir(&outside).unwrap().next().is_none());
+    assert!(!sandbox.root.path().join("x").exists() && !sandbox.root.path().join("b").exists());
+
+    // 50 concurrent adds: 50 entries.
+    std::thread::scope(|sc| {
+        for i in 0..50 {
+            let (u, t) = (ws_url(&host, "mcp"), token.clone());
+            sc.spawn(move || {
+                let body = json!({"name": format!("c{i}"), "config": {"type": "remote", "url": format!("http://127.0.0.1:9/{i}"), "enabled": false}});
+                let (s, b) = send(M::POST, &u, &t, Some(body));
+                assert_eq!(s, 200, "{b}");
+            });
+        }
+    });
+    let (_, list) = send(M::GET, &ws_url(&host, "mcp"), &token, None);
+    let names: Vec<_> = list["items"].as_array().unwrap().iter().filter(|i| i["name"].as_str().unwrap().starts_with('c')).collect();
+    assert_eq!(names.len(), 50);
+    let (_, mcp) = get(&format!("{}/opencode/mcp", host.url), Some(&token));
+    assert_eq!(mcp.as_object().unwrap().keys().filter(|k| k.starts_with('c')).count(), 50, "{mcp}");
+
+    // The audit log says who did what.
+    let (_, audit) = send(M::GET, &ws_url(&host, "audit?limit=500"), &token, None);
+    let items = audit["items"].as_array().unwrap();
+    assert!(items.iter().any(|e| e["action"] == "skills.add" && e["target"] == "greeter" && e["outcome"] == "applied"));
+    assert!(items.iter().all(|e| e["actor"]["tokenHash"].as_str().is_some_and(|h| !h.is_empty() && !token.contains(h))));
+    let audit_file = sandbox.path("ow-data").join("audit").join(format!("{}.jsonl", host.ready["workspace"]["id"].as_str().unwrap()));
+    assert!(std::fs::read_to_string(audit_file).unwrap().lines().count() >= 55);
+
+    // The client CLI against the active (OpenWork) remote.
+    let (ok, out, err) = cli(&sandbox, &["connect", &host.url, "--token", &token]);
+    assert!(ok, "{out}{err}");
+    let (ok, out, err) = cli(&sandbox, &["skills", "list", "--json"]);
+    assert!(ok, "{err}");
+    assert!(serde_json::from_str::<Value>(&out).unwrap()["items"].as_array().unwrap().iter().any(|i| i["name"] == "greeter"));
+    let skill_dir = sandbox.path("folder-skill");
+    std::fs::create_dir_all(skill_dir.join("assets")).unwrap();
+    std::fs::write(skill_dir.join("SKILL.md"), "---\nname: folder-skill\ndescription: Uploaded as a folder\n---\nUse the assets.\n").unwrap();
+    std::fs::write(skill_dir.join("assets/data.txt"), "data").unwrap();
+    let (ok, out, err) = cli(&sandbox, &["skills", "add", skill_dir.to_str().unwrap()]);
+    assert!(ok, "{out}{err}");
+    assert!(sandbox.workspace.join(".opencode/skills/folder-skill/assets/data.txt").is_file());
+    let (_, skills) = get(&format!("{}/opencode/skill", host.url), Some(&token));
+    assert!(skills.as_array().unwrap().iter().any(|k| k["name"] == "folder-skill"), "{skills}");
+    let (ok, _, err) = cli(&sandbox, &["mcp", "add", "from-cli", "--url", "http://127.0.0.1:9/mcp", "--disabled"]);
+    assert!(ok, "{err}");
+    let (ok, out, _) = cli(&sandbox, &["mcp", "list"]);
+    assert!(ok && out.contains("from-cli") && out.contains("(disabled)"), "{out}");
+    let (ok, _, err) = cli(&sandbox, &["skills", "remove", "folder-skill"]);
+    assert!(ok, "{err}");
+    let (ok, _, err) = cli(&sandbox, &["skills", "remove", "folder-skill"]);
+    assert!(!ok && err.contains("not_found"), "{err}");
+    eprintln!("extensions_reach_the_real_engine took {:?}", t0.elapsed());
+}
+
+fn wait_pending(sandbox: &Sandbox) -> Value {
+    poll(Duration::from_secs(10), "a pending approval", || {
+        let (ok, out, _) = cli(sandbox, &["approvals", "list", "--json"]);
+        let v: Value = serde_json::from_str(&out).ok()?;
+        ok.then(|| v["items"].as_array().and_then(|a| a.first().cloned())).flatten()
+    })
+}
+
+#[test]
+fn manual_approvals_allow_deny_and_timeout() {
+    let sandbox = Sandbox::new();
+    let host = TestHost::start(&sandbox, &["--approval", "manual", "--approval-timeout", "1500"]);
+    let token = host.client_token.clone();
+    let url = ws_url(&host, "skills");
+
+    // allow (through the CLI on the host machine)
+    let (u, t) = (url.clone(), token.clone());
+    let pending_write = std::thread::spawn(move || send(reqwest::Method::POST, &u, &t, Some(json!({"name": "approved", "content": "x", "description": "d"}))));
+    let item = wait_pending(&sandbox);
+    assert_eq!(item["action"], "skills.add");
+    assert!(!sandbox.workspace.join(".opencode/skills/approved").exists(), "written before approval");
+    let (ok, out, err) = cli(&sandbox, &["approvals", "allow", item["id"].as_str().unwrap()]);
+    assert!(ok, "{out}{err}");
+    let (s, b) = pending_write.join().unwrap();
+    assert_eq!(s, 200, "{b}");
+    let (_, skills) = get(&format!("{}/opencode/skill", host.url), Some(&token));
+    assert!(skills.as_array().unwrap().iter().any(|k| k["name"] == "approved"), "{skills}");
+
+    // deny (through the API with the host token)
+    let (u, t) = (url.clone(), token.clone());
+    let pending_write = std::thread::spawn(move || send(reqwest::Method::POST, &u, &t, Some(json!({"name": "denied", "content": "x", "description": "d"}))));
+    let item = wait_pending(&sandbox);
+    let resp = http()
+        .post(format!("{}/approvals/{}", host.url, item["id"].as_str().unwrap()))
+        .header("X-OpenWork-Host-Token", &host.host_token)
+        .json(&json!({"reply": "deny"}))
+        .send()
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 200);
+    let (s, b) = pending_write.join().unwrap();
+    assert_eq!((s, b["code"].as_str()), (403, Some("write_denied")), "{b}");
+    assert!(!sandbox.workspace.join(".opencode/skills/denied").exists());
+
+    // timeout
+    let t0 = Instant::now();
+    let (s, b) = send(reqwest::Method::POST, &url, &token, Some(json!({"name": "late", "content": "x", "description": "d"})));
+    assert_eq!((s, b["code"].as_str(), b["details"]["reason"].as_str()), (403, Some("write_denied"), Some("timeout")), "{b}");
+    assert!(t0.elapsed() >= Duration::from_millis(1500));
+    assert!(!sandbox.workspace.join(".opencode/skills/late").exists());
+}
+
+#[test]
+fn read_only_host_refuses_writes() {
+    let sandbox = Sandbox::new();
+    let host = TestHost::start(&sandbox, &["--read-only"]);
+    let token = host.client_token.clone();
+    for (path, body) in [
+        ("skills", json!({"name": "a", "content": "x", "description": "d"})),
+        ("mcp", json!({"name": "a", "config": {"type": "local", "command": ["x"]}})),
+        ("plugins", json!({"spec": "x"})),
+        ("commands", json!({"name": "a", "template": "t"})),
+    ] {
+        let (s, b) = send(reqwest::Method::POST, &ws_url(&host, path), &token, Some(body));
+        assert_eq!((s, b["code"].as_str()), (403, Some("read_only")), "{path}: {b}");
+    }
+    let (s, b) = send(reqwest::Method::PATCH, &ws_url(&host, "config"), &token, Some(json!({"opencode": {"model": "x/y"}})));
+    assert_eq!(s, 403, "{b}");
+    let (s, _) = send(reqwest::Method::GET, &ws_url(&host, "skills"), &token, None);
+    assert_eq!(s, 200);
+    let (_, caps) = get(&format!("{}/capabilities", host.url), Some(&token));
+    assert_eq!(caps["skills"]["write"], false);
+    assert!(!sandbox.workspace.join("opencode.jsonc").exists() && !sandbox.workspace.join(".opencode/skills").exists());
+    let (s, b) = send(reqwest::Method::GET, &format!("{}/workspace/ws_000000000000/skills", host.url), &token, None);
+    assert_eq!((s, b["code"].as_str()), (404, Some("workspace_not_found")));
+}

@@ -1,0 +1,207 @@
+//! `openwork-server` (the sidecar drop-in) in front of a real, password
+//! protected `opencode serve` that it does not own.
+mod support;
+
+use std::io::{BufRead, BufReader};
+use std::os::unix::process::CommandExt;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+use support::*;
+
+const CLIENT: &str = "sidecar-client-token";
+const HOST: &str = "sidecar-host-token";
+const PASSWORD: &str = "engine-pw-42";
+
+/// `opencode serve` in the sandbox, killed with its group on drop.
+struct Engine {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Engine {
+    fn drop(&mut self) {
+        signal(-(self.child.id() as i32), libc::SIGKILL);
+        let _ = self.child.wait();
+    }
+}
+
+fn start_engine(sandbox: &Sandbox) -> Engine {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let child = Command::new(opencode_bin())
+        .args(["serve", "--hostname", "127.0.0.1", "--port", &port.to_string()])
+        .current_dir(&sandbox.workspace)
+        .envs(sandbox.envs())
+        .env("OPENCODE_SERVER_PASSWORD", PASSWORD)
+        .env_remove("OPENCODE_SERVER_USERNAME")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .process_group(0)
+        .spawn()
+        .expect("spawn opencode");
+    let engine = Engine { child, base: format!("http://127.0.0.1:{port}") };
+    // Fresh connection per poll with a short timeout (readiness race).
+    let client = reqwest::blocking::Client::builder()
+        .pool_max_idle_per_host(0)
+        .timeout(Duration::from_millis(250))
+        .no_proxy()
+        .build()
+        .unwrap();
+    poll(Duration::from_secs(60), "opencode health", || {
+        let r = client
+            .get(format!("{}/global/health", engine.base))
+            .basic_auth("opencode", Some(PASSWORD))
+            .send()
+            .ok()?;
+        r.status().is_success().then_some(())
+    });
+    engine
+}
+
+/// A running `openwork-server`, killed on drop.
+struct Sidecar {
+    child: Child,
+    url: String,
+    stderr: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl Drop for Sidecar {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_sidecar(sandbox: &Sandbox, base: &str, password: &str) -> Sidecar {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_openwork-server"))
+        .args(["--host", "127.0.0.1", "--port", "0", "--workspace"])
+        .arg(&sandbox.workspace)
+        .args(["--opencode-base-url", base, "--opencode-directory"])
+        .arg(&sandbox.workspace)
+        .args(["--approval", "manual", "--approval-timeout", "5000", "--cors", "http://app.example"])
+        .args(["--log-format", "json"])
+        .envs(sandbox.envs())
+        .env("OPENWORK_TOKEN", CLIENT)
+        .env("OPENWORK_HOST_TOKEN", HOST)
+        .env("OPENWORK_OPENCODE_PASSWORD", password)
+        .env_remove("OPENWORK_OPENCODE_USERNAME")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn openwork-server");
+    let stderr = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = stderr.clone();
+    let err_pipe = child.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(err_pipe).lines().map_while(Result::ok) {
+            sink.lock().unwrap().push(line);
+        }
+    });
+    let out = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut lines = BufReader::new(out).lines();
+        if let Some(Ok(line)) = lines.next() {
+            let _ = tx.send(line);
+        }
+        for _ in lines {}
+    });
+    let line = rx.recv_timeout(Duration::from_secs(30)).unwrap_or_else(|_| {
+        panic!("openwork-server did not start; stderr:\n{}", stderr.lock().unwrap().join("\n"))
+    });
+    let url = line
+        .strip_prefix("openwork-server listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line: {line}"))
+        .to_string();
+    Sidecar { child, url, stderr }
+}
+
+#[test]
+fn sidecar_serves_the_host_api_against_an_external_opencode() {
+    let sandbox = Sandbox::new();
+    let engine = start_engine(&sandbox);
+    let server = start_sidecar(&sandbox, &engine.base, PASSWORD);
+    let url = server.url.clone();
+    let dir = canonical(&sandbox.workspace);
+
+    // /health: open, with our version.
+    let (status, health) = get(&format!("{url}/health"), None);
+    assert_eq!(status, 200);
+    assert_eq!(health["ok"], true);
+    assert_eq!(health["version"], env!("CARGO_PKG_VERSION"));
+
+    // Env tokens are honoured (and not interchangeable); 401 otherwise.
+    for bad in [None, Some("wrong"), Some(HOST)] {
+        let (status, body) = get(&format!("{url}/workspaces"), bad);
+        assert_eq!(status, 401, "{bad:?}: {body}");
+        assert_eq!(body["code"], "unauthorized");
+        let (status, _) = get(&format!("{url}/opencode/session"), bad);
+        assert_eq!(status, 401);
+    }
+    let stored = std::fs::read_to_string(sandbox.path("ow-config").join("tokens.json")).unwrap_or_default();
+    assert!(!stored.contains(CLIENT) && !stored.contains(HOST), "env tokens must not be stored");
+
+    // /workspaces: the wire shape, directory = --opencode-directory.
+    let (status, list) = get(&format!("{url}/workspaces"), Some(CLIENT));
+    assert_eq!(status, 200, "{list}");
+    let active = &list["active"];
+    assert_eq!(list["items"].as_array().unwrap().len(), 1);
+    assert_eq!(&list["items"][0], active);
+    assert_eq!(active["workspaceType"], "local");
+    assert!(active["id"].as_str().unwrap().starts_with("ws_"));
+    assert_eq!(active["opencode"]["directory"], dir.as_str());
+    assert_eq!(active["opencode"]["baseUrl"], format!("{url}/opencode"));
+
+    // The external engine is watched: running, with OpenCode's version.
+    let engine_status = poll(Duration::from_secs(10), "engine running", || {
+        let (_, s) = get(&format!("{url}/engine"), Some(CLIENT));
+        (s["state"] == "running").then_some(s)
+    });
+    assert_eq!(engine_status["version"], "1.18.33", "{engine_status}");
+    assert!(engine_status["pid"].is_null(), "not our process: {engine_status}");
+
+    // The proxy creates a session in the pinned directory.
+    let resp = http()
+        .post(format!("{url}/opencode/session"))
+        .bearer_auth(CLIENT)
+        .json(&json!({ "title": "via sidecar" }))
+        .send()
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 200);
+    let session: Value = resp.json().unwrap();
+    assert_eq!(session["directory"], dir.as_str(), "{session}");
+    let (status, sessions) = get(&format!("{url}/opencode/session"), Some(CLIENT));
+    assert_eq!(status, 200);
+    assert!(sessions.as_array().unwrap().iter().any(|s| s["id"] == session["id"]), "{sessions}");
+    // Another directory is refused before reaching OpenCode.
+    let (status, body) = get(&format!("{url}/opencode/session?directory=/etc"), Some(CLIENT));
+    assert_eq!(status, 403, "{body}");
+
+    // Host token: host-only operation; restart only re-checks, never kills.
+    let resp = http().post(format!("{url}/engine/restart")).header("x-openwork-host-token", HOST).send().unwrap();
+    assert_eq!(resp.status().as_u16(), 200);
+
+    // A wrong OpenCode password: the API is up, the proxy says 503.
+    let wrong = start_sidecar(&sandbox, &engine.base, "not-the-password");
+    let s = poll(Duration::from_secs(10), "engine backoff", || {
+        let (_, s) = get(&format!("{}/engine", wrong.url), Some(CLIENT));
+        (s["state"] == "backoff").then_some(s)
+    });
+    assert!(s["lastError"].as_str().unwrap_or("").contains("401"), "{s}");
+    let (status, body) = get(&format!("{}/opencode/session", wrong.url), Some(CLIENT));
+    assert_eq!(status, 503, "{body}");
+    assert_eq!(body["code"], "engine_unavailable");
+    drop(wrong);
+
+    // SIGTERM stops the sidecar; OpenCode (not ours) keeps running.
+    let mut server = server;
+    signal(server.child.id() as i32, libc::SIGTERM);
+    let start = Instant::now();
+    let exit = poll(Duration::from_secs(10), "sidecar exit", || server.child.try_wait().ok().flatten());
+    assert!(exit.success(), "{exit:?}; stderr:\n{}", server.stderr.lock().unwrap().join("\n"));
+    assert!(start.elapsed() < Duration::from_secs(5));
+    assert!(pid_alive(engine.child.id() as i32), "the sidecar must not stop OpenCode");
+}

@@ -1,0 +1,289 @@
+//! Who may write, and the record of what was written: the caller
+//! ([`Actor`]), approvals ([`Approvals`]), the audit log ([`AuditLog`]).
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use serde::{Deserialize, Serialize};
+use tokio::sync::oneshot;
+
+use crate::server::auth::{bearer, ClientAuth};
+use crate::server::error::ApiError;
+use crate::server::AppState;
+
+/// Milliseconds since the Unix epoch.
+pub fn now_ms() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
+}
+
+/// A random id with a prefix, e.g. `apr_1f2e...`.
+pub fn new_id(prefix: &str) -> String {
+    format!("{prefix}_{}", hex::encode(rand::random::<[u8; 8]>()))
+}
+
+/// Who made a request: a remote client (client token) or the host.
+/// Extracting it authenticates the client token ([`ClientAuth`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Actor {
+    /// `remote` (client token) or `host` (host token).
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// `X-OpenWork-Client-Id` if the client sent one (free text, ≤ 64 chars).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// Fingerprint of the token ([`crate::tokens::fingerprint`]), never the token.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_hash: Option<String>,
+}
+
+impl FromRequestParts<AppState> for Actor {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        ClientAuth::from_request_parts(parts, state).await?;
+        let client_id = parts
+            .headers
+            .get("x-openwork-client-id")
+            .and_then(|v| v.to_str().ok())
+            .map(|s| s.chars().filter(|c| !c.is_control()).take(64).collect::<String>())
+            .filter(|s| !s.is_empty());
+        Ok(Actor {
+            kind: "remote".into(),
+            client_id,
+            token_hash: bearer(parts).map(crate::tokens::fingerprint),
+        })
+    }
+}
+
+/// Apply writes at once, or wait for the host to allow each one.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ApprovalMode {
+    /// Writes are applied at once.
+    #[default]
+    Auto,
+    /// Each write waits for `POST /approvals/:id` (host token) or times out.
+    Manual,
+}
+
+/// A write waiting for the host's decision (`GET /approvals` items).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ApprovalRequest {
+    /// `apr_<16 hex>`.
+    pub id: String,
+    /// Workspace the write targets.
+    pub workspace_id: String,
+    /// `skills.add`, `mcp.remove`, ...
+    pub action: String,
+    /// One line for people.
+    pub summary: String,
+    /// Files the write would touch.
+    pub paths: Vec<String>,
+    /// Unix ms.
+    pub created_at: u64,
+    /// Who asked.
+    pub actor: Actor,
+}
+
+/// How an approval ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    /// The host allowed it.
+    Allowed,
+    /// The host denied it.
+    Denied,
+    /// Nobody answered in time.
+    TimedOut,
+}
+
+/// Pending approvals, answered by the host.
+#[derive(Debug, Default)]
+pub struct Approvals {
+    pending: Mutex<HashMap<String, (ApprovalRequest, oneshot::Sender<bool>)>>,
+}
+
+/// Removes a pending approval if the waiting request goes away.
+struct PendingGuard<'a>(&'a Approvals, String);
+
+impl Drop for PendingGuard<'_> {
+    fn drop(&mut self) {
+        self.0.pending.lock().unwrap_or_else(|e| e.into_inner()).remove(&self.1);
+    }
+}
+
+impl Approvals {
+    /// Pending requests, oldest first.
+    pub fn list(&self) -> Vec<ApprovalRequest> {
+        let mut items: Vec<_> =
+            self.pending.lock().unwrap_or_else(|e| e.into_inner()).values().map(|(r, _)| r.clone()).collect();
+        items.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)));
+        items
+    }
+
+    /// Answer a pending request; `None` when there is no such request.
+    pub fn respond(&self, id: &str, allow: bool) -> Option<ApprovalRequest> {
+        let (req, tx) = self.pending.lock().unwrap_or_else(|e| e.into_inner()).remove(id)?;
+        let _ = tx.send(allow);
+        Some(req)
+    }
+
+    /// Register `req`, call `announce` (after it is listed), and wait for
+    /// the decision or `timeout`.
+    pub async fn wait(&self, req: ApprovalRequest, timeout: Duration, announce: impl FnOnce(&ApprovalRequest)) -> Decision {
+        let (tx, rx) = oneshot::channel();
+        let id = req.id.clone();
+        self.pending.lock().unwrap_or_else(|e| e.into_inner()).insert(id.clone(), (req.clone(), tx));
+        let _guard = PendingGuard(self, id);
+        announce(&req);
+        match tokio::time::timeout(timeout, rx).await {
+            Ok(Ok(true)) => Decision::Allowed,
+            Ok(Ok(false)) | Ok(Err(_)) => Decision::Denied,
+            Err(_) => Decision::TimedOut,
+        }
+    }
+}
+
+/// One line of the audit log.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditEntry {
+    /// `aud_<16 hex>`.
+    pub id: String,
+    /// Workspace written to.
+    pub workspace_id: String,
+    /// Who.
+    pub actor: Actor,
+    /// What (`skills.add`, `config.patch`, ...).
+    pub action: String,
+    /// Name or file the action targeted.
+    pub target: String,
+    /// One line for people.
+    pub summary: String,
+    /// `applied`, `denied`, `timeout` or `failed`.
+    pub outcome: String,
+    /// When (Unix ms).
+    pub timestamp: u64,
+}
+
+/// Append-only JSON-lines audit files, one per workspace:
+/// `<dir>/<workspace id>.jsonl` (mode 0600).
+#[derive(Debug)]
+pub struct AuditLog {
+    dir: Option<PathBuf>,
+    lock: Mutex<()>,
+}
+
+impl AuditLog {
+    /// A log under `dir` (`None`: nothing is recorded).
+    pub fn new(dir: Option<PathBuf>) -> Self {
+        Self { dir, lock: Mutex::new(()) }
+    }
+
+    fn file(&self, workspace_id: &str) -> Option<PathBuf> {
+        let ok = workspace_id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        self.dir.as_ref().filter(|_| ok && !workspace_id.is_empty()).map(|d| d.join(format!("{workspace_id}.jsonl")))
+    }
+
+    /// Append an entry (errors are logged, never fatal to the request).
+    pub fn record(&self, entry: &AuditEntry) {
+        let Some(path) = self.file(&entry.workspace_id) else { return };
+        let _g = self.lock.lock().unwrap_or_else(|e| e.into_inner());
+        let res = (|| -> anyhow::Result<()> {
+            use std::os::unix::fs::OpenOptionsExt;
+            crate::paths::ensure_private_dir(path.parent().unwrap_or(&path))?;
+            let mut f = std::fs::OpenOptions::new().create(true).append(true).mode(0o600).open(&path)?;
+            let mut line = serde_json::to_vec(entry)?;
+            line.push(b'\n');
+            f.write_all(&line)?;
+            Ok(())
+        })();
+        if let Err(e) = res {
+            tracing::warn!("could not write the audit log {}: {e:#}", path.display());
+        }
+    }
+
+    /// The last `limit` entries, oldest first (unparsable lines skipped).
+    pub fn read(&self, workspace_id: &str, limit: usize) -> Vec<AuditEntry> {
+        let Some(path) = self.file(workspace_id) else { return Vec::new() };
+        let _g = self.lock.lock().unwrap_or_else(|e| e.into_inner());
+        let Ok(text) = std::fs::read_to_string(&path) else { return Vec::new() };
+        let all: Vec<AuditEntry> = text.lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
+        let skip = all.len().saturating_sub(limit);
+        all.into_iter().skip(skip).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    fn req(id: &str) -> ApprovalRequest {
+        ApprovalRequest {
+            id: id.into(),
+            workspace_id: "ws_x".into(),
+            action: "a".into(),
+            summary: "s".into(),
+            paths: vec![],
+            created_at: now_ms(),
+            actor: Actor { kind: "remote".into(), client_id: None, token_hash: None },
+        }
+    }
+
+    #[tokio::test]
+    async fn allow_deny_timeout() {
+        let a = Arc::new(Approvals::default());
+        let a2 = a.clone();
+        let t = tokio::spawn(async move { a2.wait(req("1"), Duration::from_secs(20), |_| {}).await });
+        let listed = loop {
+            let l = a.list();
+            if !l.is_empty() {
+                break l;
+            }
+            tokio::task::yield_now().await;
+        };
+        assert_eq!(listed[0].id, "1");
+        assert!(a.respond("1", true).is_some());
+        assert_eq!(t.await.unwrap(), Decision::Allowed);
+        assert!(a.respond("1", true).is_none());
+
+        let a2 = a.clone();
+        let t = tokio::spawn(async move { a2.wait(req("2"), Duration::from_secs(20), |_| {}).await });
+        while a.list().is_empty() {
+            tokio::task::yield_now().await;
+        }
+        a.respond("2", false);
+        assert_eq!(t.await.unwrap(), Decision::Denied);
+
+        let d = a.wait(req("3"), Duration::from_millis(20), |_| {}).await;
+        assert_eq!(d, Decision::TimedOut);
+        assert!(a.list().is_empty());
+    }
+
+    #[test]
+    fn audit_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = AuditLog::new(Some(dir.path().join("audit")));
+        for i in 0..3 {
+            log.record(&AuditEntry {
+                id: format!("aud_{i}"),
+                workspace_id: "ws_abc".into(),
+                actor: Actor { kind: "remote".into(), client_id: None, token_hash: Some("ff".into()) },
+                action: "skills.add".into(),
+                target: "x".into(),
+                summary: "s".into(),
+                outcome: "applied".into(),
+                timestamp: i,
+            });
+        }
+        let items = log.read("ws_abc", 2);
+        assert_eq!(items.iter().map(|e| e.id.as_str()).collect::<Vec<_>>(), vec!["aud_1", "aud_2"]);
+        assert!(log.read("../etc", 10).is_empty());
+    }
+}

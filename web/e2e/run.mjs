@@ -1,0 +1,271 @@
+// End-to-end: the real `openwork` binary (host + app), real OpenCode, an LLM
+// stub, headless Chromium through playwright-core. Screenshots of every
+// surface go to web/e2e/artifacts/.
+//
+// Env: OPENWORK_BIN (default ../target/debug/openwork), OPENCODE_BIN (required),
+// CHROMIUM (default /usr/bin/chromium).
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { REPLY, startStubLlm } from './stub-llm.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, '..', '..');
+const OPENWORK = process.env.OPENWORK_BIN ?? path.join(repo, 'target', 'debug', 'openwork');
+const OPENCODE = process.env.OPENCODE_BIN;
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const ART = path.join(here, 'artifacts');
+if (!OPENCODE) throw new Error('set OPENCODE_BIN');
+fs.rmSync(ART, { recursive: true, force: true });
+fs.mkdirSync(ART, { recursive: true });
+
+const started = Date.now();
+const log = (...a) => console.log(`[e2e ${((Date.now() - started) / 1000).toFixed(1)}s]`, ...a);
+const children = [];
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'openwork-e2e-'));
+
+function envFor(home) {
+  for (const d of ['config', 'data', 'state', 'cache']) fs.mkdirSync(path.join(home, d), { recursive: true });
+  return {
+    ...process.env,
+    HOME: home,
+    XDG_CONFIG_HOME: path.join(home, 'config'),
+    XDG_DATA_HOME: path.join(home, 'data'),
+    XDG_STATE_HOME: path.join(home, 'state'),
+    XDG_CACHE_HOME: path.join(home, 'cache'),
+    OPENWORK_DATA_DIR: path.join(home, 'openwork-data'),
+    OPENWORK_CONFIG_DIR: path.join(home, 'openwork-config'),
+    OPENCODE_BIN: OPENCODE,
+    BROWSER: 'true',
+    RUST_LOG: 'warn',
+  };
+}
+
+function start(cmd, args, opts, name) {
+  const child = spawn(cmd, args, { ...opts, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  children.push(child);
+  const errLog = fs.createWriteStream(path.join(ART, `${name}.log`));
+  child.stderr.pipe(errLog);
+  return child;
+}
+
+function firstJsonLine(child, name, timeoutMs = 120_000) {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`${name}: no ready line in ${timeoutMs} ms`)), timeoutMs);
+    const rl = readline.createInterface({ input: child.stdout });
+    rl.on('line', (line) => {
+      try {
+        const v = JSON.parse(line);
+        if (v.event === 'ready') { clearTimeout(t); resolve(v); }
+      } catch { /* not JSON */ }
+    });
+    child.on('exit', (code) => { clearTimeout(t); reject(new Error(`${name} exited with ${code}`)); });
+  });
+}
+
+async function freePort() {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+  });
+}
+
+async function waitFor(fn, what, timeoutMs = 30_000) {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    try { const v = await fn(); if (v) return v; } catch { /* retry */ }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+function workspace(name, llmPort) {
+  const dir = path.join(tmp, name);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'opencode.json'), JSON.stringify({
+    $schema: 'https://opencode.ai/config.json',
+    provider: { stub: { npm: '@ai-sdk/openai-compatible', name: 'Stub', options: { baseURL: `http://127.0.0.1:${llmPort}/v1`, apiKey: 'stub' }, models: { 'stub-model': { name: 'Stub model' } } } },
+    model: 'stub/stub-model',
+    small_model: 'stub/stub-model',
+  }, null, 2));
+  fs.writeFileSync(path.join(dir, 'README.md'), `# ${name}\n`);
+  return dir;
+}
+
+const shots = [];
+async function shot(page, name) {
+  const file = path.join(ART, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  shots.push(file);
+  log('screenshot', name);
+}
+
+let browser;
+async function main() {
+  const llm = await startStubLlm();
+  log('stub LLM on', llm.port);
+  const wsA = workspace('project-alpha', llm.port);
+  const wsB = workspace('project-beta', llm.port);
+  const wsPlain = workspace('plain-opencode', llm.port);
+
+  // The host and the app share one machine (and data dirs): host mode shows in Settings.
+  const machine = envFor(path.join(tmp, 'machine'));
+  const host = start(OPENWORK, ['host', '--workspace', wsA, '--port', '0', '--json', '--show-token'], { env: machine }, 'host');
+  const plainPort = await freePort();
+  const plainEnv = envFor(path.join(tmp, 'plain-home'));
+  delete plainEnv.OPENCODE_SERVER_PASSWORD;
+  start(OPENCODE, ['serve', '--hostname', '127.0.0.1', '--port', String(plainPort)], { env: plainEnv, cwd: wsPlain }, 'plain-opencode');
+  const app = start(OPENWORK, ['app', '--port', '0', '--no-open', '--json'], { env: machine }, 'app');
+
+  const [hostReady, appReady] = await Promise.all([firstJsonLine(host, 'host'), firstJsonLine(app, 'app')]);
+  log('host ready', hostReady.localUrl, 'app ready', appReady.url);
+  const plainUrl = `http://127.0.0.1:${plainPort}`;
+  await waitFor(async () => (await fetch(`${plainUrl}/global/health`)).ok, 'plain opencode');
+  const tokenFile = JSON.parse(fs.readFileSync(path.join(machine.OPENWORK_CONFIG_DIR, 'tokens.json'), 'utf8'));
+  const hostToken = tokenFile.hostToken ?? tokenFile.host_token;
+  const clientToken = hostReady.clientToken;
+
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+    // playwright-core gives every launch a fresh, empty --user-data-dir.
+  });
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+  const page = await ctx.newPage();
+  page.on('pageerror', (e) => log('page error:', e.message));
+  const status = page.getByTestId('header-status');
+  const expectText = async (loc, text, what, timeout = 30_000) => {
+    await loc.filter({ hasText: text }).first().waitFor({ timeout }).catch(async (e) => {
+      await shot(page, `FAILED-${what}`);
+      throw new Error(`${what}: expected "${text}": ${e.message}`);
+    });
+  };
+
+  // 1. Sign in to the app and land on onboarding.
+  await page.goto(appReady.loginUrl);
+  await page.getByRole('heading', { name: 'Welcome to OpenWork' }).waitFor();
+  if (page.url().includes('token=')) throw new Error('token left in the address bar');
+  await expectText(status, 'Disconnected', 'initial header');
+  await shot(page, '01-onboarding');
+
+  // 2. Wrong token: inline error, nothing stored.
+  await page.locator('#onb-url').fill(hostReady.localUrl);
+  await page.locator('#onb-token').fill('definitely-wrong-token');
+  await page.getByRole('button', { name: 'Connect', exact: true }).click();
+  await expectText(page.getByTestId('connect-error'), 'refused the access token', 'wrong token error');
+  const stored = await page.evaluate(async () => (await fetch('/app/api/workspaces', { headers: { 'x-openwork-app': '1' } })).json());
+  if (stored.items.length !== 0) throw new Error(`wrong token stored a workspace: ${JSON.stringify(stored)}`);
+  await shot(page, '02-wrong-token');
+
+  // 3. Right token: Connected · OpenWork.
+  await page.locator('#onb-token').fill(clientToken);
+  await page.getByRole('button', { name: 'Connect', exact: true }).click();
+  await expectText(status, 'Connected · OpenWork', 'header after connect');
+  await shot(page, '03-connected-openwork');
+
+  // 4. Session: create, prompt, streamed reply.
+  await page.getByRole('button', { name: 'New session' }).click();
+  await page.locator('#prompt').fill('Say hello');
+  const t0 = Date.now();
+  await page.getByRole('button', { name: 'Send' }).click();
+  const assistant = page.locator('.msg.assistant .text');
+  await expectText(assistant, 'STUB-REPLY', 'first streamed piece', 180_000);
+  log('first assistant text after', Date.now() - t0, 'ms');
+  await expectText(assistant, REPLY, 'complete reply', 60_000);
+  await shot(page, '04-session-streamed-reply');
+
+  // 5. Extensions: add and remove a skill.
+  await page.getByRole('tab', { name: 'Extensions' }).click();
+  await page.locator('#ext-name').fill('e2e-skill');
+  await page.locator('#ext-desc').fill('Added by the browser test');
+  await page.locator('#ext-text').fill('Always answer politely.');
+  await page.getByRole('button', { name: 'Add skill' }).click();
+  await expectText(page.getByTestId('extension-list'), 'e2e-skill', 'skill listed');
+  const skillFile = path.join(wsA, '.opencode', 'skills', 'e2e-skill', 'SKILL.md');
+  await waitFor(() => fs.existsSync(skillFile), 'SKILL.md on disk', 5000);
+  await shot(page, '05-extensions-skill-added');
+  await page.getByRole('button', { name: 'Remove e2e-skill' }).click();
+  await page.getByTestId('extension-list').filter({ hasText: 'e2e-skill' }).waitFor({ state: 'detached', timeout: 15_000 }).catch(() => {});
+  await waitFor(async () => !(await page.getByTestId('extension-list').innerText()).includes('e2e-skill'), 'skill removed from list', 15_000);
+  if (fs.existsSync(skillFile)) throw new Error('skill still on disk');
+  await shot(page, '06-extensions-skill-removed');
+
+  // 6. Settings (host mode: this machine hosts).
+  await page.getByRole('tab', { name: 'Settings' }).click();
+  await page.getByTestId('host-card').waitFor();
+  await expectText(page.getByTestId('engine-status'), 'running', 'engine running');
+  await shot(page, '07-settings-host-mode');
+
+  // 7. Create remote workspace modal → plain OpenCode URL → fallback.
+  await page.getByTestId('workspace-button').click();
+  await page.getByRole('dialog', { name: 'Workspaces' }).waitFor();
+  await shot(page, '08-workspace-picker');
+  await page.getByRole('button', { name: 'Add remote workspace' }).click();
+  await page.locator('#modal-url').fill(plainUrl);
+  await shot(page, '09-create-remote-modal');
+  await page.getByRole('button', { name: 'Create' }).click();
+  await expectText(status, 'Connected · OpenCode', 'header after fallback');
+  await expectText(page.getByTestId('fallback-hint'), 'Connected via OpenCode (not OpenWork).', 'fallback hint');
+  await page.getByTestId('workspace-button').click();
+  const list = page.getByTestId('workspace-list');
+  await expectText(list, 'OpenCode', 'OpenCode badge');
+  await expectText(list, plainUrl, 'OpenCode primary line');
+  await expectText(list, 'OpenWork', 'OpenWork badge');
+  await shot(page, '10-picker-openwork-and-opencode');
+  await page.keyboard.press('Escape');
+  await page.getByRole('tab', { name: 'Extensions' }).click();
+  await expectText(page.getByTestId('extensions-notice'), 'direct OpenCode', 'read-only extensions');
+  await shot(page, '11-extensions-direct-opencode');
+
+  // 8. Phone (360 px) paired through the host's own URL with the QR link.
+  const phone = await browser.newContext({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+  const p2 = await phone.newPage();
+  await p2.goto(`${hostReady.localUrl}/?token=${encodeURIComponent(clientToken)}`);
+  await p2.getByTestId('header-status').filter({ hasText: 'Connected · OpenWork' }).waitFor({ timeout: 30_000 });
+  if (p2.url().includes('token=')) throw new Error('pairing token left in the address bar');
+  await p2.screenshot({ path: path.join(ART, '12-phone-360-host-served.png'), fullPage: true });
+  log('screenshot 12-phone-360-host-served');
+
+  // 9. The host switches workspace → toast + reconnect on the phone and in the app.
+  const sw = await fetch(`${hostReady.localUrl}/workspaces/active`, {
+    method: 'POST', headers: { 'content-type': 'application/json', 'x-openwork-host-token': hostToken }, body: JSON.stringify({ path: wsB }),
+  });
+  if (!sw.ok) throw new Error(`switch failed: ${sw.status} ${await sw.text()}`);
+  await p2.getByTestId('toast').filter({ hasText: 'project-beta' }).waitFor({ timeout: 30_000 });
+  await p2.getByTestId('workspace-button').filter({ hasText: 'project-beta' }).waitFor({ timeout: 30_000 });
+  await p2.screenshot({ path: path.join(ART, '13-phone-host-switched-toast.png'), fullPage: true });
+  log('screenshot 13-phone-host-switched-toast');
+
+  // Back in the app: activate the OpenWork remote; it follows the switch.
+  await page.getByTestId('workspace-button').click();
+  await page.getByTestId('workspace-list').getByRole('button', { name: /OpenWork/ }).first().click();
+  await expectText(page.getByTestId('workspace-button'), 'project-beta', 'app followed the switch', 30_000);
+  await expectText(status, 'Connected · OpenWork', 'header after follow');
+  await shot(page, '14-app-followed-switch');
+
+  log(`OK: ${shots.length + 2} screenshots in ${ART}; LLM requests: ${llm.requests.length}`);
+  await llm.close();
+}
+
+async function cleanup() {
+  await browser?.close().catch(() => {});
+  for (const c of children) {
+    try { process.kill(-c.pid, 'SIGTERM'); } catch { /* gone */ }
+  }
+  await new Promise((r) => setTimeout(r, 1500));
+  for (const c of children) {
+    try { process.kill(-c.pid, 'SIGKILL'); } catch { /* gone */ }
+  }
+}
+
+const guard = setTimeout(() => { console.error('e2e: overall timeout (5 min)'); cleanup().then(() => process.exit(2)); }, 300_000);
+main().then(
+  async () => { clearTimeout(guard); await cleanup(); process.exit(0); },
+  async (e) => { clearTimeout(guard); console.error('e2e FAILED:', e); await cleanup(); process.exit(1); },
+);

@@ -1,0 +1,111 @@
+import { createSignal, Show } from 'solid-js';
+import type { Mode, ConnectInput } from '../lib/api';
+
+export interface ConnectFormProps {
+  mode: Mode;
+  idPrefix: string;
+  submitLabel: string;
+  initialError?: string | null;
+  /** Resolves to an error message, or null on success. */
+  onSubmit: (input: ConnectInput) => Promise<string | null>;
+  onCancel?: () => void;
+}
+
+/** OpenWork Host URL + Access token, with "Advanced: connect directly to OpenCode". */
+export function ConnectForm(props: ConnectFormProps) {
+  const hostServed = () => props.mode === 'host';
+  const [url, setUrl] = createSignal(hostServed() ? location.origin : '');
+  const [token, setToken] = createSignal('');
+  const [advanced, setAdvanced] = createSignal(false);
+  const [baseUrl, setBaseUrl] = createSignal('');
+  const [directory, setDirectory] = createSignal('');
+  const [password, setPassword] = createSignal('');
+  // Untracked on purpose: the initial error is shown once.
+  // eslint-disable-next-line solid/reactivity
+  const [error, setError] = createSignal<string | null>(props.initialError ?? null);
+  const [busy, setBusy] = createSignal(false);
+  const id = (s: string) => `${props.idPrefix}-${s}`;
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setError(null);
+    const input: ConnectInput = advanced()
+      ? { url: baseUrl().trim(), direct: true, directory: directory().trim() || undefined, opencodePassword: password() || undefined }
+      : { url: url().trim(), token: token().trim() || undefined };
+    if (!input.url) {
+      setError(advanced() ? 'Enter the OpenCode base URL.' : 'Enter the OpenWork host URL.');
+      return;
+    }
+    setBusy(true);
+    try {
+      setError(await props.onSubmit(input));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form class="form" onSubmit={submit} novalidate>
+      <Show when={!advanced()}>
+        <label for={id('url')}>OpenWork Host URL</label>
+        <input
+          id={id('url')}
+          name="url"
+          type="url"
+          inputmode="url"
+          autocomplete="url"
+          placeholder="http://host.local:8787"
+          value={url()}
+          readOnly={hostServed()}
+          onInput={(e) => setUrl(e.currentTarget.value)}
+        />
+        <label for={id('token')}>Access token</label>
+        <input
+          id={id('token')}
+          name="token"
+          type="password"
+          autocomplete="off"
+          placeholder="Client token from the host"
+          value={token()}
+          onInput={(e) => setToken(e.currentTarget.value)}
+        />
+      </Show>
+      <label class="toggle">
+        <input
+          type="checkbox"
+          id={id('advanced')}
+          checked={advanced()}
+          disabled={hostServed()}
+          onChange={(e) => setAdvanced(e.currentTarget.checked)}
+        />
+        Advanced: connect directly to OpenCode
+      </label>
+      <Show when={hostServed()}>
+        <p class="muted small">Direct OpenCode connections need the OpenWork app (<code>openwork app</code>).</p>
+      </Show>
+      <Show when={advanced()}>
+        <label for={id('base')}>OpenCode base URL</label>
+        <input id={id('base')} type="url" placeholder="http://127.0.0.1:4096" value={baseUrl()} onInput={(e) => setBaseUrl(e.currentTarget.value)} />
+        <label for={id('dir')}>Directory</label>
+        <input id={id('dir')} type="text" placeholder="/path/to/project (optional)" value={directory()} onInput={(e) => setDirectory(e.currentTarget.value)} />
+        <label for={id('pw')}>OpenCode password (optional)</label>
+        <input id={id('pw')} type="password" autocomplete="off" value={password()} onInput={(e) => setPassword(e.currentTarget.value)} />
+      </Show>
+      <Show when={error()}>
+        <p class="error" role="alert" data-testid="connect-error">
+          {error()}
+        </p>
+      </Show>
+      <div class="row">
+        <button type="submit" class="primary" disabled={busy()}>
+          {busy() ? 'Connecting…' : props.submitLabel}
+        </button>
+        <Show when={props.onCancel}>
+          <button type="button" onClick={() => props.onCancel?.()}>
+            Cancel
+          </button>
+        </Show>
+      </div>
+    </form>
+  );
+}

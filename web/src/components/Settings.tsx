@@ -1,0 +1,88 @@
+import { createResource, createSignal, Show } from 'solid-js';
+import { app, type LocalHostInfo } from '../lib/api';
+import { formatUptime, headerLabel, maskToken, primaryLine, tokenStatus, type ConnState, type WorkspaceEntry } from '../lib/state';
+
+export interface SettingsProps {
+  appMode: boolean;
+  active: WorkspaceEntry | undefined;
+  conn: ConnState;
+  epoch: number;
+  onChanged: () => void;
+}
+
+/** Connection card (client mode), plus host controls when a host runs on this machine. */
+export function Settings(props: SettingsProps) {
+  const [local, { refetch }] = createResource(
+    () => (props.appMode ? props.epoch + 1 : null),
+    () => app.localHost().catch((): LocalHostInfo => ({ running: false })),
+  );
+  const [reveal, setReveal] = createSignal(false);
+  const [msg, setMsg] = createSignal<string | null>(null);
+
+  const act = async (f: () => Promise<unknown>, done: string) => {
+    setMsg(null);
+    try {
+      await f();
+      setMsg(done);
+      void refetch();
+      props.onChanged();
+    } catch (e) {
+      setMsg((e as Error).message);
+    }
+  };
+
+  return (
+    <div class="settings">
+      <section class="card" aria-label="Connection" data-testid="connection-card">
+        <h2>Connection</h2>
+        <dl>
+          <dt>{props.active?.remoteType === 'openwork' ? 'Host URL' : 'Base URL'}</dt>
+          <dd>{props.active ? primaryLine(props.active) : '—'}</dd>
+          <dt>State</dt>
+          <dd>{headerLabel(props.conn)}</dd>
+          <dt>Token</dt>
+          <dd data-testid="token-status">{tokenStatus(props.active, props.conn)}</dd>
+        </dl>
+      </section>
+      <Show when={local()?.running ? local() : undefined}>
+        {(h) => (
+          <section class="card" aria-label="This machine's host" data-testid="host-card">
+            <h2>Hosting on this machine</h2>
+            <dl>
+              <dt>Pairing URL</dt>
+              <dd><code>{h().pairingUrl}</code></dd>
+              <dt>Folder</dt>
+              <dd>{h().workspace}</dd>
+              <dt>Client token</dt>
+              <dd>
+                <code data-testid="client-token">{reveal() ? h().clientToken : maskToken(h().clientToken ?? '')}</code>
+                <span class="row">
+                  <button onClick={() => setReveal(!reveal())}>{reveal() ? 'Hide' : 'Reveal'}</button>
+                  <button onClick={() => act(() => navigator.clipboard.writeText(`${h().pairingUrl}/?token=${h().clientToken ?? ''}`), 'Pairing link copied.')}>Copy link</button>
+                  <button class="danger" onClick={() => act(() => app.rotate(), 'Token rotated: paired devices must pair again.')}>Rotate</button>
+                </span>
+              </dd>
+            </dl>
+            <h3>Engine</h3>
+            <dl data-testid="engine-status">
+              <dt>State</dt>
+              <dd>{h().engine?.state ?? 'unknown'}</dd>
+              <dt>PID</dt>
+              <dd>{h().engine?.pid ?? '—'}</dd>
+              <dt>Uptime</dt>
+              <dd>{formatUptime(h().engine?.uptimeMs)}</dd>
+              <dt>Restarts</dt>
+              <dd>{h().engine?.restarts ?? 0}</dd>
+              <dt>Last error</dt>
+              <dd>{h().engine?.lastError ?? 'none'}</dd>
+            </dl>
+            <button onClick={() => act(() => app.restart(), 'Engine restarting…')}>Restart engine</button>
+          </section>
+        )}
+      </Show>
+      <Show when={msg()}>
+        <p role="status" class="notice">{msg()}</p>
+      </Show>
+    </div>
+  );
+}

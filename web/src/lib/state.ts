@@ -1,0 +1,180 @@
+// UI state logic with no DOM: connection state machine, header label,
+// workspace badge/lines, token status, reconnect backoff, extension access.
+
+export type RemoteType = 'openwork' | 'opencode';
+
+/** A stored workspace as the app backend returns it (secrets never included). */
+export interface WorkspaceEntry {
+  id: string;
+  name: string;
+  workspaceType: 'local' | 'remote';
+  remoteType?: RemoteType;
+  path?: string;
+  openworkHostUrl?: string;
+  openworkWorkspaceId?: string;
+  openworkWorkspaceName?: string;
+  opencodeBaseUrl?: string;
+  opencodeDirectory?: string;
+  hasToken?: boolean;
+  hasPassword?: boolean;
+}
+
+export type ConnState =
+  | { kind: 'idle' }
+  | { kind: 'connecting'; remoteType?: RemoteType; attempt: number; viaFallback?: boolean }
+  | { kind: 'connected'; remoteType: RemoteType; viaFallback: boolean }
+  | { kind: 'disconnected'; reason: string; authFailed: boolean };
+
+export type ConnEvent =
+  | { type: 'connect'; remoteType?: RemoteType }
+  | { type: 'connected'; remoteType: RemoteType; viaFallback?: boolean }
+  | { type: 'failed'; reason: string; authFailed?: boolean }
+  | { type: 'lost'; reason: string }
+  | { type: 'retry' }
+  | { type: 'giveUp'; reason: string }
+  | { type: 'reset' };
+
+/** Transition of the connection state machine. */
+export function reduceConn(s: ConnState, e: ConnEvent): ConnState {
+  switch (e.type) {
+    case 'connect':
+      return { kind: 'connecting', remoteType: e.remoteType, attempt: 0 };
+    case 'connected': {
+      // A reconnect to the same kind of remote keeps the fallback hint.
+      const keep = (s.kind === 'connected' || s.kind === 'connecting') && s.remoteType === e.remoteType ? Boolean(s.viaFallback) : false;
+      return { kind: 'connected', remoteType: e.remoteType, viaFallback: e.viaFallback ?? keep };
+    }
+    case 'failed':
+      return { kind: 'disconnected', reason: e.reason, authFailed: e.authFailed ?? false };
+    case 'lost':
+      if (s.kind === 'connected') return { kind: 'connecting', remoteType: s.remoteType, attempt: 1, viaFallback: s.viaFallback };
+      if (s.kind === 'connecting') return { ...s, attempt: s.attempt + 1 };
+      return s;
+    case 'retry':
+      if (s.kind === 'disconnected' && !s.authFailed) return { kind: 'connecting', attempt: 1 };
+      return s;
+    case 'giveUp':
+      return s.kind === 'connecting' ? { kind: 'disconnected', reason: e.reason, authFailed: false } : s;
+    case 'reset':
+      return { kind: 'idle' };
+  }
+}
+
+/** The header status text. */
+export function headerLabel(s: ConnState): string {
+  switch (s.kind) {
+    case 'connected':
+      return s.remoteType === 'openwork' ? 'Connected · OpenWork' : 'Connected · OpenCode';
+    case 'connecting':
+      return 'Connecting…';
+    default:
+      return 'Disconnected';
+  }
+}
+
+/** Inline hint shown after the handshake fell back to a direct OpenCode. */
+export function fallbackHint(s: ConnState): string | null {
+  return s.kind === 'connected' && s.remoteType === 'opencode' && s.viaFallback
+    ? 'Connected via OpenCode (not OpenWork).'
+    : null;
+}
+
+/** Badge of a workspace entry. */
+export function badge(e: WorkspaceEntry): 'OpenWork' | 'OpenCode' | 'Local' {
+  if (e.workspaceType === 'local') return 'Local';
+  return e.remoteType === 'openwork' ? 'OpenWork' : 'OpenCode';
+}
+
+/** Primary line: host URL (OpenWork), else the OpenCode base URL, else the path/name. */
+export function primaryLine(e: WorkspaceEntry): string {
+  const remote = e.remoteType === 'openwork' ? (e.openworkHostUrl ?? e.opencodeBaseUrl) : e.opencodeBaseUrl;
+  return remote ?? e.path ?? e.name;
+}
+
+/** Secondary line: host workspace name (OpenWork), else the directory, else the name. */
+export function secondaryLine(e: WorkspaceEntry): string {
+  if (e.remoteType === 'openwork') return e.openworkWorkspaceName ?? e.opencodeDirectory ?? e.name;
+  if (e.remoteType === 'opencode') return e.opencodeDirectory ?? e.name;
+  return e.name;
+}
+
+/** `abcd…yz` like the host's mask; short tokens are all stars. */
+export function maskToken(t: string): string {
+  const chars = [...t];
+  if (chars.length <= 8) return '*'.repeat(Math.max(chars.length, 4));
+  return `${chars.slice(0, 4).join('')}…${chars.slice(-2).join('')}`;
+}
+
+export type TokenStatus = 'present' | 'missing' | 'invalid' | 'not needed';
+
+/** Token status for the settings card. */
+export function tokenStatus(e: WorkspaceEntry | undefined, s: ConnState): TokenStatus {
+  if (!e || e.remoteType !== 'openwork') return 'not needed';
+  if (s.kind === 'disconnected' && s.authFailed) return 'invalid';
+  return e.hasToken ? 'present' : 'missing';
+}
+
+/** Reconnect delay: exponential from 500 ms, capped at 15 s, with ±20 % jitter (`rand` in [0,1)). */
+export function backoffDelay(attempt: number, rand: number = Math.random()): number {
+  const base = Math.min(15_000, 500 * 2 ** Math.max(0, attempt - 1));
+  return Math.round(base * (0.8 + 0.4 * rand));
+}
+
+/** After this many failed reconnects the header says Disconnected (retries go on). */
+export const GIVE_UP_AFTER = 4;
+
+export interface Capabilities {
+  skills?: { read: boolean; write: boolean };
+  plugins?: { read: boolean; write: boolean };
+  mcp?: { read: boolean; write: boolean };
+}
+
+export interface ExtensionAccess {
+  available: boolean;
+  canWrite: boolean;
+  explanation: string | null;
+}
+
+/** What the extensions panel may do for a kind of extension. */
+export function extensionAccess(
+  remoteType: RemoteType | undefined,
+  caps: Capabilities | null,
+  kind: keyof Capabilities,
+): ExtensionAccess {
+  if (remoteType !== 'openwork') {
+    return {
+      available: false,
+      canWrite: false,
+      explanation:
+        'This workspace is a direct OpenCode server, not an OpenWork host: skills, plugins and MCP servers can only be managed through a host. Edit the files in the workspace instead.',
+    };
+  }
+  const c = caps?.[kind];
+  if (!c || !c.read) return { available: false, canWrite: false, explanation: 'The host does not offer this.' };
+  if (!c.write) return { available: true, canWrite: false, explanation: 'The host is read-only: changes are disabled.' };
+  return { available: true, canWrite: true, explanation: null };
+}
+
+/** Whether a skill name is valid (as OpenCode checks it). */
+export function validSkillName(name: string): boolean {
+  return name.length >= 1 && name.length <= 64 && /^[a-z0-9]+(-[a-z0-9]+)*$/.test(name);
+}
+
+/** Read `?token=` from a pairing link; returns the token and the URL without it. */
+export function takeTokenFromUrl(href: string): { token: string | null; cleaned: string } {
+  const u = new URL(href);
+  const token = u.searchParams.get('token');
+  u.searchParams.delete('token');
+  const q = u.searchParams.toString();
+  return { token: token && token.trim() ? token.trim() : null, cleaned: u.pathname + (q ? `?${q}` : '') + u.hash };
+}
+
+/** Human uptime: `42 s`, `3 min`, `2 h 5 min`. */
+export function formatUptime(ms: number | null | undefined): string {
+  if (ms == null) return '—';
+  const s = Math.floor(ms / 1000);
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min`;
+  return `${Math.floor(m / 60)} h ${m % 60} min`;
+}
