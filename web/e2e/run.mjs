@@ -239,6 +239,8 @@ async function main() {
   if (!sw.ok) throw new Error(`switch failed: ${sw.status} ${await sw.text()}`);
   await p2.getByTestId('toast').filter({ hasText: 'project-beta' }).waitFor({ timeout: 30_000 });
   await p2.getByTestId('workspace-button').filter({ hasText: 'project-beta' }).waitFor({ timeout: 30_000 });
+  // The next session list is the new folder's: project-alpha's session is gone.
+  await p2.getByTestId('session-list').filter({ hasText: 'No sessions yet.' }).waitFor({ timeout: 10_000 });
   await p2.screenshot({ path: path.join(ART, '13-phone-host-switched-toast.png'), fullPage: true });
   log('screenshot 13-phone-host-switched-toast');
 

@@ -205,3 +205,195 @@ fn sidecar_serves_the_host_api_against_an_external_opencode() {
     assert!(start.elapsed() < Duration::from_secs(5));
     assert!(pid_alive(engine.child.id() as i32), "the sidecar must not stop OpenCode");
 }
+
+/// A fake OpenCode that records every request head it receives and answers
+/// `{"healthy":true}` / `[]`.
+fn recording_opencode() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = seen.clone();
+    std::thread::spawn(move || {
+        for mut sock in listener.incoming().map_while(Result::ok) {
+            let sink = sink.clone();
+            std::thread::spawn(move || {
+                let mut buf = Vec::new();
+                let mut chunk = [0u8; 4096];
+                while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match sock.read(&mut chunk) {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                    }
+                }
+                let head = String::from_utf8_lossy(&buf).to_string();
+                let body = if head.starts_with("GET /global/health") { r#"{"healthy":true,"version":"1.18.33"}"# } else { "[]" };
+                sink.lock().unwrap().push(head);
+                let _ = write!(
+                    sock,
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\nset-cookie: engine=secret\r\n\r\n{body}",
+                    body.len()
+                );
+            });
+        }
+    });
+    (base, seen)
+}
+
+#[test]
+fn the_proxy_never_forwards_client_credentials() {
+    let sandbox = Sandbox::new();
+    let (base, seen) = recording_opencode();
+    let server = start_sidecar(&sandbox, &base, PASSWORD);
+    let dir = canonical(&sandbox.workspace);
+    poll(Duration::from_secs(10), "sidecar sees the engine running", || {
+        let (_, e) = get(&format!("{}/engine", server.url), Some(CLIENT));
+        (e["state"] == "running").then_some(())
+    });
+    let resp = http()
+        .get(format!("{}/opencode/session?limit=5", server.url))
+        .bearer_auth(CLIENT)
+        .header("x-openwork-host-token", HOST)
+        .header("cookie", "session=client-cookie")
+        .header("proxy-authorization", "Basic Y2xpZW50OnNlY3JldA==")
+        .header("x-opencode-directory", dir.as_str())
+        .header("x-custom", "kept")
+        .send()
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 200);
+    assert!(resp.headers().get("set-cookie").is_none(), "engine cookies are not passed back");
+    let heads = seen.lock().unwrap().clone();
+    let head = heads.iter().find(|h| h.starts_with("GET /session")).expect("request reached the engine").to_lowercase();
+    let expected_basic = format!(
+        "authorization: basic {}",
+        base64_encode(&format!("opencode:{PASSWORD}")).to_lowercase()
+    );
+    assert!(head.contains(&expected_basic), "engine Basic auth added: {head}");
+    assert!(!head.contains(&CLIENT.to_lowercase()), "client token forwarded: {head}");
+    assert!(!head.contains(&HOST.to_lowercase()), "host token forwarded: {head}");
+    assert!(!head.contains("x-openwork-host-token"), "{head}");
+    assert!(!head.contains("client-cookie"), "cookie forwarded: {head}");
+    assert!(!head.contains("proxy-authorization"), "{head}");
+    assert!(head.contains("x-custom: kept"), "ordinary headers pass: {head}");
+    let enc: String = url::form_urlencoded::byte_serialize(dir.as_bytes()).collect();
+    assert!(head.starts_with(&format!("get /session?limit=5&directory={}", enc.to_lowercase())), "{head}");
+    assert!(head.contains(&format!("x-opencode-directory: {}", enc.to_lowercase())), "{head}");
+    assert_eq!(head.matches("authorization:").count(), 1, "exactly one authorization header: {head}");
+}
+
+fn base64_encode(s: &str) -> String {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let b = s.as_bytes();
+    let mut out = String::new();
+    for chunk in b.chunks(3) {
+        let n = (chunk[0] as u32) << 16 | (*chunk.get(1).unwrap_or(&0) as u32) << 8 | *chunk.get(2).unwrap_or(&0) as u32;
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(T[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// A tmpfs mounted on a directory for the test's lifetime (root only).
+struct TinyFs(std::path::PathBuf);
+
+impl TinyFs {
+    fn mount(dir: &std::path::Path, size: &str) -> TinyFs {
+        assert_eq!(unsafe { libc::geteuid() }, 0, "this fault test mounts a tmpfs and must run as root (CI does)");
+        let out = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "mount failed: {}", String::from_utf8_lossy(&out.stderr));
+        TinyFs(dir.to_path_buf())
+    }
+}
+
+impl Drop for TinyFs {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg("-l").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn a_full_disk_fails_the_write_clearly_and_keeps_the_config_intact() {
+    let sandbox = Sandbox::new();
+    let _fs = TinyFs::mount(&sandbox.workspace, "256k");
+    let original = "// my settings\n{\n  \"$schema\": \"https://opencode.ai/config.json\", // keep\n  \"mcp\": {},\n}\n";
+    let config = sandbox.workspace.join("opencode.jsonc");
+    std::fs::write(&config, original).unwrap();
+    let (base, _) = recording_opencode();
+    let server = start_sidecar(&sandbox, &base, PASSWORD);
+    let (_, ws) = get(&format!("{}/workspaces/active", server.url), Some(CLIENT));
+    let id = ws["id"].as_str().unwrap().to_string();
+    // Fill the disk.
+    let filler = sandbox.workspace.join("filler");
+    let _ = std::fs::write(&filler, vec![0u8; 512 * 1024]);
+    let add = || {
+        http()
+            .post(format!("{}/workspace/{id}/mcp", server.url))
+            .bearer_auth(CLIENT)
+            .json(&json!({"name": "docs", "config": {"type": "remote", "url": "https://example.com/mcp"}}))
+            .send()
+            .unwrap()
+    };
+    // Manual approval is on for this sidecar: allow the write from another thread.
+    let approve = |url: String| {
+        std::thread::spawn(move || {
+            let id = poll(Duration::from_secs(10), "approval request", || {
+                let v: Value = http().get(format!("{url}/approvals")).header("x-openwork-host-token", HOST).send().ok()?.json().ok()?;
+                v["items"].as_array()?.first()?["id"].as_str().map(str::to_string)
+            });
+            http()
+                .post(format!("{url}/approvals/{id}"))
+                .header("x-openwork-host-token", HOST)
+                .json(&json!({"reply": "allow"}))
+                .send()
+                .unwrap();
+        })
+    };
+    let t = approve(server.url.clone());
+    let resp = add();
+    t.join().unwrap();
+    let status = resp.status().as_u16();
+    let body: Value = resp.json().unwrap();
+    assert_eq!(status, 507, "{body}\n{}", server.stderr.lock().unwrap().join("\n"));
+    assert_eq!(body["code"], "storage_full", "{body}");
+    assert_eq!(std::fs::read_to_string(&config).unwrap(), original, "original file intact");
+    let leftovers: Vec<_> = std::fs::read_dir(&sandbox.workspace)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "opencode.jsonc" && n != "filler" && n != ".opencode")
+        .collect();
+    assert!(leftovers.is_empty(), "temp files left behind: {leftovers:?}");
+    // Space again: the same write succeeds and keeps the comments.
+    std::fs::remove_file(&filler).unwrap();
+    let t = approve(server.url.clone());
+    let resp = add();
+    t.join().unwrap();
+    assert_eq!(resp.status().as_u16(), 200);
+    let now = std::fs::read_to_string(&config).unwrap();
+    assert!(now.contains("// my settings") && now.contains("// keep") && now.contains("\"docs\""), "{now}");
+
+    // A read-only file system: a clear error, the file as it was.
+    let out = Command::new("mount").args(["-o", "remount,ro"]).arg(&sandbox.workspace).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let t = approve(server.url.clone());
+    let resp = http()
+        .delete(format!("{}/workspace/{id}/mcp/docs", server.url))
+        .bearer_auth(CLIENT)
+        .send()
+        .unwrap();
+    t.join().unwrap();
+    let status = resp.status().as_u16();
+    let body: Value = resp.json().unwrap();
+    assert_eq!(status, 500, "{body}");
+    assert!(body["message"].as_str().unwrap().contains("read-only"), "{body}");
+    assert_eq!(std::fs::read_to_string(&config).unwrap(), now);
+}

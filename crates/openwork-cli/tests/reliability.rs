@@ -17,7 +17,7 @@ fn engine(host: &TestHost) -> Value {
 #[test]
 fn twenty_kills_in_a_row_then_failed_then_manual_restart() {
     let sandbox = Sandbox::new();
-    let host = TestHost::start(&sandbox, &["--restart-backoff-ms", "20", "--max-restarts", "20"]);
+    let host = TestHost::start(&sandbox, &["--restart-backoff-ms", "20", "--restart-backoff-max-ms", "200", "--max-restarts", "20"]);
     let mut pid = host.engine_pid();
     let mut pids = vec![pid];
     for round in 1..=20 {

@@ -27,7 +27,8 @@ export function Sessions(props: SessionsProps) {
       setError(`Could not list sessions: ${(e as Error).message}`);
     }
   };
-  createEffect(on(() => props.epoch, () => { setOpen(null); void load(); }));
+  // A new epoch is another workspace or connection: never show the old list meanwhile.
+  createEffect(on(() => props.epoch, () => { setOpen(null); setSessions([]); void load(); }));
 
   const unsubscribe = props.subscribe((ev) => {
     const t = open();
