@@ -42,6 +42,10 @@ pub struct HostArgs {
     /// Path of the `opencode` binary (else $OPENCODE_BIN, $PATH, `openwork engine install`).
     #[arg(long, value_name = "PATH")]
     opencode_bin: Option<PathBuf>,
+    /// If OpenCode is not found, install the tested version with npm into
+    /// OpenWork's data dir first (same as `openwork engine install`).
+    #[arg(long)]
+    install_engine: bool,
     /// Client token for this run (not stored). Default: the stored one.
     #[arg(long, env = "OPENWORK_TOKEN", hide_env_values = true)]
     token: Option<String>,
@@ -73,9 +77,12 @@ pub struct HostArgs {
     /// Unexpected engine exits in a row before the engine is marked failed.
     #[arg(long, default_value_t = 5, value_name = "N")]
     max_restarts: u32,
-    /// First restart delay in ms (doubles up to 30 s).
+    /// First restart delay in ms (doubles up to --restart-backoff-max-ms).
     #[arg(long, default_value_t = 500, value_name = "MS", hide = true)]
     restart_backoff_ms: u64,
+    /// Largest restart delay in ms.
+    #[arg(long, default_value_t = 30_000, value_name = "MS", hide = true)]
+    restart_backoff_max_ms: u64,
     /// Seconds between SIGTERM and SIGKILL when stopping the engine.
     #[arg(long, default_value_t = 5, value_name = "SECS")]
     stop_grace: u64,
@@ -118,6 +125,7 @@ impl HostArgs {
         cfg.stop_grace = Duration::from_secs(self.stop_grace);
         cfg.restart_policy = RestartPolicy {
             initial: Duration::from_millis(self.restart_backoff_ms.max(1)),
+            max: Duration::from_millis(self.restart_backoff_max_ms.max(self.restart_backoff_ms).max(1)),
             max_consecutive_failures: self.max_restarts.max(1),
             ..RestartPolicy::default()
         };
@@ -142,6 +150,9 @@ pub async fn run(args: HostArgs) -> Result<()> {
     // Listen for Ctrl-C / SIGTERM before anything starts, so a signal at any
     // moment (even right after the ready line) stops everything cleanly.
     let mut stop = StopSignal::install()?;
+    if args.install_engine {
+        ensure_engine(args.opencode_bin.as_deref()).await?;
+    }
     let host = tokio::select! {
         host = RunningHost::start(args.config()) => host?,
         _ = stop.recv() => anyhow::bail!("interrupted while starting; the engine was stopped"),
@@ -226,6 +237,16 @@ pub fn qr_text(data: &str) -> Option<String> {
         y += 2;
     }
     Some(out)
+}
+
+/// Install the tested OpenCode when no binary can be found.
+async fn ensure_engine(flag: Option<&std::path::Path>) -> Result<()> {
+    use openwork_host::engine::binary;
+    let data = openwork_host::paths::data_dir()?;
+    if binary::locate(flag, &data).is_err() {
+        binary::install(&binary::install_dir(&data), openwork_wire::TESTED_OPENCODE_VERSION).await?;
+    }
+    Ok(())
 }
 
 /// SIGINT (Ctrl-C) and SIGTERM, registered up front.

@@ -174,3 +174,31 @@ fn connect_to_a_real_host_stores_an_openwork_remote() {
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["remote"]["state"], "connected", "{v}");
 }
+
+#[test]
+fn install_engine_flag_installs_the_tested_opencode_then_hosts() {
+    let sandbox = Sandbox::new();
+    // npm's cache from the real HOME keeps this fast (CI filled it when it
+    // installed OpenCode for the suite).
+    let npm_cache = std::env::var("npm_config_cache")
+        .ok()
+        .or_else(|| std::env::var("HOME").ok().map(|h| format!("{h}/.npm")))
+        .unwrap();
+    let mut cmd = sandbox.openwork();
+    cmd.env_remove("OPENCODE_BIN").env("PATH", "/usr/local/bin:/usr/bin:/bin").env("npm_config_cache", &npm_cache);
+    let host = TestHost::start_with(&sandbox, cmd, &["--install-engine"]);
+    assert_eq!(host.ready["engine"]["state"], "running");
+    assert_eq!(host.ready["engine"]["version"], "1.18.33");
+    let installed = sandbox.path("ow-data").join("engine/node_modules");
+    assert!(installed.is_dir(), "installed into OpenWork's data dir");
+    // `engine which` now finds it there.
+    let out = sandbox
+        .openwork()
+        .env_remove("OPENCODE_BIN")
+        .env("PATH", "/usr/local/bin:/usr/bin:/bin")
+        .args(["engine", "which"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success() && text.contains("Installed") && text.contains("1.18.33"), "{text}");
+}

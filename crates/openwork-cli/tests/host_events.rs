@@ -229,4 +229,20 @@ fn events_resume_after_a_dropped_connection_and_report_hand_edits_once() {
     while let Ok(ev) = rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
         assert_ne!(ev["type"], "config.changed", "a second config.changed for one edit: {ev}");
     }
+
+    // A change through the API is announced once, by the API (not again by the watcher).
+    let (_, ws) = get(&format!("{}/workspaces/active", host.url), Some(&host.client_token));
+    let resp = http()
+        .post(format!("{}/workspace/{}/mcp", host.url, ws["id"].as_str().unwrap()))
+        .bearer_auth(&host.client_token)
+        .json(&json!({"name": "docs", "config": {"type": "remote", "url": "https://example.com/mcp", "enabled": false}}))
+        .send()
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 200);
+    let changed = next_of(&rx, "config.changed", Duration::from_secs(5));
+    assert_eq!(changed["properties"]["source"], "api", "{changed}");
+    let deadline = Instant::now() + Duration::from_millis(1500);
+    while let Ok(ev) = rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+        assert_ne!(ev["type"], "config.changed", "the API write was reported twice: {ev}");
+    }
 }

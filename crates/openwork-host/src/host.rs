@@ -58,6 +58,31 @@ impl HostConfig {
     }
 }
 
+/// Raise the soft `RLIMIT_NOFILE` to the hard limit: every SSE subscriber
+/// holds a socket, and the usual soft limit of 1,024 would cap a host at
+/// about a thousand of them. Failures are logged at debug and ignored.
+pub fn raise_fd_limit() {
+    let mut lim = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+    // SAFETY: getrlimit/setrlimit with a valid, initialised struct.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) != 0 {
+            tracing::debug!("getrlimit(RLIMIT_NOFILE) failed: {}", std::io::Error::last_os_error());
+            return;
+        }
+        if lim.rlim_cur >= lim.rlim_max {
+            tracing::debug!(soft = lim.rlim_cur, hard = lim.rlim_max, "open file limit already at the hard limit");
+            return;
+        }
+        let before = lim.rlim_cur;
+        lim.rlim_cur = lim.rlim_max;
+        if libc::setrlimit(libc::RLIMIT_NOFILE, &lim) == 0 {
+            tracing::debug!(from = before, to = lim.rlim_max, "raised the open file limit");
+        } else {
+            tracing::debug!("setrlimit(RLIMIT_NOFILE) failed: {}", std::io::Error::last_os_error());
+        }
+    }
+}
+
 /// A host that is serving.
 pub struct RunningHost {
     /// Address the API is bound to.
@@ -89,6 +114,7 @@ impl RunningHost {
     /// Start the engine, wait until it answers, then serve the API.
     pub async fn start(config: HostConfig) -> Result<Self> {
         let t0 = Instant::now();
+        raise_fd_limit();
         let data_dir = paths::data_dir()?;
         let config_dir = paths::config_dir()?;
         paths::ensure_private_dir(&data_dir)?;

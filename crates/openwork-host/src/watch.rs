@@ -22,6 +22,33 @@ use crate::server::events::EventBus;
 /// plugin package: not user configuration.
 const IGNORED: &[&str] = &["node_modules", "package.json", "package-lock.json", "bun.lock", "bun.lockb", ".gitignore"];
 
+/// Paths the host's own API is writing: the watcher leaves them out, since
+/// the API announces its changes itself (with what changed and who).
+#[derive(Debug, Default)]
+pub struct ApiWrites {
+    recent: std::sync::Mutex<Vec<(PathBuf, std::time::Instant)>>,
+}
+
+impl ApiWrites {
+    /// How long after a write its file events are attributed to the API.
+    pub const WINDOW: Duration = Duration::from_secs(3);
+
+    /// The API is about to write these files or folders.
+    pub fn mark<P: AsRef<Path>>(&self, paths: impl IntoIterator<Item = P>) {
+        let now = std::time::Instant::now();
+        let mut recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
+        recent.retain(|(_, t)| now.duration_since(*t) < Self::WINDOW);
+        recent.extend(paths.into_iter().map(|p| (p.as_ref().to_path_buf(), now)));
+    }
+
+    /// Whether `path` is (inside) something the API wrote recently.
+    pub fn covers(&self, path: &Path) -> bool {
+        let now = std::time::Instant::now();
+        let recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
+        recent.iter().any(|(p, t)| now.duration_since(*t) < Self::WINDOW && path.starts_with(p))
+    }
+}
+
 /// Handle to the watcher task; dropping it stops watching.
 pub struct ConfigWatcher {
     retarget: mpsc::UnboundedSender<PathBuf>,
@@ -30,7 +57,12 @@ pub struct ConfigWatcher {
 
 impl ConfigWatcher {
     /// Watch `root`, publishing to `bus` after `debounce` of quiet.
-    pub fn start(root: PathBuf, bus: Arc<EventBus>, debounce: Duration) -> notify::Result<Self> {
+    pub fn start(
+        root: PathBuf,
+        bus: Arc<EventBus>,
+        api_writes: Arc<ApiWrites>,
+        debounce: Duration,
+    ) -> notify::Result<Self> {
         let (raw_tx, raw_rx) = mpsc::unbounded_channel::<PathBuf>();
         let watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
             if let Ok(ev) = res {
@@ -43,7 +75,7 @@ impl ConfigWatcher {
             }
         })?;
         let (retarget, retarget_rx) = mpsc::unbounded_channel();
-        let task = tokio::spawn(run(watcher, root, bus, debounce, raw_rx, retarget_rx));
+        let task = tokio::spawn(run(watcher, root, bus, api_writes, debounce, raw_rx, retarget_rx));
         Ok(Self { retarget, _task: task })
     }
 
@@ -108,6 +140,7 @@ async fn run(
     mut watcher: notify::RecommendedWatcher,
     mut root: PathBuf,
     bus: Arc<EventBus>,
+    api_writes: Arc<ApiWrites>,
     debounce: Duration,
     mut raw: mpsc::UnboundedReceiver<PathBuf>,
     mut retarget: mpsc::UnboundedReceiver<PathBuf>,
@@ -129,17 +162,22 @@ async fn run(
         };
         // Collect the burst until it has been quiet for `debounce`.
         let mut changed = BTreeSet::new();
-        changed.extend(relevant(&root, &first));
+        let note = |p: &Path, changed: &mut BTreeSet<String>| {
+            if !api_writes.covers(p) {
+                changed.extend(relevant(&root, p));
+            }
+        };
+        note(&first, &mut changed);
         let mut structural = first.is_dir() || !first.exists();
         while let Ok(Some(p)) = tokio::time::timeout(debounce, raw.recv()).await {
             structural |= p.is_dir() || !p.exists();
-            changed.extend(relevant(&root, &p));
+            note(&p, &mut changed);
         }
         if structural {
             // Files that appeared in folders before we watched them count too.
             for dir in sync_watches(&mut watcher, &root, &mut watched) {
                 if dir != root {
-                    collect_files(&dir, 0, &mut |p| changed.extend(relevant(&root, p)));
+                    collect_files(&dir, 0, &mut |p| note(p, &mut changed));
                 }
             }
         }
@@ -226,7 +264,8 @@ mod tests {
         let root = dir.path().canonicalize().unwrap();
         let bus = Arc::new(EventBus::new());
         let (_, mut rx) = bus.subscribe_after(None);
-        let _w = ConfigWatcher::start(root.clone(), bus.clone(), Duration::from_millis(200)).unwrap();
+        let api = Arc::new(ApiWrites::default());
+        let _w = ConfigWatcher::start(root.clone(), bus.clone(), api.clone(), Duration::from_millis(200)).unwrap();
         // Edits: a burst of writes to the config and a new skill folder.
         tokio::time::sleep(Duration::from_millis(100)).await; // let inotify settle (setup, not sync)
         for i in 0..5 {
@@ -245,6 +284,10 @@ mod tests {
         assert_eq!(ev.kind, "config.changed");
         std::fs::write(root.join(".opencode/skills/demo/SKILL.md"), "---\nname: demo\n---\nv2").unwrap();
         poll_for(&mut rx, ".opencode/skills/demo/SKILL.md").await;
+        // Writes the API announced itself are not reported a second time.
+        api.mark([root.join("opencode.json")]);
+        std::fs::write(root.join("opencode.json"), "{\"by\":\"api\"}").unwrap();
+        assert!(tokio::time::timeout(Duration::from_millis(800), rx.recv()).await.is_err());
     }
 
     async fn poll_for(

@@ -3,6 +3,7 @@ use serde::{Deserialize, Serialize};
 
 /// Read/write permission on one kind of extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Permission {
     /// The client may list.
     pub read: bool,
@@ -12,6 +13,7 @@ pub struct Permission {
 
 /// Body of `GET /capabilities`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Capabilities {
     /// Skills (`SKILL.md` folders).
     pub skills: Permission,

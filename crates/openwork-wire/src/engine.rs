@@ -3,6 +3,7 @@ use serde::{Deserialize, Serialize};
 
 /// States of the engine supervisor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum EngineState {
     /// Spawned, waiting for the first healthy answer.
@@ -41,6 +42,7 @@ impl std::fmt::Display for EngineState {
 
 /// Snapshot of the engine, published on every transition (`GET /engine`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct EngineStatus {
     /// Current state.

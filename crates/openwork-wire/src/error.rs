@@ -3,6 +3,7 @@ use serde::{Deserialize, Serialize};
 
 /// Machine-readable error codes used by the host.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     /// 401: missing or wrong token.
@@ -23,6 +24,8 @@ pub enum ErrorCode {
     InvalidConfig,
     /// 413: the request body is too large.
     PayloadTooLarge,
+    /// 405: the route exists but not with this method (`Allow` lists those it has).
+    MethodNotAllowed,
     /// 429: too many failed authentication attempts.
     TooManyRequests,
     /// 502: OpenCode answered in a way the proxy could not forward.
@@ -31,6 +34,8 @@ pub enum ErrorCode {
     EngineUnavailable,
     /// 500: a bug or an I/O failure on the host.
     InternalError,
+    /// 507: the host's disk is full; nothing was changed.
+    StorageFull,
 }
 
 impl ErrorCode {
@@ -43,16 +48,19 @@ impl ErrorCode {
             Self::InvalidRequest => 400,
             Self::InvalidConfig => 422,
             Self::PayloadTooLarge => 413,
+            Self::MethodNotAllowed => 405,
             Self::TooManyRequests => 429,
             Self::BadGateway => 502,
             Self::EngineUnavailable => 503,
             Self::InternalError => 500,
+            Self::StorageFull => 507,
         }
     }
 }
 
 /// A JSON error body.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     /// What went wrong, for programs.
     pub code: ErrorCode,
@@ -60,6 +68,7 @@ pub struct ErrorBody {
     pub message: String,
     /// Extra structured context (engine state, positions, ...).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub details: Option<serde_json::Value>,
 }
 

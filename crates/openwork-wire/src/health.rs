@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 /// A client decides "this is an OpenWork host" when the body parses into this
 /// type with `ok` and `healthy` present (see [`Health::looks_like_openwork`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Health {
     /// Always `true` when the host answers.

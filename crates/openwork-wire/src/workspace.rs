@@ -3,6 +3,7 @@ use serde::{Deserialize, Serialize};
 
 /// Where a client reaches OpenCode for a workspace.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct OpencodeTarget {
     /// Base URL usable with the same bearer token: the host's `/opencode` proxy.
@@ -13,6 +14,7 @@ pub struct OpencodeTarget {
 
 /// A workspace exposed by a host.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Workspace {
     /// Stable id, `ws_<12 hex>` (see [`crate::ids::workspace_id`]).
@@ -29,6 +31,7 @@ pub struct Workspace {
 
 /// Body of `GET /workspaces`: only the active workspace is listed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WorkspaceList {
     /// The active workspace.
     pub active: Workspace,

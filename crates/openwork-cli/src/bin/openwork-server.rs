@@ -116,6 +116,7 @@ fn main() -> std::process::ExitCode {
 
 async fn run(args: Args) -> Result<()> {
     logging::init(args.log_format, args.verbose);
+    openwork_host::host::raise_fd_limit();
     let options = server_options(&args)?;
     let workspace = workspace(&args.workspace, args.opencode_directory.as_deref())?;
     let config_dir = openwork_host::paths::config_dir()?;

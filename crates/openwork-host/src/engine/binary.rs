@@ -162,7 +162,8 @@ pub async fn install(dir: &Path, version: &str) -> Result<PathBuf> {
         .arg(dir)
         .arg(format!("{NPM_PACKAGE}@{version}"))
         .stdin(Stdio::null())
-        .stdout(Stdio::inherit())
+        // npm's output goes to stderr: stdout may carry `--json` lines.
+        .stdout(stderr_stdio()?)
         .stderr(Stdio::inherit())
         .status()
         .await
@@ -176,6 +177,13 @@ pub async fn install(dir: &Path, version: &str) -> Result<PathBuf> {
     let v = self::version(&bin).await?;
     eprintln!("Installed OpenCode {v} at {}", bin.display());
     Ok(bin)
+}
+
+/// This process's stderr, for a child's stdout.
+fn stderr_stdio() -> Result<Stdio> {
+    use std::os::fd::AsFd;
+    let fd = std::io::stderr().as_fd().try_clone_to_owned().context("cannot duplicate stderr")?;
+    Ok(Stdio::from(fd))
 }
 
 #[cfg(test)]

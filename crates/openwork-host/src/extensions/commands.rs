@@ -4,10 +4,12 @@ use std::path::Path;
 
 use axum::extract::{Path as UrlPath, State};
 use axum::Json;
-use openwork_wire::ErrorCode;
+use openwork_wire::{ErrorBody, ErrorCode};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use super::schemas::CommandList;
+use crate::server::openapi::OkResponse;
 use super::{frontmatter, fsguard, parse_body, workspace, write, Actor, WriteIntent};
 use crate::server::error::ApiError;
 use crate::server::AppState;
@@ -64,22 +66,38 @@ pub fn list_commands(ws: &Path) -> Vec<Value> {
 }
 
 /// `GET /workspace/:id/commands` → `{items: [{name, description?, template, agent?, model?, subtask?, scope, path}]}`.
+#[utoipa::path(get, path = "/workspace/{id}/commands", tag = "extensions", security(("clientToken" = [])),
+    params(("id" = String, Path, description = "Workspace id (`ws_<12 hex>`, see `GET /workspaces`)")),
+    responses((status = 200, description = "Commands", body = CommandList)))]
 pub(super) async fn list(_: Actor, State(state): State<AppState>, UrlPath(id): UrlPath<String>) -> Result<Json<Value>, ApiError> {
     let ws = workspace(&state, &id)?;
     Ok(Json(json!({ "items": list_commands(&ws.path) })))
 }
 
-#[derive(Deserialize)]
-struct AddCommand {
+/// Body of `POST /workspace/{id}/commands`.
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(super) struct AddCommand {
+    /// 1-64 of `[A-Za-z0-9._-]`, starting alphanumeric, not ending `.md`.
+    #[schema(pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
     name: String,
+    /// The prompt template (non-empty).
+    #[schema(min_length = 1)]
     template: String,
+    /// Frontmatter `description`.
     description: Option<String>,
+    /// Frontmatter `agent`.
     agent: Option<String>,
+    /// Frontmatter `model`.
     model: Option<String>,
+    /// Frontmatter `subtask`.
     subtask: Option<bool>,
 }
 
 /// `POST /workspace/:id/commands` with `{name, template, description?, agent?, model?, subtask?}` → `{items}`.
+#[utoipa::path(post, path = "/workspace/{id}/commands", tag = "extensions", security(("clientToken" = [])),
+    params(("id" = String, Path, description = "Workspace id (`ws_<12 hex>`, see `GET /workspaces`)")),
+    request_body = AddCommand,
+    responses((status = 200, description = "The listing", body = CommandList)))]
 pub(super) async fn add(
     actor: Actor,
     State(state): State<AppState>,
@@ -123,6 +141,10 @@ pub(super) async fn add(
 }
 
 /// `DELETE /workspace/:id/commands/:name` → `{ok: true}`; 404 when absent.
+#[utoipa::path(delete, path = "/workspace/{id}/commands/{name}", tag = "extensions", security(("clientToken" = [])),
+    params(("id" = String, Path, description = "Workspace id (`ws_<12 hex>`, see `GET /workspaces`)"), ("name" = String, Path, description = "Command name")),
+    responses((status = 200, description = "Removed", body = OkResponse),
+        (status = 404, description = "`not_found`: no such command, or `workspace_not_found`", body = ErrorBody)))]
 pub(super) async fn remove(
     actor: Actor,
     State(state): State<AppState>,

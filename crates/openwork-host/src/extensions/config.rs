@@ -4,6 +4,7 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
+use super::schemas::{ConfigPatched, ConfigView};
 use super::{fsguard, jsonc, parse_body, workspace, write, Actor, WriteIntent};
 use crate::server::error::ApiError;
 use crate::server::AppState;
@@ -21,6 +22,9 @@ fn read_openwork(ws: &std::path::Path) -> Result<Map<String, Value>, ApiError> {
 }
 
 /// `GET /workspace/:id/config` → `{opencode, openwork, path}`.
+#[utoipa::path(get, path = "/workspace/{id}/config", tag = "extensions", security(("clientToken" = [])),
+    params(("id" = String, Path, description = "Workspace id (`ws_<12 hex>`, see `GET /workspaces`)")),
+    responses((status = 200, description = "Both config files", body = ConfigView)))]
 pub async fn get_config(_: Actor, State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
     let ws = workspace(&state, &id)?;
     let path = jsonc::config_path(&ws.path);
@@ -29,15 +33,25 @@ pub async fn get_config(_: Actor, State(state): State<AppState>, Path(id): Path<
     Ok(Json(json!({ "opencode": opencode, "openwork": openwork, "path": path.display().to_string() })))
 }
 
-#[derive(Deserialize)]
-struct Patch {
+/// Body of `PATCH /workspace/{id}/config`: top-level keys to merge (`null` removes).
+#[derive(Deserialize, utoipa::ToSchema)]
+#[schema(as = ConfigPatch)]
+pub(super) struct Patch {
+    /// Keys of `opencode.json(c)`.
+    #[schema(value_type = Option<Object>)]
     opencode: Option<Map<String, Value>>,
+    /// Keys of `.opencode/openwork.json`.
+    #[schema(value_type = Option<Object>)]
     openwork: Option<Map<String, Value>>,
 }
 
 /// `PATCH /workspace/:id/config` with `{opencode?, openwork?}`: top-level
 /// merge (a `null` value removes the key). `opencode.json(c)` is edited in
 /// place. → `{opencode, openwork, updatedAt}`.
+#[utoipa::path(patch, path = "/workspace/{id}/config", tag = "extensions", security(("clientToken" = [])),
+    params(("id" = String, Path, description = "Workspace id (`ws_<12 hex>`, see `GET /workspaces`)")),
+    request_body = Patch,
+    responses((status = 200, description = "Both files after the merge", body = ConfigPatched)))]
 pub async fn patch_config(
     actor: Actor,
     State(state): State<AppState>,

@@ -27,7 +27,7 @@ pub fn new_id(prefix: &str) -> String {
 
 /// Who made a request: a remote client (client token) or the host.
 /// Extracting it authenticates the client token ([`ClientAuth`]).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Actor {
     /// `remote` (client token) or `host` (host token).
@@ -72,7 +72,7 @@ pub enum ApprovalMode {
 }
 
 /// A write waiting for the host's decision (`GET /approvals` items).
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ApprovalRequest {
     /// `apr_<16 hex>`.
@@ -150,7 +150,7 @@ impl Approvals {
 }
 
 /// One line of the audit log.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct AuditEntry {
     /// `aud_<16 hex>`.

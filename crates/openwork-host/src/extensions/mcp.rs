@@ -1,10 +1,11 @@
 //! MCP servers: the config `mcp` map, merged with OpenCode's runtime status.
 use axum::extract::{Path as UrlPath, State};
 use axum::Json;
-use openwork_wire::ErrorCode;
+use openwork_wire::{ErrorBody, ErrorCode};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
+use super::schemas::McpList;
 use super::{engine_get, jsonc, parse_body, workspace, write, Actor, WriteIntent};
 use crate::server::error::ApiError;
 use crate::server::{ActiveWorkspace, AppState};
@@ -84,14 +85,23 @@ async fn items(state: &AppState, ws: &ActiveWorkspace) -> Result<Value, ApiError
 
 /// `GET /workspace/:id/mcp` → `{items: [{name, config, source, status?}]}`
 /// (`status` from OpenCode's `GET /mcp` while the engine runs).
+#[utoipa::path(get, path = "/workspace/{id}/mcp", tag = "extensions", security(("clientToken" = [])),
+    params(("id" = String, Path, description = "Workspace id (`ws_<12 hex>`, see `GET /workspaces`)")),
+    responses((status = 200, description = "MCP servers", body = McpList)))]
 pub(super) async fn list(_: Actor, State(state): State<AppState>, UrlPath(id): UrlPath<String>) -> Result<Json<Value>, ApiError> {
     let ws = workspace(&state, &id)?;
     Ok(Json(items(&state, &ws).await?))
 }
 
-#[derive(Deserialize)]
-struct AddMcp {
+/// Body of `POST /workspace/{id}/mcp`.
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(super) struct AddMcp {
+    /// 1-64 of `[A-Za-z0-9._-]`, starting alphanumeric.
+    #[schema(pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
     name: String,
+    /// `{type: "local", command: [..], environment?, enabled?, timeout?}` or
+    /// `{type: "remote", url, headers?, oauth?, enabled?, timeout?}`.
+    #[schema(value_type = Object)]
     config: Value,
 }
 
@@ -104,6 +114,10 @@ fn check_name(name: &str) -> Result<(), ApiError> {
 }
 
 /// `POST /workspace/:id/mcp` with `{name, config}` (added or replaced) → the listing.
+#[utoipa::path(post, path = "/workspace/{id}/mcp", tag = "extensions", security(("clientToken" = [])),
+    params(("id" = String, Path, description = "Workspace id (`ws_<12 hex>`, see `GET /workspaces`)")),
+    request_body = AddMcp,
+    responses((status = 200, description = "The listing", body = McpList)))]
 pub(super) async fn add(
     actor: Actor,
     State(state): State<AppState>,
@@ -133,6 +147,10 @@ pub(super) async fn add(
 }
 
 /// `DELETE /workspace/:id/mcp/:name` → the listing; 404 when absent.
+#[utoipa::path(delete, path = "/workspace/{id}/mcp/{name}", tag = "extensions", security(("clientToken" = [])),
+    params(("id" = String, Path, description = "Workspace id (`ws_<12 hex>`, see `GET /workspaces`)"), ("name" = String, Path, description = "Server name")),
+    responses((status = 200, description = "The listing", body = McpList),
+        (status = 404, description = "`not_found`: no such server, or `workspace_not_found`", body = ErrorBody)))]
 pub(super) async fn remove(
     actor: Actor,
     State(state): State<AppState>,
@@ -196,6 +214,10 @@ async fn set_enabled(
 }
 
 /// `POST /workspace/:id/mcp/:name/enable` → the listing.
+#[utoipa::path(post, path = "/workspace/{id}/mcp/{name}/enable", tag = "extensions", security(("clientToken" = [])),
+    params(("id" = String, Path, description = "Workspace id (`ws_<12 hex>`, see `GET /workspaces`)"), ("name" = String, Path, description = "Server name")),
+    responses((status = 200, description = "The listing", body = McpList),
+        (status = 404, description = "`not_found`: no such server, or `workspace_not_found`", body = ErrorBody)))]
 pub(super) async fn enable(
     actor: Actor,
     State(state): State<AppState>,
@@ -205,6 +227,10 @@ pub(super) async fn enable(
 }
 
 /// `POST /workspace/:id/mcp/:name/disable` → the listing.
+#[utoipa::path(post, path = "/workspace/{id}/mcp/{name}/disable", tag = "extensions", security(("clientToken" = [])),
+    params(("id" = String, Path, description = "Workspace id (`ws_<12 hex>`, see `GET /workspaces`)"), ("name" = String, Path, description = "Server name")),
+    responses((status = 200, description = "The listing", body = McpList),
+        (status = 404, description = "`not_found`: no such server, or `workspace_not_found`", body = ErrorBody)))]
 pub(super) async fn disable(
     actor: Actor,
     State(state): State<AppState>,

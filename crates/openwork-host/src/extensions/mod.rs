@@ -27,6 +27,7 @@ pub mod governance;
 pub mod jsonc;
 mod mcp;
 mod plugins;
+pub mod schemas;
 pub mod skills;
 #[cfg(test)]
 mod tests;
@@ -38,9 +39,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::extract::{Path, Query, State};
-use axum::routing::{get, post};
-use axum::{Json, Router};
-use openwork_wire::ErrorCode;
+use axum::Json;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use openwork_wire::{ErrorBody, ErrorCode};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -48,6 +50,7 @@ use serde_json::{json, Value};
 pub use governance::{Actor, ApprovalMode, ApprovalRequest, Approvals, AuditEntry, AuditLog, Decision};
 
 use crate::server::auth::HostAuth;
+use schemas::{ApprovalList, ApprovalReplied, AuditList};
 use crate::server::error::ApiError;
 use crate::server::{ActiveWorkspace, AppState};
 
@@ -198,6 +201,9 @@ pub async fn write<T: Send + 'static>(
     let lock = ext.lock_for(&ws.id);
     let result = {
         let _guard = lock.lock().await;
+        // The API announces this change itself (`config.changed`, source
+        // "api"); the file watcher must not report it again.
+        state.api_writes.mark(intent.paths.iter().map(std::path::PathBuf::from));
         let ws2 = ws.clone();
         let res = tokio::task::spawn_blocking(move || change(&ws2))
             .await
@@ -273,6 +279,10 @@ struct AuditQuery {
 }
 
 /// `GET /workspace/:id/audit?limit=N` → `{items: [AuditEntry]}` (oldest first, last N, default 100).
+#[utoipa::path(get, path = "/workspace/{id}/audit", tag = "extensions", security(("clientToken" = [])),
+    params(("id" = String, Path, description = "Workspace id (`ws_<12 hex>`, see `GET /workspaces`)"),
+        ("limit" = Option<usize>, Query, description = "Last N entries (default 100, 1-10000)")),
+    responses((status = 200, description = "Audit entries", body = AuditList)))]
 async fn audit_list(
     _: Actor,
     State(state): State<AppState>,
@@ -290,16 +300,26 @@ async fn audit_list(
 }
 
 /// `GET /approvals` (host token) → `{items: [ApprovalRequest]}`.
+#[utoipa::path(get, path = "/approvals", tag = "approvals", security(("hostToken" = [])),
+    responses((status = 200, description = "Pending approvals", body = ApprovalList)))]
 async fn approvals_list(_: HostAuth, State(state): State<AppState>) -> Json<Value> {
     Json(json!({ "items": state.extensions.approvals.list() }))
 }
 
-#[derive(Deserialize)]
+/// Body of `POST /approvals/{id}`.
+#[derive(Deserialize, utoipa::ToSchema)]
 struct Reply {
+    /// `allow` or `deny`.
+    #[schema(pattern = "^(allow|deny)$", example = "allow")]
     reply: String,
 }
 
 /// `POST /approvals/:id` (host token) with `{reply: "allow"|"deny"}` → `{ok, allowed}`.
+#[utoipa::path(post, path = "/approvals/{id}", tag = "approvals", security(("hostToken" = [])),
+    params(("id" = String, Path, description = "Approval id (`apr_<16 hex>`)")),
+    request_body = Reply,
+    responses((status = 200, description = "Answered", body = ApprovalReplied),
+        (status = 404, description = "`not_found`: no pending approval of that id", body = ErrorBody)))]
 async fn approvals_reply(
     _: HostAuth,
     State(state): State<AppState>,
@@ -318,22 +338,23 @@ async fn approvals_reply(
     }
 }
 
-/// Routes of the extension API, merged into the main router.
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/workspace/{id}/config", get(config::get_config).patch(config::patch_config))
-        .route("/workspace/{id}/skills", get(skills::list).post(skills::add))
-        .route("/workspace/{id}/skills/archive", post(skills::add_archive))
-        .route("/workspace/{id}/skills/{name}", axum::routing::delete(skills::remove))
-        .route("/workspace/{id}/plugins", get(plugins::list).post(plugins::add))
-        .route("/workspace/{id}/plugins/{name}", axum::routing::delete(plugins::remove))
-        .route("/workspace/{id}/mcp", get(mcp::list).post(mcp::add))
-        .route("/workspace/{id}/mcp/{name}", axum::routing::delete(mcp::remove))
-        .route("/workspace/{id}/mcp/{name}/enable", post(mcp::enable))
-        .route("/workspace/{id}/mcp/{name}/disable", post(mcp::disable))
-        .route("/workspace/{id}/commands", get(commands::list).post(commands::add))
-        .route("/workspace/{id}/commands/{name}", axum::routing::delete(commands::remove))
-        .route("/workspace/{id}/audit", get(audit_list))
-        .route("/approvals", get(approvals_list))
-        .route("/approvals/{id}", post(approvals_reply))
+/// Routes of the extension API (with their OpenAPI documentation), merged
+/// into the main router.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(config::get_config, config::patch_config))
+        .routes(routes!(skills::list, skills::add))
+        .routes(routes!(skills::add_archive))
+        .routes(routes!(skills::remove))
+        .routes(routes!(plugins::list, plugins::add))
+        .routes(routes!(plugins::remove))
+        .routes(routes!(mcp::list, mcp::add))
+        .routes(routes!(mcp::remove))
+        .routes(routes!(mcp::enable))
+        .routes(routes!(mcp::disable))
+        .routes(routes!(commands::list, commands::add))
+        .routes(routes!(commands::remove))
+        .routes(routes!(audit_list))
+        .routes(routes!(approvals_list))
+        .routes(routes!(approvals_reply))
 }

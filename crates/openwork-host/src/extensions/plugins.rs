@@ -5,10 +5,11 @@ use std::path::Path;
 use axum::extract::{Path as UrlPath, Query, State};
 use axum::Json;
 use jsonc_parser::cst::{CstInputValue, CstNode};
-use openwork_wire::ErrorCode;
+use openwork_wire::{ErrorBody, ErrorCode};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+use super::schemas::PluginList;
 use super::{fsguard, jsonc, parse_body, workspace, write, Actor, WriteIntent};
 use crate::server::error::ApiError;
 use crate::server::AppState;
@@ -17,7 +18,7 @@ use crate::server::AppState;
 pub const LOAD_ORDER: [&str; 4] = ["config.global", "config.project", "dir.global", "dir.project"];
 
 /// One plugin in a listing.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 pub struct PluginItem {
     /// Config spec (`name`, `name@version`, `file://...`) or file name.
     pub spec: String,
@@ -148,6 +149,10 @@ pub(super) struct ListQuery {
 }
 
 /// `GET /workspace/:id/plugins[?includeGlobal=true]` → `{items: [{spec, source, scope, path?}], loadOrder}`.
+#[utoipa::path(get, path = "/workspace/{id}/plugins", tag = "extensions", security(("clientToken" = [])),
+    params(("id" = String, Path, description = "Workspace id (`ws_<12 hex>`, see `GET /workspaces`)"),
+        ("includeGlobal" = Option<bool>, Query, description = "Also list the global plugins")),
+    responses((status = 200, description = "Plugins", body = PluginList)))]
 pub(super) async fn list(
     _: Actor,
     State(state): State<AppState>,
@@ -158,8 +163,10 @@ pub(super) async fn list(
     Ok(Json(list_plugins(&ws.path, q.include_global.unwrap_or(false))?))
 }
 
-#[derive(Deserialize)]
-struct AddPlugin {
+/// Body of `POST /workspace/{id}/plugins`.
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(super) struct AddPlugin {
+    /// `name`, `name@version`, `@scope/name[@version]` or `file://path`.
     spec: String,
 }
 
@@ -189,6 +196,10 @@ fn plugin_array(path: &Path, obj: &jsonc_parser::cst::CstObject) -> Result<jsonc
 
 /// `POST /workspace/:id/plugins` with `{spec}`: adds it to the project
 /// config, replacing an entry for the same package. → the listing.
+#[utoipa::path(post, path = "/workspace/{id}/plugins", tag = "extensions", security(("clientToken" = [])),
+    params(("id" = String, Path, description = "Workspace id (`ws_<12 hex>`, see `GET /workspaces`)")),
+    request_body = AddPlugin,
+    responses((status = 200, description = "The listing", body = PluginList)))]
 pub(super) async fn add(
     actor: Actor,
     State(state): State<AppState>,
@@ -237,6 +248,10 @@ pub(super) async fn add(
 /// `DELETE /workspace/:id/plugins/:name`: removes config entries whose spec
 /// or package is `name` (URL-encode `@scope%2Fname`), or the file
 /// `.opencode/plugins/<name>`. → the listing; 404 when nothing matched.
+#[utoipa::path(delete, path = "/workspace/{id}/plugins/{name}", tag = "extensions", security(("clientToken" = [])),
+    params(("id" = String, Path, description = "Workspace id (`ws_<12 hex>`, see `GET /workspaces`)"), ("name" = String, Path, description = "Spec, package (`@scope%2Fname`) or plugin file name")),
+    responses((status = 200, description = "The listing", body = PluginList),
+        (status = 404, description = "`not_found`: no such plugin, or `workspace_not_found`", body = ErrorBody)))]
 pub(super) async fn remove(
     actor: Actor,
     State(state): State<AppState>,

@@ -15,10 +15,11 @@ use std::path::{Path, PathBuf};
 use axum::extract::{Path as UrlPath, Query, State};
 use axum::http::HeaderMap;
 use axum::Json;
-use openwork_wire::ErrorCode;
+use openwork_wire::{ErrorBody, ErrorCode};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+use super::schemas::{SkillList, SkillRemoved};
 use super::{frontmatter, fsguard, parse_body, workspace, write, Actor, WriteIntent};
 use crate::server::error::ApiError;
 use crate::server::AppState;
@@ -32,7 +33,7 @@ pub const MAX_ARCHIVE_ENTRIES: usize = 2000;
 pub const MAX_ARCHIVE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// One skill in a listing.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 pub struct SkillItem {
     /// Skill (= folder) name.
     pub name: String,
@@ -132,6 +133,10 @@ pub(super) struct ListQuery {
 }
 
 /// `GET /workspace/:id/skills[?includeGlobal=true]` → `{items: [{name, path, description, scope}]}`.
+#[utoipa::path(get, path = "/workspace/{id}/skills", tag = "extensions", security(("clientToken" = [])),
+    params(("id" = String, Path, description = "Workspace id (`ws_<12 hex>`, see `GET /workspaces`)"),
+        ("includeGlobal" = Option<bool>, Query, description = "Also list the global skills")),
+    responses((status = 200, description = "Skills", body = SkillList)))]
 pub(super) async fn list(
     _: Actor,
     State(state): State<AppState>,
@@ -143,10 +148,16 @@ pub(super) async fn list(
     Ok(Json(json!({ "items": items })))
 }
 
-#[derive(Deserialize)]
-struct AddSkill {
+/// Body of `POST /workspace/{id}/skills`.
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(super) struct AddSkill {
+    /// Skill (= folder) name: 1-64 of `[a-z0-9]` in hyphen-separated parts.
+    #[schema(pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 64)]
     name: String,
+    /// `SKILL.md` text (frontmatter optional).
     content: String,
+    /// Description (else the frontmatter's), 1-1024 characters.
+    #[schema(min_length = 1, max_length = 1024)]
     description: Option<String>,
 }
 
@@ -179,6 +190,10 @@ pub fn skill_markdown(name: &str, content: &str, description: Option<&str>) -> R
 
 /// `POST /workspace/:id/skills` with `{name, content, description?}` →
 /// `{name, path, description, scope: "project"}`.
+#[utoipa::path(post, path = "/workspace/{id}/skills", tag = "extensions", security(("clientToken" = [])),
+    params(("id" = String, Path, description = "Workspace id (`ws_<12 hex>`, see `GET /workspaces`)")),
+    request_body = AddSkill,
+    responses((status = 200, description = "The installed skill", body = SkillItem)))]
 pub(super) async fn add(
     actor: Actor,
     State(state): State<AppState>,
@@ -214,6 +229,12 @@ pub(super) struct ArchiveQuery {
 /// `application/gzip`, `application/x-tar`, or detected from the bytes):
 /// the archive holds `SKILL.md` at its root or in a single top folder.
 /// → `{name, path, description, scope: "project"}`.
+#[utoipa::path(post, path = "/workspace/{id}/skills/archive", tag = "extensions", security(("clientToken" = [])),
+    params(("id" = String, Path, description = "Workspace id (`ws_<12 hex>`, see `GET /workspaces`)"),
+        ("name" = Option<String>, Query, description = "Skill name (else from the archive)")),
+    request_body(description = "A `.zip`, `.tar.gz` or `.tar` holding `SKILL.md` at its root or in one top folder",
+        content((Vec<u8> = "application/zip"), (Vec<u8> = "application/gzip"), (Vec<u8> = "application/x-tar"), (Vec<u8> = "application/octet-stream"))),
+    responses((status = 200, description = "The installed skill", body = SkillItem)))]
 pub(super) async fn add_archive(
     actor: Actor,
     State(state): State<AppState>,
@@ -432,6 +453,10 @@ pub fn install_archive(ws: &Path, bytes: &[u8], kind: ArchiveKind, name: Option<
 
 /// `DELETE /workspace/:id/skills/:name`: remove the skill folder from the
 /// project roots. → `{ok: true, name, removed: [paths]}`; 404 when absent.
+#[utoipa::path(delete, path = "/workspace/{id}/skills/{name}", tag = "extensions", security(("clientToken" = [])),
+    params(("id" = String, Path, description = "Workspace id (`ws_<12 hex>`, see `GET /workspaces`)"), ("name" = String, Path, description = "Skill name")),
+    responses((status = 200, description = "Removed", body = SkillRemoved),
+        (status = 404, description = "`not_found`: no project skill of that name, or `workspace_not_found`", body = ErrorBody)))]
 pub(super) async fn remove(
     actor: Actor,
     State(state): State<AppState>,

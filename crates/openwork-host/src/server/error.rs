@@ -35,10 +35,25 @@ impl ApiError {
         Self::new(ErrorCode::InvalidRequest, message)
     }
 
-    /// 500 `internal_error`; the cause is logged, not sent.
+    /// 500 `internal_error`; the cause is logged, not sent. A full disk is
+    /// 507 `storage_full` and a read-only file system says so, since the
+    /// user can act on both.
     pub fn internal(cause: &anyhow::Error) -> Self {
         tracing::error!("internal error: {cause:#}");
-        Self::new(ErrorCode::InternalError, "internal error; see the host's log")
+        use std::io::ErrorKind;
+        // tempfile wraps OS errors with the path, keeping only the kind.
+        let kind = cause.chain().find_map(|e| e.downcast_ref::<std::io::Error>()).map(|e| e.kind());
+        match kind {
+            Some(ErrorKind::StorageFull | ErrorKind::QuotaExceeded) => Self::new(
+                ErrorCode::StorageFull,
+                "the host's disk is full; nothing was changed",
+            ),
+            Some(ErrorKind::ReadOnlyFilesystem) => Self::new(
+                ErrorCode::InternalError,
+                "the host's file system is read-only; nothing was changed",
+            ),
+            _ => Self::new(ErrorCode::InternalError, "internal error; see the host's log"),
+        }
     }
 }
 

@@ -93,6 +93,14 @@ impl EventBus {
 /// every buffered event after that id. A keep-alive comment goes out every
 /// 15 s. A subscriber that falls more than [`EventBus::CAPACITY`] events
 /// behind is disconnected, and resumes from its last id on reconnect.
+#[utoipa::path(get, path = "/events", tag = "events",
+    security(("clientToken" = [])),
+    params(
+        ("Last-Event-ID" = Option<String>, Header, description = "Resume after this event id"),
+        ("lastEventId" = Option<String>, Query, description = "Same as `Last-Event-ID`, for clients that cannot set headers"),
+    ),
+    responses((status = 200, description = "SSE: `id: <n>` and `data: {id, type, properties, time}` per event; \
+keep-alive comments every 15 s", content_type = "text/event-stream", body = String)))]
 pub async fn stream(
     _: super::auth::ClientAuth,
     axum::extract::State(state): axum::extract::State<super::AppState>,

@@ -7,8 +7,10 @@
 
 pub mod auth;
 pub mod error;
+pub mod event_hub;
 pub mod events;
 pub mod limiter;
+pub mod openapi;
 pub mod proxy;
 pub mod routes;
 pub mod workspace;
@@ -19,7 +21,7 @@ use std::time::{Duration, Instant};
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{any, get, post};
+use axum::routing::any;
 use axum::Router;
 use openwork_wire::ErrorCode;
 
@@ -74,10 +76,14 @@ pub struct AppState {
     pub started: Instant,
     /// HTTP client used by the proxy (pooled, no overall timeout: SSE).
     pub http: reqwest::Client,
+    /// Files the extension API is writing (the watcher leaves them out).
+    pub api_writes: Arc<crate::watch::ApiWrites>,
     /// Failed-authentication rate limiting.
     pub auth_limiter: Arc<limiter::AuthLimiter>,
     /// Host events (`GET /events`).
     pub events: Arc<events::EventBus>,
+    /// Shared upstream OpenCode `/event` streams (`GET /opencode/event`).
+    pub event_hub: Arc<event_hub::EventHub>,
     /// Where the host remembers its workspaces (`None`: not remembered).
     pub data_dir: Option<std::path::PathBuf>,
     /// Watches the active workspace's configuration files.
@@ -104,7 +110,9 @@ impl AppState {
             tokens,
             engine,
             events: Arc::new(events::EventBus::new()),
+            event_hub: event_hub::EventHub::new(http.clone()),
             auth_limiter: Arc::default(),
+            api_writes: Arc::default(),
             data_dir: None,
             watcher: Arc::new(std::sync::Mutex::new(None)),
             extensions,
@@ -123,7 +131,7 @@ impl AppState {
         if let Err(e) = recent.activate(&data_dir, &self.active_workspace().directory) {
             tracing::warn!("could not remember the workspace: {e:#}");
         }
-        match crate::watch::ConfigWatcher::start(root, self.events.clone(), debounce) {
+        match crate::watch::ConfigWatcher::start(root, self.events.clone(), self.api_writes.clone(), debounce) {
             Ok(w) => *self.watcher.lock().unwrap_or_else(|e| e.into_inner()) = Some(w),
             Err(e) => tracing::warn!("not watching configuration files: {e}"),
         }
@@ -164,21 +172,15 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     let max_body = state.options.max_body_bytes;
     let cors = cors_layer(&state.options.cors_origins);
-    let api = Router::new()
-        .route("/health", get(routes::health))
-        .route("/workspaces", get(routes::workspaces))
-        .route("/workspaces/active", get(routes::active_workspace).post(routes::switch_workspace))
-        .route("/events", get(events::stream))
-        .route("/capabilities", get(routes::capabilities))
-        .route("/engine", get(routes::engine_status))
-        .route("/engine/restart", post(routes::engine_restart))
-        .route("/tokens/rotate", post(routes::rotate_client_token))
+    // Routes and their OpenAPI documentation come from one place (`openapi::api_router`).
+    let (api, _) = openapi::api_router().split_for_parts();
+    let api = api
         .route("/opencode", any(proxy::forward))
         .route("/opencode/{*rest}", any(proxy::forward))
-        .merge(crate::extensions::routes())
         .fallback(ui_or_not_found)
         .layer(DefaultBodyLimit::max(max_body))
-        .layer(middleware::from_fn_with_state(state.clone(), reject_large_bodies));
+        .layer(middleware::from_fn_with_state(state.clone(), reject_large_bodies))
+        .layer(middleware::from_fn(json_errors));
     let api = match cors {
         Some(cors) => api.layer(cors),
         None => api,
@@ -213,6 +215,53 @@ async fn reject_large_bodies(State(state): State<AppState>, req: Request, next: 
     next.run(req).await
 }
 
+/// Errors axum answers by itself (extractor rejections of path segments,
+/// query strings and bodies, 405) are plain text: answer them as JSON
+/// `{code, message}` like every other error, with the same status and
+/// headers. Proxied responses (`/opencode/*`) are OpenCode's and kept as sent.
+async fn json_errors(req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    let proxied = path == "/opencode" || path.starts_with("/opencode/");
+    let resp = next.run(req).await;
+    let status = resp.status();
+    if proxied || !(status.is_client_error() || status.is_server_error()) {
+        return resp;
+    }
+    let json = resp
+        .headers()
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/json"));
+    if json {
+        return resp;
+    }
+    let (parts, body) = resp.into_parts();
+    let text = axum::body::to_bytes(body, 4096).await.map(|b| String::from_utf8_lossy(&b).trim().to_string());
+    let code = match status.as_u16() {
+        401 => ErrorCode::Unauthorized,
+        403 => ErrorCode::Forbidden,
+        404 => ErrorCode::NotFound,
+        405 => ErrorCode::MethodNotAllowed,
+        413 => ErrorCode::PayloadTooLarge,
+        429 => ErrorCode::TooManyRequests,
+        400..=499 => ErrorCode::InvalidRequest,
+        502 => ErrorCode::BadGateway,
+        503 => ErrorCode::EngineUnavailable,
+        _ => ErrorCode::InternalError,
+    };
+    let message = match text {
+        Ok(t) if !t.is_empty() => t,
+        _ => status.canonical_reason().unwrap_or("error").to_string(),
+    };
+    let mut out = (status, axum::Json(openwork_wire::ErrorBody::new(code, message))).into_response();
+    for (name, value) in &parts.headers {
+        if name != http::header::CONTENT_TYPE && name != http::header::CONTENT_LENGTH {
+            out.headers_mut().append(name.clone(), value.clone());
+        }
+    }
+    out
+}
+
 fn cors_layer(origins: &[String]) -> Option<tower_http::cors::CorsLayer> {
     use tower_http::cors::{AllowOrigin, CorsLayer};
     let origins: Vec<&str> = origins.iter().map(|o| o.trim()).filter(|o| !o.is_empty()).collect();
@@ -239,12 +288,51 @@ fn cors_layer(origins: &[String]) -> Option<tower_http::cors::CorsLayer> {
 }
 
 /// Serve `router` on an already-bound listener until `shutdown` resolves.
+///
+/// A plain HTTP/1.1 serve loop (hyper's `http1` connection, not axum's
+/// HTTP/1+2 auto-detecting one): the API is HTTP/1.1 only, and every open SSE
+/// subscriber is one idle connection, so the smaller per-connection state
+/// matters with a thousand of them. The peer address reaches handlers as
+/// `ConnectInfo<SocketAddr>`. On shutdown the listener closes and open
+/// connections are asked to finish (as `axum::serve` does).
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await
+    use hyper_util::rt::TokioIo;
+    use tower::ServiceExt;
+    let app = router(state);
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(a) => a,
+                Err(e) => {
+                    // EMFILE and friends: wait instead of spinning (as axum does).
+                    tracing::debug!("accept failed: {e}");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            _ = &mut shutdown => break,
+        };
+        let app = app.clone();
+        let service = hyper::service::service_fn(move |mut req: http::Request<hyper::body::Incoming>| {
+            req.extensions_mut().insert(axum::extract::ConnectInfo(peer));
+            app.clone().oneshot(req.map(axum::body::Body::new))
+        });
+        let conn = hyper::server::conn::http1::Builder::new()
+            .serve_connection(TokioIo::new(stream), service);
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            if let Err(e) = conn.await {
+                tracing::trace!("connection ended: {e}");
+            }
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
+    Ok(())
 }

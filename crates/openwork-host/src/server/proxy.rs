@@ -8,6 +8,9 @@
 //!   refused with 403 before anything is forwarded;
 //! - machine-wide routes ([`blocked_reason`]) are refused;
 //! - bodies stream both ways (SSE is forwarded chunk by chunk, unbuffered);
+//! - a plain `GET /event` (no query but `directory`) shares one upstream
+//!   stream per engine and directory ([`super::event_hub`]; see
+//!   [`shared_event_stream`]); anything else about it is as above;
 //! - while the engine is not `running` the answer is 503 `engine_unavailable`
 //!   with the engine state in `details`.
 use axum::body::Body;
@@ -160,6 +163,9 @@ pub async fn forward(
         )
         .details(json!({ "state": status.state, "lastError": status.last_error })));
     };
+    if let Some(resp) = shared_event_stream(&state, &parts, path, &workspace.directory, &endpoint).await {
+        return Ok(resp);
+    }
     let url = format!(
         "{}{}?{}",
         endpoint.base_url,
@@ -228,6 +234,46 @@ pub async fn forward(
     builder
         .body(Body::from_stream(resp.bytes_stream()))
         .map_err(|e| ApiError::internal(&anyhow::anyhow!(e)))
+}
+
+/// `GET /opencode/event` with no query parameter but `directory` (already
+/// checked to be the active one): a subscription to the shared upstream
+/// stream of this engine and directory. `None`: not such a request, or the
+/// upstream could not be opened (the caller proxies it the plain way).
+async fn shared_event_stream(
+    state: &AppState,
+    parts: &http::request::Parts,
+    path: &str,
+    directory: &str,
+    endpoint: &crate::engine::EngineEndpoint,
+) -> Option<Response> {
+    let only_directory =
+        url::form_urlencoded::parse(parts.uri.query().unwrap_or("").as_bytes()).all(|(k, _)| k == "directory");
+    if parts.method != Method::GET || path != "/event" || !only_directory {
+        return None;
+    }
+    let mut headers = reqwest::header::HeaderMap::new();
+    let encoded_dir: String = url::form_urlencoded::byte_serialize(directory.as_bytes()).collect();
+    headers.insert(HeaderName::from_static(DIRECTORY_HEADER), encoded_dir.parse().ok()?);
+    headers.insert(http::header::ACCEPT, http::HeaderValue::from_static("text/event-stream"));
+    let target = super::event_hub::UpstreamTarget {
+        url: format!("{}/event?{}", endpoint.base_url, upstream_query(None, directory)),
+        headers,
+        username: endpoint.username.clone(),
+        password: endpoint.password.clone(),
+    };
+    let sub = state.event_hub.subscribe(&target).await?;
+    let mut builder = Response::builder().status(StatusCode::OK);
+    if let Some(h) = builder.headers_mut() {
+        for (name, value) in sub.headers.iter() {
+            if !DROP_RESPONSE_HEADERS.contains(&name.as_str()) {
+                h.append(name.clone(), value.clone());
+            }
+        }
+        h.insert("x-accel-buffering", http::HeaderValue::from_static("no"));
+        h.insert("cache-control", http::HeaderValue::from_static("no-cache"));
+    }
+    builder.body(Body::from_stream(sub.into_stream())).ok()
 }
 
 #[cfg(test)]

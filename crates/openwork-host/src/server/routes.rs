@@ -2,15 +2,18 @@
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::Json;
-use openwork_wire::{Capabilities, EngineStatus, Health, Workspace, WorkspaceList};
+use openwork_wire::{Capabilities, EngineStatus, ErrorBody, Health, Workspace, WorkspaceList};
 use serde_json::json;
 
 use super::auth::{ClientAuth, HostAuth};
 use super::error::ApiError;
+use super::openapi::{OkResponse, RotatedToken};
 use super::workspace::public_base;
 use super::AppState;
 
 /// `GET /health` (open).
+#[utoipa::path(get, path = "/health", tag = "host", security(()),
+    responses((status = 200, description = "This is an OpenWork host", body = Health)))]
 pub async fn health(State(state): State<AppState>) -> Json<Health> {
     Json(Health {
         ok: true,
@@ -26,6 +29,8 @@ fn describe_active(state: &AppState, headers: &HeaderMap) -> Workspace {
 }
 
 /// `GET /workspaces`: only the active workspace.
+#[utoipa::path(get, path = "/workspaces", tag = "host", security(("clientToken" = [])),
+    responses((status = 200, description = "The active workspace (the only one listed)", body = WorkspaceList)))]
 pub async fn workspaces(
     _: ClientAuth,
     State(state): State<AppState>,
@@ -36,6 +41,8 @@ pub async fn workspaces(
 }
 
 /// `GET /workspaces/active`.
+#[utoipa::path(get, path = "/workspaces/active", tag = "host", security(("clientToken" = [])),
+    responses((status = 200, description = "The active workspace", body = Workspace)))]
 pub async fn active_workspace(
     _: ClientAuth,
     State(state): State<AppState>,
@@ -45,16 +52,22 @@ pub async fn active_workspace(
 }
 
 /// `GET /capabilities`.
+#[utoipa::path(get, path = "/capabilities", tag = "host", security(("clientToken" = [])),
+    responses((status = 200, description = "What the client token may do", body = Capabilities)))]
 pub async fn capabilities(_: ClientAuth, State(state): State<AppState>) -> Json<Capabilities> {
     Json(Capabilities::for_host(state.options.read_only))
 }
 
 /// `GET /engine`: the supervisor's status.
+#[utoipa::path(get, path = "/engine", tag = "host", security(("clientToken" = [])),
+    responses((status = 200, description = "The engine's status", body = EngineStatus)))]
 pub async fn engine_status(_: ClientAuth, State(state): State<AppState>) -> Json<EngineStatus> {
     Json(state.engine.status())
 }
 
 /// `POST /engine/restart` (host token): restart, also out of `failed`.
+#[utoipa::path(post, path = "/engine/restart", tag = "host", security(("hostToken" = [])),
+    responses((status = 200, description = "Restart requested", body = OkResponse)))]
 pub async fn engine_restart(_: HostAuth, State(state): State<AppState>) -> Json<serde_json::Value> {
     state.engine.restart().await;
     Json(json!({ "ok": true }))
@@ -62,6 +75,9 @@ pub async fn engine_restart(_: HostAuth, State(state): State<AppState>) -> Json<
 
 /// `POST /tokens/rotate` (host token): new client token, persisted; the old
 /// one stops working at once.
+#[utoipa::path(post, path = "/tokens/rotate", tag = "host", security(("hostToken" = [])),
+    responses((status = 200, description = "The new client token", body = RotatedToken),
+        (status = 403, description = "`forbidden`: the token comes from the environment and cannot be rotated", body = ErrorBody)))]
 pub async fn rotate_client_token(
     _: HostAuth,
     State(state): State<AppState>,
@@ -74,7 +90,7 @@ pub async fn rotate_client_token(
 }
 
 /// Body of `POST /workspaces/active`.
-#[derive(Debug, serde::Deserialize)]
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
 pub struct SwitchRequest {
     /// Absolute path of the folder to expose (on the host).
     pub path: String,
@@ -83,13 +99,23 @@ pub struct SwitchRequest {
 /// `POST /workspaces/active` (host token): expose another folder. The engine
 /// keeps running and tokens stay; requests already in flight finish against
 /// the folder they started with. Clients get `workspace.switched` on `/events`.
+#[utoipa::path(post, path = "/workspaces/active", tag = "host", security(("hostToken" = [])),
+    request_body = SwitchRequest,
+    responses((status = 200, description = "The new active workspace", body = Workspace),
+        (status = 404, description = "`workspace_not_found`: no such folder", body = ErrorBody)))]
 pub async fn switch_workspace(
     _: HostAuth,
     State(state): State<AppState>,
     headers: HeaderMap,
     body: Result<Json<SwitchRequest>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Json<Workspace>, ApiError> {
-    let Json(req) = body.map_err(|e| ApiError::invalid(format!("expected {{\"path\": \"/abs/dir\"}}: {e}")))?;
+    let Json(req) = body.map_err(|e| {
+        if e.status() == http::StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(openwork_wire::ErrorCode::PayloadTooLarge, e.body_text())
+        } else {
+            ApiError::invalid(format!("expected {{\"path\": \"/abs/dir\"}}: {e}"))
+        }
+    })?;
     let path = std::path::Path::new(&req.path);
     if !path.is_absolute() {
         return Err(ApiError::invalid("path must be absolute"));

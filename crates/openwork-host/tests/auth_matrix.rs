@@ -1,0 +1,114 @@
+//! Every operation of the committed OpenAPI document, in-process: without a
+//! token, with a wrong token and with the other kind of token it is refused
+//! (401); with the right token it is not. Open routes stay open.
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use http::Request;
+use openwork_host::engine::{EngineConfig, EngineSupervisor, RestartPolicy};
+use openwork_host::server::{self, ActiveWorkspace, AppState, ServerOptions};
+use openwork_host::tokens::TokenSet;
+use serde_json::Value;
+use tower::ServiceExt;
+
+const CLIENT: &str = "client-token-for-auth-matrix-0123456789";
+const HOST: &str = "host-token-for-auth-matrix-9876543210";
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Cred {
+    None,
+    WrongBearer,
+    ClientBearer,
+    HostAsBearer,
+    HostHeader,
+    ClientInHostHeader,
+    WrongHostHeader,
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_operation_checks_the_right_token() {
+    let doc: Value = serde_json::from_str(include_str!("../../../openapi.json")).unwrap();
+    let root = tempfile::tempdir().unwrap();
+    let ws = root.path().join("ws");
+    std::fs::create_dir_all(&ws).unwrap();
+    let tokens = Arc::new(
+        TokenSet::load_or_create(&root.path().join("tokens.json"), Some(CLIENT.into()), Some(HOST.into())).unwrap(),
+    );
+    let mut cfg = EngineConfig::new(root.path().join("no-such-opencode"), ws.clone());
+    cfg.policy = RestartPolicy { max_consecutive_failures: 1, ..RestartPolicy::default() };
+    let engine = EngineSupervisor::start(cfg);
+    let options = ServerOptions { read_only: true, ..ServerOptions::default() }; // nothing is written
+    let state = AppState::new(tokens, engine, ActiveWorkspace::open(&ws).unwrap(), options).unwrap();
+    let ws_id = state.active_workspace().id.clone();
+    let router = server::router(state);
+    // A distinct client address per request keeps the failed-auth limiter out of the way.
+    let next_ip = AtomicU32::new(0x0a00_0001);
+
+    let mut checked = 0;
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        for (method, op) in ops.as_object().unwrap() {
+            let scheme = op["security"][0].as_object().and_then(|m| m.keys().next().cloned());
+            let uri = path.replace("{id}", &ws_id).replace("{name}", "x").replace("{path}", "session");
+            let send = |cred: Cred| {
+                let mut req = Request::builder().method(method.to_uppercase().as_str()).uri(uri.clone());
+                req = match cred {
+                    Cred::None => req,
+                    Cred::WrongBearer => req.header("authorization", "Bearer not-a-token"),
+                    Cred::ClientBearer => req.header("authorization", format!("Bearer {CLIENT}")),
+                    Cred::HostAsBearer => req.header("authorization", format!("Bearer {HOST}")),
+                    Cred::HostHeader => req.header(openwork_wire::HOST_TOKEN_HEADER, HOST),
+                    Cred::ClientInHostHeader => req.header(openwork_wire::HOST_TOKEN_HEADER, CLIENT),
+                    Cred::WrongHostHeader => req.header(openwork_wire::HOST_TOKEN_HEADER, "not-a-token"),
+                };
+                let ip = IpAddr::V4(Ipv4Addr::from(next_ip.fetch_add(1, Ordering::Relaxed)));
+                let mut req = req.header("content-type", "application/json").body(Body::from("{}")).unwrap();
+                req.extensions_mut().insert(ConnectInfo(SocketAddr::new(ip, 40000)));
+                let router = router.clone();
+                async move {
+                    let resp = router.oneshot(req).await.unwrap();
+                    let status = resp.status().as_u16();
+                    let streaming = resp
+                        .headers()
+                        .get("content-type")
+                        .is_some_and(|v| v.as_bytes().starts_with(b"text/event-stream"));
+                    if streaming {
+                        return (status, Value::Null); // an open stream: do not read it
+                    }
+                    let bytes = axum::body::to_bytes(resp.into_body(), 1 << 20).await.unwrap_or_default();
+                    (status, serde_json::from_slice::<Value>(&bytes).unwrap_or(Value::Null))
+                }
+            };
+            let label = format!("{} {path}", method.to_uppercase());
+            match scheme.as_deref() {
+                None => {
+                    let (status, _) = send(Cred::None).await;
+                    assert_ne!(status, 401, "{label} is documented open");
+                }
+                Some("clientToken") => {
+                    for cred in [Cred::None, Cred::WrongBearer, Cred::HostAsBearer, Cred::HostHeader] {
+                        let (status, body) = send(cred).await;
+                        assert_eq!(status, 401, "{label} with {cred:?}: {body}");
+                        assert_eq!(body["code"], "unauthorized", "{label} with {cred:?}: {body}");
+                    }
+                    let (status, body) = send(Cred::ClientBearer).await;
+                    assert_ne!(status, 401, "{label} with the client token: {body}");
+                }
+                Some("hostToken") => {
+                    for cred in [Cred::None, Cred::WrongHostHeader, Cred::ClientInHostHeader, Cred::ClientBearer] {
+                        let (status, body) = send(cred).await;
+                        assert_eq!(status, 401, "{label} with {cred:?}: {body}");
+                        assert_eq!(body["code"], "unauthorized", "{label} with {cred:?}: {body}");
+                    }
+                    let (status, body) = send(Cred::HostHeader).await;
+                    assert_ne!(status, 401, "{label} with the host token: {body}");
+                }
+                Some(other) => panic!("{label}: unknown security scheme {other}"),
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 30, "only {checked} operations in the document");
+}
