@@ -9,7 +9,9 @@
 //! - only one upstream OpenCode connection serves all `/opencode/event`
 //!   subscribers (the proxy's shared event stream);
 //! - 200 concurrent MCP writes through the extensions API: none lost, and
-//!   `opencode.jsonc` parses as JSONC every time it is read during the run.
+//!   `opencode.jsonc` parses as JSONC every time it is read during the run;
+//! - an engine restart ends every `/opencode/event` stream (the shared
+//!   upstream ended), not the `/events` ones.
 mod support;
 
 use std::collections::HashSet;
@@ -332,6 +334,17 @@ fn thousand_subscribers_ten_thousand_requests_two_hundred_writes() {
              host RSS {rss_end:.1} MB; total {:?}",
             t0.elapsed()
         );
+
+        // An engine restart ends the shared upstream, so every `/opencode/event`
+        // stream ends (clients reconnect), while `/events` streams stay.
+        let r = client.post(format!("{base}/engine/restart")).header("x-openwork-host-token", &host_token).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 200);
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while proxied.iter().any(|s| !s.ended.load(Ordering::SeqCst)) {
+            assert!(Instant::now() < deadline, "/opencode/event streams still open 30 s after an engine restart");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert!(own.iter().all(|s| !s.ended.load(Ordering::SeqCst)), "an engine restart ended /events streams");
 
         // Memory: bounded with 1,000 subscribers, no growth from the load.
         assert!(rss_subs <= rss_idle + 60.0, "RSS with {SUBSCRIBERS} subscribers: {rss_subs:.1} MB (idle {rss_idle:.1} MB)");

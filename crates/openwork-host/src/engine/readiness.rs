@@ -23,7 +23,7 @@ impl Default for ProbeConfig {
     fn default() -> Self {
         Self {
             per_request: Duration::from_millis(250),
-            interval: Duration::from_millis(20),
+            interval: Duration::from_millis(10),
             deadline: Duration::from_secs(60),
         }
     }
@@ -98,6 +98,9 @@ pub async fn check_once_as(
 }
 
 /// Poll `health_url` until it answers healthy or `cfg.deadline` passes.
+/// A new poll starts every `cfg.interval` without waiting for the previous
+/// one (at most [`MAX_IN_FLIGHT`]), so a poll stuck on a connection accepted
+/// during the readiness race does not delay noticing readiness.
 /// `on_wait` is called about once a second with the time waited so far.
 pub async fn wait_ready(
     health_url: &str,
@@ -105,29 +108,38 @@ pub async fn wait_ready(
     cfg: ProbeConfig,
     mut on_wait: impl FnMut(Duration),
 ) -> Result<Option<String>, ProbeError> {
+    use futures_util::stream::{FuturesUnordered, StreamExt};
     let client = probe_client(cfg.per_request)?;
     let start = Instant::now();
+    let deadline = tokio::time::Instant::now() + cfg.deadline;
     let mut last_report = Duration::ZERO;
+    let mut last = String::from("no answer yet");
+    let mut in_flight = FuturesUnordered::new();
+    let mut tick = tokio::time::interval(cfg.interval);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
-        let last = match check_once(&client, health_url, password).await {
-            Ok(version) => return Ok(version),
-            Err(e) => e,
-        };
-        let waited = start.elapsed();
-        if waited >= cfg.deadline {
-            return Err(ProbeError::Deadline {
-                url: health_url.to_string(),
-                deadline: cfg.deadline,
-                last,
-            });
+        tokio::select! {
+            _ = tick.tick(), if in_flight.len() < MAX_IN_FLIGHT => {
+                in_flight.push(check_once(&client, health_url, password));
+            }
+            Some(result) = in_flight.next() => match result {
+                Ok(version) => return Ok(version),
+                Err(e) => last = e,
+            },
+            _ = tokio::time::sleep_until(deadline) => {
+                return Err(ProbeError::Deadline { url: health_url.to_string(), deadline: cfg.deadline, last });
+            }
         }
+        let waited = start.elapsed();
         if waited - last_report >= Duration::from_secs(1) {
             last_report = waited;
             on_wait(waited);
         }
-        tokio::time::sleep(cfg.interval.min(cfg.deadline - waited)).await;
     }
 }
+
+/// Health polls allowed in flight at once.
+pub const MAX_IN_FLIGHT: usize = 8;
 
 fn describe(e: &reqwest::Error) -> String {
     if e.is_timeout() {
@@ -160,7 +172,7 @@ mod tests {
         });
         let cfg = ProbeConfig {
             per_request: Duration::from_millis(100),
-            interval: Duration::from_millis(20),
+            interval: Duration::from_millis(10),
             deadline: Duration::from_millis(800),
         };
         let start = Instant::now();
@@ -203,7 +215,7 @@ mod tests {
         });
         let cfg = ProbeConfig {
             per_request: Duration::from_millis(100),
-            interval: Duration::from_millis(20),
+            interval: Duration::from_millis(10),
             deadline: Duration::from_secs(5),
         };
         let v = wait_ready(&format!("http://{addr}/global/health"), None, cfg, |_| {}).await.unwrap();
