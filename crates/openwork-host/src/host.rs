@@ -103,7 +103,8 @@ pub struct RunningHost {
     pub engine_log: PathBuf,
     /// Time from [`RunningHost::start`] to serving.
     pub ready_after: Duration,
-    /// Warning about the OpenCode version, if any.
+    /// Warning about the OpenCode version, when it was already known at start
+    /// (remembered); a first start checks in the background and logs it.
     pub version_warning: Option<String>,
     data_dir: PathBuf,
     stop_server: Option<oneshot::Sender<()>>,
@@ -126,8 +127,10 @@ impl RunningHost {
         )?);
         let workspace = ActiveWorkspace::open(&config.workspace)?;
         let (bin, _) = binary::locate(config.opencode_bin.as_deref(), &data_dir)?;
-        let version = binary::cached_version(&bin, &data_dir).await?;
-        let version_warning = binary::version_warning(&version);
+        // `opencode --version` costs a second OpenCode start (~0.6 s): use the
+        // remembered answer, or ask in the background once the engine runs.
+        let version = binary::remembered_version(&bin, &data_dir);
+        let version_warning = version.as_deref().and_then(binary::version_warning);
         if let Some(w) = &version_warning {
             tracing::warn!("{w}");
         }
@@ -148,8 +151,8 @@ impl RunningHost {
         let logs = data_dir.join("logs");
         paths::ensure_private_dir(&logs)?;
         let engine_log = logs.join("engine.log");
-        let mut engine_cfg = EngineConfig::new(bin, workspace.path.clone());
-        engine_cfg.version = Some(version);
+        let mut engine_cfg = EngineConfig::new(bin.clone(), workspace.path.clone());
+        engine_cfg.version = version.clone();
         engine_cfg.log_file = Some(engine_log.clone());
         engine_cfg.policy = config.restart_policy;
         engine_cfg.stop_grace = config.stop_grace;
@@ -167,6 +170,21 @@ impl RunningHost {
                 let status = other.unwrap_or_else(|| engine.status());
                 bail!("{}", explain_start_failure(&status, &engine_log));
             }
+        }
+        if version.is_none() {
+            // First start with this binary: check `--version` now that the
+            // engine is up, remember it, warn if it is not the tested one.
+            let data = data_dir.clone();
+            tokio::spawn(async move {
+                match binary::cached_version(&bin, &data).await {
+                    Ok(v) => {
+                        if let Some(w) = binary::version_warning(&v) {
+                            tracing::warn!("{w}");
+                        }
+                    }
+                    Err(e) => tracing::warn!("could not check the OpenCode version: {e:#}"),
+                }
+            });
         }
         let state = AppState::new(tokens.clone(), engine.clone(), workspace.clone(), config.server.clone())?
             .with_persistence(data_dir.clone(), Duration::from_millis(300));

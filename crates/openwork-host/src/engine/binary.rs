@@ -108,10 +108,8 @@ pub async fn version(bin: &Path) -> Result<String> {
     Ok(v.to_string())
 }
 
-/// `--version` of `bin`, remembered in `<data>/engine-version.json` keyed by
-/// the binary's path, size and modification time, so only the first start
-/// after an install pays for running it (OpenCode takes ~1 s to answer).
-pub async fn cached_version(bin: &Path, data_dir: &Path) -> Result<String> {
+/// Key of `bin` in the version cache: path, size and modification time.
+fn cache_key(bin: &Path) -> Result<String> {
     let meta = std::fs::metadata(bin).with_context(|| format!("cannot stat {}", bin.display()))?;
     let mtime = meta
         .modified()
@@ -119,16 +117,31 @@ pub async fn cached_version(bin: &Path, data_dir: &Path) -> Result<String> {
         .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
         .map(|d| d.as_nanos())
         .unwrap_or(0);
-    let key = format!("{}|{}|{}", bin.display(), meta.len(), mtime);
-    let file = data_dir.join("engine-version.json");
-    let mut cache: std::collections::BTreeMap<String, String> = std::fs::read(&file)
-        .ok()
-        .and_then(|b| serde_json::from_slice(&b).ok())
-        .unwrap_or_default();
-    if let Some(v) = cache.get(&key) {
-        return Ok(v.clone());
+    Ok(format!("{}|{}|{}", bin.display(), meta.len(), mtime))
+}
+
+fn read_cache(file: &Path) -> std::collections::BTreeMap<String, String> {
+    std::fs::read(file).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default()
+}
+
+/// The version of `bin` remembered in `<data>/engine-version.json`, if this
+/// exact binary (path, size, modification time) was asked before.
+pub fn remembered_version(bin: &Path, data_dir: &Path) -> Option<String> {
+    let key = cache_key(bin).ok()?;
+    read_cache(&data_dir.join("engine-version.json")).remove(&key)
+}
+
+/// `--version` of `bin`, remembered in `<data>/engine-version.json` keyed by
+/// the binary's path, size and modification time, so only the first start
+/// after an install pays for running it (OpenCode takes ~0.6-1 s to answer).
+pub async fn cached_version(bin: &Path, data_dir: &Path) -> Result<String> {
+    if let Some(v) = remembered_version(bin, data_dir) {
+        return Ok(v);
     }
+    let key = cache_key(bin)?;
     let v = version(bin).await?;
+    let file = data_dir.join("engine-version.json");
+    let mut cache = read_cache(&file);
     cache.retain(|k, _| !k.starts_with(&format!("{}|", bin.display())));
     cache.insert(key, v.clone());
     if let Ok(json) = serde_json::to_vec_pretty(&cache) {

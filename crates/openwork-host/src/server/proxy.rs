@@ -129,6 +129,32 @@ fn upstream_query(query: Option<&str>, directory: &str) -> String {
     ser.finish()
 }
 
+/// The streamed request body passed the size limit.
+#[derive(Debug)]
+struct BodyTooLarge;
+
+impl std::fmt::Display for BodyTooLarge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("request body too large")
+    }
+}
+
+impl std::error::Error for BodyTooLarge {}
+
+/// Whether sending failed because the body passed the limit.
+fn is_body_too_large(e: &reqwest::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = source {
+        if err.is::<BodyTooLarge>()
+            || err.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref()).is_some_and(|inner| inner.is::<BodyTooLarge>())
+        {
+            return true;
+        }
+        source = err.source();
+    }
+    false
+}
+
 /// Any method on `/opencode` and `/opencode/*`.
 pub async fn forward(
     _: ClientAuth,
@@ -189,7 +215,7 @@ pub async fn forward(
     let limited = body.into_data_stream().map_err(std::io::Error::other).and_then(move |chunk| {
         seen += chunk.len() as u64;
         let res = if seen > max {
-            Err(std::io::Error::other("request body too large"))
+            Err(std::io::Error::other(BodyTooLarge))
         } else {
             Ok(chunk)
         };
@@ -206,7 +232,7 @@ pub async fn forward(
         upstream.body(reqwest::Body::wrap_stream(limited))
     };
     let resp = upstream.send().await.map_err(|e| {
-        if e.to_string().contains("too large") || format!("{e:?}").contains("too large") {
+        if is_body_too_large(&e) {
             return ApiError::new(ErrorCode::PayloadTooLarge, "request body too large");
         }
         tracing::warn!("proxy to OpenCode failed: {e}");
