@@ -185,6 +185,17 @@ async function main() {
   await page.locator('#ext-name').fill('e2e-skill');
   await page.locator('#ext-desc').fill('Added by the browser test');
   await page.locator('#ext-text').fill('Always answer politely.');
+  // Record every header status from here on: an extension change makes
+  // OpenCode reload the workspace (its event stream ends); the app must
+  // reconnect quietly, without a "Connecting…" blip.
+  await page.evaluate(() => {
+    const el = document.querySelector('[data-testid="header-status"]');
+    window.__statusLog = [el?.textContent ?? ''];
+    new MutationObserver(() => {
+      const now = document.querySelector('[data-testid="header-status"]')?.textContent ?? '';
+      window.__statusLog.push(now);
+    }).observe(document.body, { subtree: true, childList: true, characterData: true });
+  });
   await page.getByRole('button', { name: 'Add skill' }).click();
   await expectText(page.getByTestId('extension-list'), 'e2e-skill', 'skill listed');
   const skillFile = path.join(wsA, '.opencode', 'skills', 'e2e-skill', 'SKILL.md');
@@ -195,6 +206,8 @@ async function main() {
   await waitFor(async () => !(await page.getByTestId('extension-list').innerText()).includes('e2e-skill'), 'skill removed from list', 15_000);
   if (fs.existsSync(skillFile)) throw new Error('skill still on disk');
   await shot(page, '06-extensions-skill-removed');
+  const statuses = await page.evaluate(() => window.__statusLog);
+  if (statuses.some((t) => !t.includes('Connected'))) throw new Error(`header left "Connected" during extension changes: ${JSON.stringify([...new Set(statuses)])}`);
 
   // 6. Settings (host mode: this machine hosts).
   await page.getByRole('tab', { name: 'Settings' }).click();

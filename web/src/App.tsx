@@ -149,11 +149,18 @@ export function App() {
       signal.addEventListener('abort', () => { window.clearTimeout(t); resolve(); }, { once: true });
     });
 
-  /** Keep the OpenCode and host event streams open; reconnect with backoff. */
+  /** Keep the OpenCode and host event streams open; reconnect with backoff.
+   *  Both streams of one round share an AbortController, so a round never
+   *  leaves a stream behind. A stream that ends (OpenCode reloads the
+   *  workspace after every extension change) is reopened at once and quietly;
+   *  only when that fails does the header say "Connecting…". */
   const supervise = async (signal: AbortSignal) => {
     let attempt = 0;
     while (!signal.aborted) {
       const t = transport();
+      const round = new AbortController();
+      const endRound = () => round.abort();
+      signal.addEventListener('abort', endRound, { once: true });
       const streams: Promise<void>[] = [
         streamSse(`${t.remoteBase}/opencode/event`, { headers: t.headers(), credentials: 'same-origin' }, (m) => {
           if (attempt > 0) {
@@ -165,7 +172,7 @@ export function App() {
           } catch {
             /* not JSON */
           }
-        }, signal),
+        }, round.signal),
       ];
       if (active()?.remoteType === 'openwork') {
         streams.push(
@@ -177,9 +184,10 @@ export function App() {
             } catch {
               /* not JSON */
             }
-          }, signal),
+          }, round.signal),
         );
       }
+      for (const st of streams) st.catch(() => { /* reported through the race below */ });
       try {
         await Promise.race(streams);
       } catch (e) {
@@ -188,12 +196,18 @@ export function App() {
           dispatch({ type: 'failed', reason: 'The access token was refused.', authFailed: true });
           return;
         }
+      } finally {
+        round.abort();
+        signal.removeEventListener('abort', endRound);
       }
       if (signal.aborted) return;
       attempt += 1;
-      dispatch({ type: 'lost', reason: 'connection lost' });
-      if (attempt >= GIVE_UP_AFTER) dispatch({ type: 'giveUp', reason: 'The remote does not answer.' });
-      await sleep(backoffDelay(attempt), signal);
+      const quiet = attempt === 1;
+      if (!quiet) {
+        dispatch({ type: 'lost', reason: 'connection lost' });
+        if (attempt >= GIVE_UP_AFTER) dispatch({ type: 'giveUp', reason: 'The remote does not answer.' });
+        await sleep(backoffDelay(attempt - 1), signal);
+      }
       try {
         await verify();
         if (conn().kind === 'disconnected' && (conn() as { authFailed: boolean }).authFailed) return;
