@@ -94,6 +94,17 @@ fn cors_only_for_configured_origins() {
     assert!(resp.headers().get("access-control-allow-origin").is_none());
     drop(host);
 
+    // `--cors '*'`: any origin (bearer tokens, no cookies).
+    let host = TestHost::start(&sandbox, &["--cors", "*"]);
+    let resp = http()
+        .request(reqwest::Method::OPTIONS, format!("{}/workspaces", host.url))
+        .header("origin", "http://anything.example")
+        .header("access-control-request-method", "GET")
+        .send()
+        .unwrap();
+    assert_eq!(resp.headers().get("access-control-allow-origin").map(|v| v.to_str().unwrap()), Some("*"));
+    drop(host);
+
     // Without --cors: no grant for anyone.
     let host = TestHost::start(&sandbox, &[]);
     let resp = http()

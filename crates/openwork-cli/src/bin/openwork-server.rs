@@ -172,9 +172,6 @@ async fn run(args: Args) -> Result<()> {
 }
 
 fn server_options(args: &Args) -> Result<ServerOptions> {
-    if args.cors.iter().any(|o| o.trim() == "*") {
-        anyhow::bail!("--cors '*' is not supported: list the allowed origins (comma-separated)");
-    }
     Ok(ServerOptions {
         read_only: args.read_only,
         connect_host: args.connect_host.clone(),

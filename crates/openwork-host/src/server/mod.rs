@@ -42,6 +42,9 @@ pub struct ServerOptions {
     pub max_body_bytes: usize,
     /// Origins allowed by CORS (none by default).
     pub cors_origins: Vec<String>,
+    /// Time a client gets to send a request head before the connection is
+    /// closed (slow-loris protection).
+    pub header_timeout: Duration,
     /// Whether writes to workspace extensions wait for the host's approval.
     pub approval: crate::extensions::ApprovalMode,
     /// How long a write waits for approval before it is denied.
@@ -55,6 +58,7 @@ impl Default for ServerOptions {
             connect_host: None,
             max_body_bytes: 32 * 1024 * 1024,
             cors_origins: Vec::new(),
+            header_timeout: Duration::from_secs(30),
             approval: crate::extensions::ApprovalMode::Auto,
             approval_timeout: Duration::from_secs(30),
         }
@@ -302,6 +306,7 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     use hyper_util::rt::TokioIo;
     use tower::ServiceExt;
+    let header_timeout = state.options.header_timeout;
     let app = router(state);
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
@@ -323,7 +328,10 @@ pub async fn serve(
             req.extensions_mut().insert(axum::extract::ConnectInfo(peer));
             app.clone().oneshot(req.map(axum::body::Body::new))
         });
+        // A client gets `header_timeout` to send its request head (no slow-loris).
         let conn = hyper::server::conn::http1::Builder::new()
+            .timer(hyper_util::rt::TokioTimer::new())
+            .header_read_timeout(header_timeout)
             .serve_connection(TokioIo::new(stream), service);
         let conn = graceful.watch(conn);
         tokio::spawn(async move {

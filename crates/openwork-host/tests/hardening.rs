@@ -1,6 +1,7 @@
-//! Every operation of the committed OpenAPI document, in-process: without a
-//! token, with a wrong token and with the other kind of token it is refused
-//! (401); with the right token it is not. Open routes stay open.
+//! Server hardening, in-process. Every operation of the committed OpenAPI
+//! document: without a token, with a wrong token and with the other kind of
+//! token it is refused (401); with the right token it is not; open routes
+//! stay open. A client that never finishes its request head is cut off.
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
@@ -111,4 +112,36 @@ async fn every_operation_checks_the_right_token() {
         }
     }
     assert!(checked >= 30, "only {checked} operations in the document");
+}
+
+/// A client that never finishes its request head is disconnected after the
+/// header timeout (no slow-loris).
+#[tokio::test]
+async fn a_slow_request_head_is_cut_off() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let root = tempfile::tempdir().unwrap();
+    let ws = root.path().join("ws");
+    std::fs::create_dir_all(&ws).unwrap();
+    let tokens = Arc::new(
+        TokenSet::load_or_create(&root.path().join("tokens.json"), Some(CLIENT.into()), Some(HOST.into())).unwrap(),
+    );
+    let engine = EngineSupervisor::start(EngineConfig::new(root.path().join("no-such-opencode"), ws.clone()));
+    let options = ServerOptions { header_timeout: std::time::Duration::from_millis(300), ..ServerOptions::default() };
+    let state = AppState::new(tokens, engine, ActiveWorkspace::open(&ws).unwrap(), options).unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(server::serve(listener, state, std::future::pending()));
+    let mut sock = tokio::net::TcpStream::connect(addr).await.unwrap();
+    sock.write_all(b"GET /health HTTP/1.1\r\nHost: x\r\n").await.unwrap(); // never ends the head
+    let start = std::time::Instant::now();
+    let mut buf = Vec::new();
+    let read = tokio::time::timeout(std::time::Duration::from_secs(5), sock.read_to_end(&mut buf)).await;
+    assert!(read.is_ok(), "connection still open after 5 s");
+    assert!(start.elapsed() < std::time::Duration::from_secs(3), "{:?}", start.elapsed());
+    // A complete request on a fresh connection is still served.
+    let mut sock = tokio::net::TcpStream::connect(addr).await.unwrap();
+    sock.write_all(b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").await.unwrap();
+    let mut out = String::new();
+    sock.read_to_string(&mut out).await.unwrap();
+    assert!(out.starts_with("HTTP/1.1 200"), "{out}");
 }
