@@ -208,3 +208,45 @@ fn read_only_host_says_so() {
         assert_eq!(caps[k], json!({"read": true, "write": false}), "{caps}");
     }
 }
+
+#[test]
+fn a_workspace_path_with_spaces_plus_and_unicode_reaches_the_right_folder() {
+    let sandbox = Sandbox::with_workspace("my project+1 é");
+    let host = TestHost::start(&sandbox, &[]);
+    let dir = canonical(&sandbox.workspace);
+    let (_, w) = get(&format!("{}/workspaces/active", host.url), Some(&host.client_token));
+    assert_eq!(w["path"], dir.as_str());
+    // OpenCode sees exactly this directory.
+    let (status, path) = get(&format!("{}/opencode/path", host.url), Some(&host.client_token));
+    assert_eq!(status, 200, "{path}");
+    assert_eq!(path["directory"], dir.as_str(), "{path}");
+    let created: Value = http()
+        .post(format!("{}/opencode/session", host.url))
+        .bearer_auth(&host.client_token)
+        .json(&json!({}))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    assert_eq!(created["directory"], dir.as_str());
+    // The client naming the same folder (raw in the header, encoded in the query) is fine.
+    let enc: String = url::form_urlencoded::byte_serialize(dir.as_bytes()).collect();
+    let resp = http()
+        .get(format!("{}/opencode/session?directory={enc}", host.url))
+        .bearer_auth(&host.client_token)
+        .header("x-opencode-directory", dir.as_str())
+        .send()
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 200);
+    let list: Value = resp.json().unwrap();
+    assert!(list.as_array().unwrap().iter().any(|s| s["id"] == created["id"]), "{list}");
+    // The same name with `+` read as a space is another folder: refused.
+    let other = dir.replace('+', " ");
+    let resp = http()
+        .get(format!("{}/opencode/session", host.url))
+        .bearer_auth(&host.client_token)
+        .header("x-opencode-directory", other.as_str())
+        .send()
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 403);
+}

@@ -100,8 +100,13 @@ pub struct Sandbox {
 
 impl Sandbox {
     pub fn new() -> Self {
+        Self::with_workspace("workspace")
+    }
+
+    /// A sandbox whose workspace folder has this name.
+    pub fn with_workspace(name: &str) -> Self {
         let root = tempfile::tempdir().expect("tempdir");
-        let workspace = root.path().join("workspace");
+        let workspace = root.path().join(name);
         std::fs::create_dir_all(&workspace).unwrap();
         for d in ["home", "config", "data", "state", "cache", "ow-data", "ow-config"] {
             std::fs::create_dir_all(root.path().join(d)).unwrap();

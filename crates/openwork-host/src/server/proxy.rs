@@ -94,19 +94,34 @@ fn suspicious_path(path: &str) -> bool {
         || lower.split('/').any(|seg| seg == ".." || seg == ".")
 }
 
-/// Directories a client asked for (query `directory`, header).
+/// Characters `encodeURIComponent` leaves alone; everything else is %-encoded,
+/// so a directory survives OpenCode's `decodeURIComponent` (a space is `%20`,
+/// never `+`).
+const COMPONENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'!')
+    .remove(b'~')
+    .remove(b'*')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')');
+
+/// `value` encoded as `encodeURIComponent` would.
+pub fn encode_component(value: &str) -> String {
+    percent_encoding::utf8_percent_encode(value, COMPONENT).to_string()
+}
+
+/// Directories a client asked for (query `directory`, header). The query is
+/// form-decoded; the header is %-decoded like OpenCode does (`+` stays `+`).
 fn requested_directories(query: Option<&str>, headers: &HeaderMap) -> Vec<String> {
     let mut out: Vec<String> = url::form_urlencoded::parse(query.unwrap_or("").as_bytes())
         .filter(|(k, _)| k == "directory")
         .map(|(_, v)| v.into_owned())
         .collect();
     for v in headers.get_all(DIRECTORY_HEADER) {
-        let raw = String::from_utf8_lossy(v.as_bytes()).into_owned();
-        let decoded = url::form_urlencoded::parse(format!("d={raw}").as_bytes())
-            .next()
-            .map(|(_, v)| v.into_owned())
-            .unwrap_or(raw);
-        out.push(decoded);
+        out.push(percent_encoding::percent_decode(v.as_bytes()).decode_utf8_lossy().into_owned());
     }
     out
 }
@@ -116,17 +131,21 @@ fn same_dir(a: &str, b: &str) -> bool {
     trim(a) == trim(b)
 }
 
-/// The query string to send upstream: the client's, minus any `directory`,
-/// plus the active one.
+/// The query string to send upstream: the client's own pairs as they were
+/// written, minus any `directory`, plus the active one.
 fn upstream_query(query: Option<&str>, directory: &str) -> String {
-    let mut ser = url::form_urlencoded::Serializer::new(String::new());
-    for (k, v) in url::form_urlencoded::parse(query.unwrap_or("").as_bytes()) {
-        if k != "directory" {
-            ser.append_pair(&k, &v);
-        }
-    }
-    ser.append_pair("directory", directory);
-    ser.finish()
+    let mut parts: Vec<String> = query
+        .unwrap_or("")
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .filter(|pair| {
+            let key = pair.split('=').next().unwrap_or("");
+            url::form_urlencoded::parse(format!("{key}=").as_bytes()).next().is_none_or(|(k, _)| k != "directory")
+        })
+        .map(str::to_string)
+        .collect();
+    parts.push(format!("directory={}", encode_component(directory)));
+    parts.join("&")
 }
 
 /// The streamed request body passed the size limit.
@@ -204,8 +223,7 @@ pub async fn forward(
             headers.append(name.clone(), value.clone());
         }
     }
-    let encoded_dir: String =
-        url::form_urlencoded::byte_serialize(workspace.directory.as_bytes()).collect();
+    let encoded_dir = encode_component(&workspace.directory);
     headers.insert(
         HeaderName::from_static(DIRECTORY_HEADER),
         encoded_dir.parse().map_err(|_| ApiError::invalid("workspace path cannot be sent"))?,
@@ -279,7 +297,7 @@ async fn shared_event_stream(
         return None;
     }
     let mut headers = reqwest::header::HeaderMap::new();
-    let encoded_dir: String = url::form_urlencoded::byte_serialize(directory.as_bytes()).collect();
+    let encoded_dir = encode_component(directory);
     headers.insert(HeaderName::from_static(DIRECTORY_HEADER), encoded_dir.parse().ok()?);
     headers.insert(http::header::ACCEPT, http::HeaderValue::from_static("text/event-stream"));
     let target = super::event_hub::UpstreamTarget {
@@ -332,16 +350,18 @@ mod tests {
 
     #[test]
     fn directory_is_forced_in_query() {
-        let q = upstream_query(Some("a=1&directory=%2Fetc&b=2"), "/ws");
-        assert_eq!(q, "a=1&b=2&directory=%2Fws");
+        let q = upstream_query(Some("a=1&directory=%2Fetc&b=x+y&dir%65ctory=/x"), "/ws/my project+1");
+        assert_eq!(q, "a=1&b=x+y&directory=%2Fws%2Fmy%20project%2B1");
     }
 
     #[test]
     fn requested_directories_are_decoded() {
         let mut h = HeaderMap::new();
         h.insert(DIRECTORY_HEADER, "%2Fetc".parse().unwrap());
+        h.append(DIRECTORY_HEADER, "/a+b c".parse().unwrap());
         let d = requested_directories(Some("directory=%2Fhome"), &h);
-        assert_eq!(d, vec!["/home".to_string(), "/etc".to_string()]);
+        assert_eq!(d, vec!["/home".to_string(), "/etc".to_string(), "/a+b c".to_string()]);
+        assert_eq!(encode_component("/a b+c/é"), "%2Fa%20b%2Bc%2F%C3%A9");
         assert!(same_dir("/ws/", "/ws"));
         assert!(!same_dir("/ws2", "/ws"));
     }
