@@ -242,6 +242,8 @@ async function main() {
   await p2.goto(`${hostReady.localUrl}/?token=${encodeURIComponent(clientToken)}`);
   await p2.getByTestId('header-status').filter({ hasText: 'Connected · OpenWork' }).waitFor({ timeout: 30_000 });
   if (p2.url().includes('token=')) throw new Error('pairing token left in the address bar');
+  // The phone lists project-alpha's session (the one answered above).
+  await p2.getByTestId('session-list').filter({ hasText: 'ses_' }).waitFor({ timeout: 15_000 });
   await p2.screenshot({ path: path.join(ART, '12-phone-360-host-served.png'), fullPage: true });
   log('screenshot 12-phone-360-host-served');
 
