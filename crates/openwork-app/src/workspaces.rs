@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use openwork_client::{
-    connect as client_connect, handshake, Connected, Handshake, HandshakeError, HandshakeOptions, RemoteType, Secrets,
+    connect as client_connect, handshake, Connected, Handshake, HandshakeError, HandshakeOptions, Secrets,
     StoreFile, TokenFile, WorkspaceEntry,
 };
 use serde::Deserialize;
@@ -235,25 +235,6 @@ pub async fn connect(State(state): State<AppState>, Json(body): Json<ConnectBody
     connect_and_store(&state, body.url.trim(), opts, non_empty(&body.name)).await
 }
 
-/// Options to re-check a stored remote.
-pub(crate) fn recheck_options(entry: &WorkspaceEntry, secrets: &Secrets) -> Option<(String, HandshakeOptions)> {
-    let base = HandshakeOptions {
-        token: secrets.token.clone(),
-        opencode_password: secrets.opencode_password.clone(),
-        opencode_username: secrets.opencode_username.clone(),
-        request_timeout: Duration::from_secs(5),
-        ..Default::default()
-    };
-    match entry.remote_type {
-        Some(RemoteType::Openwork) => Some((entry.openwork_host_url.clone()?, base)),
-        Some(RemoteType::Opencode) => Some((
-            entry.opencode_base_url.clone()?,
-            HandshakeOptions { direct: true, directory: entry.opencode_directory.clone(), ..base },
-        )),
-        None => None,
-    }
-}
-
 /// `GET /app/api/status`: re-run the handshake for the active remote →
 /// `{state: connected|auth_failed|unreachable|…, remoteType, message?, workspace}`.
 pub async fn status(State(state): State<AppState>) -> Response {
@@ -261,7 +242,7 @@ pub async fn status(State(state): State<AppState>) -> Response {
         Ok(x) => x,
         Err(_) => return Json(json!({ "state": "none" })).into_response(),
     };
-    let Some((url, opts)) = recheck_options(&entry, &secrets) else {
+    let Some((url, opts)) = HandshakeOptions::for_saved(&entry, &secrets) else {
         return Json(json!({ "state": "local", "workspace": entry_json(&entry, Some(&secrets)) })).into_response();
     };
     let remote_type = entry.remote_type;
@@ -295,7 +276,7 @@ pub(crate) async fn refollow(state: &AppState) -> Response {
         Ok(x) => x,
         Err(r) => return r,
     };
-    let Some((url, opts)) = recheck_options(&entry, &secrets) else {
+    let Some((url, opts)) = HandshakeOptions::for_saved(&entry, &secrets) else {
         return api_error(StatusCode::BAD_REQUEST, "not_remote", "the active workspace is not a remote");
     };
     let old_id = entry.id.clone();

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use openwork_client::{
-    connect, Connected, Handshake, HandshakeError, HandshakeOptions, RemoteType, Secrets, Store, WorkspaceEntry,
+    connect, Connected, Handshake, HandshakeError, HandshakeOptions, Secrets, Store, WorkspaceEntry,
     WorkspaceType,
 };
 use serde_json::json;
@@ -377,7 +377,8 @@ pub async fn remote_status(json: bool) -> anyhow::Result<Option<serde_json::Valu
     }
     let id = active.id.clone();
     let secrets = blocking(move || store.secrets(&id)).await.context("reading stored credentials")?.unwrap_or_default();
-    let (url, opts) = status_options(&active, &secrets)?;
+    let (url, opts) = HandshakeOptions::for_saved(&active, &secrets)
+        .with_context(|| format!("saved workspace {} has no URL to check", active.id))?;
     let result = connect(&url, &opts).await;
     let (state, message) = match &result {
         Ok(_) => ("connected", None),
@@ -420,27 +421,6 @@ pub async fn remote_status(json: bool) -> anyhow::Result<Option<serde_json::Valu
     match result {
         Ok(_) => Ok(None),
         Err(e) => Err(anyhow::Error::new(e).context(format!("active workspace {} is not reachable", active.id))),
-    }
-}
-
-/// URL and handshake options to re-check a saved remote.
-fn status_options(entry: &WorkspaceEntry, secrets: &Secrets) -> anyhow::Result<(String, HandshakeOptions)> {
-    let base = HandshakeOptions {
-        token: secrets.token.clone(),
-        opencode_password: secrets.opencode_password.clone(),
-        opencode_username: secrets.opencode_username.clone(),
-        request_timeout: Duration::from_secs(5),
-        ..Default::default()
-    };
-    match entry.remote_type {
-        Some(RemoteType::Openwork) => {
-            let url = entry.openwork_host_url.clone().context("saved OpenWork workspace has no host URL")?;
-            Ok((url, base))
-        }
-        _ => {
-            let url = entry.opencode_base_url.clone().context("saved OpenCode workspace has no base URL")?;
-            Ok((url, HandshakeOptions { direct: true, directory: entry.opencode_directory.clone(), ..base }))
-        }
     }
 }
 

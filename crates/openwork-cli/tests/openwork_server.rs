@@ -2,7 +2,6 @@
 //! protected `opencode serve` that it does not own.
 mod support;
 
-use std::io::{BufRead, BufReader};
 use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -92,23 +91,7 @@ fn start_sidecar(sandbox: &Sandbox, base: &str, password: &str) -> Sidecar {
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn openwork-server");
-    let stderr = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-    let sink = stderr.clone();
-    let err_pipe = child.stderr.take().unwrap();
-    std::thread::spawn(move || {
-        for line in BufReader::new(err_pipe).lines().map_while(Result::ok) {
-            sink.lock().unwrap().push(line);
-        }
-    });
-    let out = child.stdout.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let mut lines = BufReader::new(out).lines();
-        if let Some(Ok(line)) = lines.next() {
-            let _ = tx.send(line);
-        }
-        for _ in lines {}
-    });
+    let ChildOutput { stderr, first_line: rx } = ChildOutput::collect(&mut child);
     let line = rx.recv_timeout(Duration::from_secs(30)).unwrap_or_else(|_| {
         panic!("openwork-server did not start; stderr:\n{}", stderr.lock().unwrap().join("\n"))
     });

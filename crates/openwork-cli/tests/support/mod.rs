@@ -153,6 +153,37 @@ impl Sandbox {
     }
 }
 
+/// A child's output, read on background threads: every stderr line, and
+/// the first stdout line (the ready line) on a channel.
+pub struct ChildOutput {
+    pub stderr: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    pub first_line: std::sync::mpsc::Receiver<String>,
+}
+
+impl ChildOutput {
+    /// Take `child`'s piped stdout and stderr.
+    pub fn collect(child: &mut Child) -> ChildOutput {
+        let stderr = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let err_pipe = child.stderr.take().expect("stderr piped");
+        let sink = stderr.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(err_pipe).lines().map_while(Result::ok) {
+                sink.lock().unwrap().push(line);
+            }
+        });
+        let out = child.stdout.take().expect("stdout piped");
+        let (tx, first_line) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut lines = BufReader::new(out).lines();
+            if let Some(Ok(line)) = lines.next() {
+                let _ = tx.send(line);
+            }
+            for _ in lines {}
+        });
+        ChildOutput { stderr, first_line }
+    }
+}
+
 /// A running `openwork host`.
 pub struct TestHost {
     pub child: Child,
@@ -178,23 +209,7 @@ impl TestHost {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         let mut child = cmd.spawn().expect("spawn openwork host");
-        let stderr = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-        let err_pipe = child.stderr.take().unwrap();
-        let sink = stderr.clone();
-        std::thread::spawn(move || {
-            for line in BufReader::new(err_pipe).lines().map_while(Result::ok) {
-                sink.lock().unwrap().push(line);
-            }
-        });
-        let out = child.stdout.take().unwrap();
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let mut lines = BufReader::new(out).lines();
-            if let Some(Ok(line)) = lines.next() {
-                let _ = tx.send(line);
-            }
-            for _ in lines {}
-        });
+        let ChildOutput { stderr, first_line: rx } = ChildOutput::collect(&mut child);
         let line = match rx.recv_timeout(Duration::from_secs(90)) {
             Ok(l) => l,
             Err(_) => {

@@ -155,10 +155,7 @@ impl Watcher {
 
     fn publish(&self, f: impl FnOnce(&mut Snapshot)) {
         self.snapshot.send_modify(f);
-        let snap = self.snapshot.borrow();
-        let mut status = snap.status.clone();
-        status.uptime_ms = snap.running_since.map(|t| t.elapsed().as_millis() as u64);
-        drop(snap);
+        let status = self.snapshot.borrow().status_now();
         match status.state {
             EngineState::Backoff => tracing::warn!(
                 error = status.last_error.as_deref().unwrap_or("-"),

@@ -81,6 +81,15 @@ struct Snapshot {
     running_since: Option<Instant>,
 }
 
+impl Snapshot {
+    /// The status with its uptime computed now.
+    fn status_now(&self) -> EngineStatus {
+        let mut status = self.status.clone();
+        status.uptime_ms = self.running_since.map(|t| t.elapsed().as_millis() as u64);
+        status
+    }
+}
+
 enum Command {
     Restart,
     Shutdown(oneshot::Sender<()>),
@@ -122,10 +131,7 @@ impl EngineHandle {
 
     /// The current status (uptime computed now).
     pub fn status(&self) -> EngineStatus {
-        let snap = self.snapshot.borrow();
-        let mut status = snap.status.clone();
-        status.uptime_ms = snap.running_since.map(|t| t.elapsed().as_millis() as u64);
-        status
+        self.snapshot.borrow().status_now()
     }
 
     /// The endpoint, only while `running`.
@@ -210,10 +216,7 @@ impl EngineSupervisor {
 
     fn publish(&self, f: impl FnOnce(&mut Snapshot)) {
         self.snapshot.send_modify(f);
-        let snap = self.snapshot.borrow();
-        let mut status = snap.status.clone();
-        status.uptime_ms = snap.running_since.map(|t| t.elapsed().as_millis() as u64);
-        drop(snap);
+        let status = self.snapshot.borrow().status_now();
         match status.state {
             EngineState::Failed => tracing::error!(
                 exit = status.last_exit.as_deref().unwrap_or("-"),

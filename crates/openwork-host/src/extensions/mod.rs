@@ -126,6 +126,20 @@ pub fn workspace(state: &AppState, id: &str) -> Result<Arc<ActiveWorkspace>, Api
     }
 }
 
+/// Query of the listing routes: `?includeGlobal=true` adds the global root.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct ListQuery {
+    include_global: Option<bool>,
+}
+
+impl ListQuery {
+    /// Whether the global root is asked for.
+    pub(super) fn include_global(&self) -> bool {
+        self.include_global.unwrap_or(false)
+    }
+}
+
 /// Parse a JSON body into `T`, 400 `invalid_request` on failure.
 pub fn parse_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     serde_json::from_slice(body).map_err(|e| ApiError::invalid(format!("invalid JSON body: {e}")))

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::schemas::PluginList;
-use super::{fsguard, jsonc, parse_body, workspace, write, Actor, WriteIntent};
+use super::{fsguard, jsonc, parse_body, workspace, write, Actor, ListQuery, WriteIntent};
 use crate::server::error::ApiError;
 use crate::server::AppState;
 
@@ -142,12 +142,6 @@ pub fn list_plugins(ws: &Path, include_global: bool) -> Result<Value, ApiError> 
     Ok(json!({ "items": items, "loadOrder": LOAD_ORDER }))
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(super) struct ListQuery {
-    include_global: Option<bool>,
-}
-
 /// `GET /workspace/:id/plugins[?includeGlobal=true]` → `{items: [{spec, source, scope, path?}], loadOrder}`.
 #[utoipa::path(get, path = "/workspace/{id}/plugins", tag = "extensions", security(("clientToken" = [])),
     params(("id" = String, Path, description = "Workspace id (`ws_<12 hex>`, see `GET /workspaces`)"),
@@ -160,7 +154,7 @@ pub(super) async fn list(
     Query(q): Query<ListQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let ws = workspace(&state, &id)?;
-    Ok(Json(list_plugins(&ws.path, q.include_global.unwrap_or(false))?))
+    Ok(Json(list_plugins(&ws.path, q.include_global())?))
 }
 
 /// Body of `POST /workspace/{id}/plugins`.

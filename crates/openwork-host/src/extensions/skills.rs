@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::schemas::{SkillList, SkillRemoved};
-use super::{frontmatter, fsguard, parse_body, workspace, write, Actor, WriteIntent};
+use super::{frontmatter, fsguard, parse_body, workspace, write, Actor, ListQuery, WriteIntent};
 use crate::server::error::ApiError;
 use crate::server::AppState;
 
@@ -126,12 +126,6 @@ pub fn list_skills(ws: &Path, include_global: bool) -> Vec<SkillItem> {
     out
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(super) struct ListQuery {
-    include_global: Option<bool>,
-}
-
 /// `GET /workspace/:id/skills[?includeGlobal=true]` → `{items: [{name, path, description, scope}]}`.
 #[utoipa::path(get, path = "/workspace/{id}/skills", tag = "extensions", security(("clientToken" = [])),
     params(("id" = String, Path, description = "Workspace id (`ws_<12 hex>`, see `GET /workspaces`)"),
@@ -144,7 +138,7 @@ pub(super) async fn list(
     Query(q): Query<ListQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let ws = workspace(&state, &id)?;
-    let items = list_skills(&ws.path, q.include_global.unwrap_or(false));
+    let items = list_skills(&ws.path, q.include_global());
     Ok(Json(json!({ "items": items })))
 }
 
