@@ -27,7 +27,7 @@ pub struct ConnectArgs {
     /// URL of an OpenWork host or an OpenCode server; `http://` is assumed when no scheme is given.
     pub url: String,
     /// OpenWork client token (sent as `Authorization: Bearer`). Stored in a 0600 file.
-    #[arg(long, env = "OPENWORK_TOKEN", hide_env_values = true)]
+    #[arg(long, env = "OPENWORK_TOKEN", hide_env_values = true, allow_hyphen_values = true)]
     pub token: Option<String>,
     /// Skip the OpenWork check: the URL is an OpenCode server.
     #[arg(long)]
@@ -39,7 +39,7 @@ pub struct ConnectArgs {
     #[arg(long)]
     pub name: Option<String>,
     /// Password of an OpenCode server started with OPENCODE_SERVER_PASSWORD (HTTP Basic auth).
-    #[arg(long, env = "OPENCODE_SERVER_PASSWORD", hide_env_values = true)]
+    #[arg(long, env = "OPENCODE_SERVER_PASSWORD", hide_env_values = true, allow_hyphen_values = true)]
     pub opencode_password: Option<String>,
     /// User name for --opencode-password.
     #[arg(long, env = "OPENCODE_SERVER_USERNAME", default_value = "opencode")]

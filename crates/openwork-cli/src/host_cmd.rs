@@ -47,10 +47,10 @@ pub struct HostArgs {
     #[arg(long)]
     install_engine: bool,
     /// Client token for this run (not stored). Default: the stored one.
-    #[arg(long, env = "OPENWORK_TOKEN", hide_env_values = true)]
+    #[arg(long, env = "OPENWORK_TOKEN", hide_env_values = true, allow_hyphen_values = true)]
     token: Option<String>,
     /// Host token for this run (not stored). Default: the stored one.
-    #[arg(long, env = "OPENWORK_HOST_TOKEN", hide_env_values = true)]
+    #[arg(long, env = "OPENWORK_HOST_TOKEN", hide_env_values = true, allow_hyphen_values = true)]
     host_token: Option<String>,
     /// Print the client token in full.
     #[arg(long)]

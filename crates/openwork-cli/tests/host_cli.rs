@@ -136,6 +136,25 @@ fn tokens_persist_0600_across_restarts_and_env_overrides_win() {
 }
 
 #[test]
+fn a_token_starting_with_a_dash_is_a_value_not_a_flag() {
+    // Tokens a user chose (or one pasted from elsewhere) may start with '-'.
+    let sandbox = Sandbox::new();
+    let refused = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let url = format!("http://127.0.0.1:{refused}");
+    for flag in ["--token", "--opencode-password"] {
+        let out = sandbox.openwork().args(["connect", &url, flag, "-2dash-secret"]).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success());
+        assert_ne!(out.status.code(), Some(2), "clap usage error for {flag}: {err}");
+        assert!(!err.contains("unexpected argument"), "{flag}: {err}");
+        assert!(!err.contains("-2dash-secret"), "the secret is never echoed: {err}");
+    }
+}
+
+#[test]
 fn connect_to_a_real_host_stores_an_openwork_remote() {
     let sandbox = Sandbox::new();
     let host = TestHost::start(&sandbox, &[]);

@@ -68,13 +68,13 @@ struct Args {
     #[arg(long, env = "OPENWORK_OPENCODE_USERNAME", default_value = "opencode", value_name = "USER")]
     opencode_username: String,
     /// Basic-auth password of that OpenCode (prefer the environment variable).
-    #[arg(long, env = "OPENWORK_OPENCODE_PASSWORD", hide_env_values = true, value_name = "PASSWORD")]
+    #[arg(long, env = "OPENWORK_OPENCODE_PASSWORD", hide_env_values = true, allow_hyphen_values = true, value_name = "PASSWORD")]
     opencode_password: Option<String>,
     /// Client token for this run (prefer the environment variable; not stored).
-    #[arg(long, env = "OPENWORK_TOKEN", hide_env_values = true, value_name = "TOKEN")]
+    #[arg(long, env = "OPENWORK_TOKEN", hide_env_values = true, allow_hyphen_values = true, value_name = "TOKEN")]
     token: Option<String>,
     /// Host token for this run (prefer the environment variable; not stored).
-    #[arg(long, env = "OPENWORK_HOST_TOKEN", hide_env_values = true, value_name = "TOKEN")]
+    #[arg(long, env = "OPENWORK_HOST_TOKEN", hide_env_values = true, allow_hyphen_values = true, value_name = "TOKEN")]
     host_token: Option<String>,
     /// Host (and optional scheme) clients should use in URLs we hand out.
     #[arg(long, value_name = "HOST")]
