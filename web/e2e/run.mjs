@@ -12,7 +12,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { REPLY, startStubLlm } from './stub-llm.mjs';
+import { REPLY, SLOW_PROMPT, SLOW_START, TOOL_FILE, TOOL_PROMPT, TOOL_REPLY, startStubLlm } from './stub-llm.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..', '..');
@@ -89,6 +89,8 @@ function workspace(name, llmPort) {
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'opencode.json'), JSON.stringify({
     $schema: 'https://opencode.ai/config.json',
+    // Shell commands need the user's yes: the permission surface is tested.
+    permission: { bash: 'ask' },
     provider: { stub: { npm: '@ai-sdk/openai-compatible', name: 'Stub', options: { baseURL: `http://127.0.0.1:${llmPort}/v1`, apiKey: 'stub' }, models: { 'stub-model': { name: 'Stub model' } } } },
     model: 'stub/stub-model',
     small_model: 'stub/stub-model',
@@ -125,7 +127,9 @@ async function main() {
   const [hostReady, appReady] = await Promise.all([firstJsonLine(host, 'host'), firstJsonLine(app, 'app')]);
   log('host ready', hostReady.localUrl, 'app ready', appReady.url);
   const plainUrl = `http://127.0.0.1:${plainPort}`;
-  await waitFor(async () => (await fetch(`${plainUrl}/global/health`)).ok, 'plain opencode');
+  // Each probe has its own timeout: OpenCode may accept a connection during
+  // start-up and never answer it (the readiness race in the reference).
+  await waitFor(async () => (await fetch(`${plainUrl}/global/health`, { signal: AbortSignal.timeout(1000) })).ok, 'plain opencode');
   const tokenFile = JSON.parse(fs.readFileSync(path.join(machine.OPENWORK_CONFIG_DIR, 'tokens.json'), 'utf8'));
   const hostToken = tokenFile.hostToken ?? tokenFile.host_token;
   const clientToken = hostReady.clientToken;
@@ -179,6 +183,35 @@ async function main() {
   log('first assistant text after', Date.now() - t0, 'ms');
   await expectText(assistant, REPLY, 'complete reply', 60_000);
   await shot(page, '04-session-streamed-reply');
+
+  // 4b. Permission: the model asks to run a shell command; the user allows it once.
+  const toolFile = path.join(wsA, TOOL_FILE);
+  await page.locator('#prompt').fill(`${TOOL_PROMPT}: write the proof file`);
+  await page.getByRole('button', { name: 'Send' }).click();
+  const ask = page.getByRole('alertdialog', { name: 'Permission request' });
+  await expectText(ask, 'bash', 'permission request shown', 60_000);
+  if (fs.existsSync(toolFile)) throw new Error('the command ran before it was allowed');
+  await shot(page, '04b-permission-request');
+  await ask.getByRole('button', { name: 'Allow once' }).click();
+  await ask.waitFor({ state: 'detached', timeout: 15_000 });
+  await waitFor(() => fs.existsSync(toolFile), 'the allowed command ran in the workspace', 30_000);
+  if (fs.readFileSync(toolFile, 'utf8').trim() !== 'e2e-tool-ran') throw new Error('unexpected tool output file');
+  await expectText(assistant, TOOL_REPLY, 'answer after the tool ran', 60_000);
+  await expectText(page.locator('.msg.assistant .tool'), 'completed', 'tool part completed');
+  await shot(page, '04c-permission-allowed-tool-ran');
+
+  // 4c. Abort: a long streamed answer stops when the user aborts it.
+  await page.locator('#prompt').fill(`${SLOW_PROMPT}: take your time`);
+  await page.getByRole('button', { name: 'Send' }).click();
+  await expectText(assistant, SLOW_START, 'slow answer streaming', 60_000);
+  const hangupsBefore = llm.hangups.length;
+  await page.getByRole('button', { name: 'Abort' }).click();
+  await page.getByRole('button', { name: 'Abort' }).waitFor({ state: 'detached', timeout: 15_000 });
+  await waitFor(() => llm.hangups.length > hangupsBefore, 'OpenCode hung up on the model stream', 15_000);
+  await expectText(page.locator('.msg.assistant .error'), 'Aborted', 'aborted answer marked', 15_000);
+  const abortedShown = await page.locator('.msg .error').filter({ hasText: 'Aborted' }).count();
+  if (abortedShown !== 1) throw new Error(`"Aborted" shown ${abortedShown} times, want once`);
+  await shot(page, '04d-aborted');
 
   // 5. Extensions: add and remove a skill.
   await page.getByRole('tab', { name: 'Extensions' }).click();

@@ -1,11 +1,50 @@
-// A tiny OpenAI-compatible chat-completions server for tests: answers every
-// request with REPLY, streamed in several SSE chunks when `stream: true`.
+// A tiny OpenAI-compatible chat-completions server for tests. It answers every
+// request with REPLY, streamed in several SSE chunks when `stream: true`,
+// except for two scripted prompts of the agent loop (requests that offer
+// tools; title generation offers none):
+// - a prompt containing TOOL_PROMPT: first a `bash` tool call running
+//   TOOL_COMMAND (OpenCode asks permission for it when the workspace says
+//   `permission.bash: "ask"`), then, once the tool result is in the
+//   conversation, TOOL_REPLY followed by that result;
+// - a prompt containing SLOW_PROMPT: SLOW_START, then one piece every 250 ms
+//   for a minute, until the client (OpenCode, on abort) hangs up.
 import http from 'node:http';
 
 export const REPLY = 'STUB-REPLY: hello from the stub model, streamed in pieces.';
+export const TOOL_PROMPT = 'RUN-TOOL';
+export const TOOL_FILE = 'permission-granted.txt';
+export const TOOL_COMMAND = `echo e2e-tool-ran > ${TOOL_FILE}`;
+export const TOOL_REPLY = 'TOOL-DONE';
+export const SLOW_PROMPT = 'SLOW-STREAM';
+export const SLOW_START = 'SLOW-START';
+
+/** Text of an OpenAI chat message's content (string or parts). */
+function textOf(content) {
+  if (typeof content === 'string') return content;
+  if (Array.isArray(content)) return content.map((p) => (typeof p?.text === 'string' ? p.text : '')).join('');
+  return '';
+}
+
+/** What to answer: `{kind: 'text'|'tool'|'slow', ...}`. */
+function plan(json) {
+  const messages = Array.isArray(json.messages) ? json.messages : [];
+  const hasTools = Array.isArray(json.tools) && json.tools.length > 0;
+  let lastUser = -1;
+  messages.forEach((m, i) => { if (m?.role === 'user') lastUser = i; });
+  const prompt = lastUser >= 0 ? textOf(messages[lastUser].content) : '';
+  if (hasTools && prompt.includes(TOOL_PROMPT)) {
+    const result = messages.slice(lastUser + 1).find((m) => m?.role === 'tool');
+    if (result) return { kind: 'text', text: `${TOOL_REPLY}: ${textOf(result.content).trim().slice(0, 80)}` };
+    return { kind: 'tool' };
+  }
+  if (hasTools && prompt.includes(SLOW_PROMPT)) return { kind: 'slow' };
+  return { kind: 'text', text: REPLY };
+}
 
 export function startStubLlm() {
   const requests = [];
+  /** Slow streams whose client hung up before the end (an abort reached the model call). */
+  const hangups = [];
   const server = http.createServer((req, res) => {
     let body = '';
     req.on('data', (c) => (body += c));
@@ -26,30 +65,51 @@ export function startStubLlm() {
       const created = Math.floor(Date.now() / 1000);
       const id = `chatcmpl-${requests.length}`;
       const usage = { prompt_tokens: 10, completion_tokens: 12, total_tokens: 22 };
+      const what = plan(json);
       if (!json.stream) {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ id, object: 'chat.completion', created, model: 'stub-model',
-          choices: [{ index: 0, message: { role: 'assistant', content: REPLY }, finish_reason: 'stop' }], usage }));
+          choices: [{ index: 0, message: { role: 'assistant', content: what.text ?? REPLY }, finish_reason: 'stop' }], usage }));
         return;
       }
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
       const chunk = (delta, finish = null, extra = {}) =>
         res.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: 'stub-model', choices: [{ index: 0, delta, finish_reason: finish }], ...extra })}\n\n`);
+      const finish = (reason) => {
+        chunk({}, reason, { usage });
+        res.write('data: [DONE]\n\n');
+        res.end();
+      };
       chunk({ role: 'assistant', content: '' });
-      const pieces = REPLY.match(/.{1,8}/g) ?? [REPLY];
+      if (what.kind === 'tool') {
+        const args = JSON.stringify({ command: TOOL_COMMAND, description: 'Write a file to prove the tool ran' });
+        chunk({ tool_calls: [{ index: 0, id: `call_${requests.length}`, type: 'function', function: { name: 'bash', arguments: args } }] });
+        finish('tool_calls');
+        return;
+      }
+      if (what.kind === 'slow') {
+        let closed = false;
+        res.on('close', () => { if (!res.writableEnded) { closed = true; hangups.push(Date.now()); } });
+        chunk({ content: `${SLOW_START} ` });
+        for (let i = 0; i < 240 && !closed; i++) {
+          await new Promise((r) => setTimeout(r, 250));
+          if (!closed) chunk({ content: `${i} ` });
+        }
+        if (!closed) finish('stop');
+        return;
+      }
+      const pieces = what.text.match(/.{1,8}/g) ?? [what.text];
       for (const p of pieces) {
         chunk({ content: p });
         await new Promise((r) => setTimeout(r, 60));
       }
-      chunk({}, 'stop', { usage });
-      res.write('data: [DONE]\n\n');
-      res.end();
+      finish('stop');
     });
   });
   return new Promise((resolve) => {
     server.listen(0, '127.0.0.1', () => {
       const { port } = server.address();
-      resolve({ port, requests, close: () => new Promise((r) => server.close(r)) });
+      resolve({ port, requests, hangups, close: () => new Promise((r) => server.close(r)) });
     });
   });
 }

@@ -1,6 +1,6 @@
 import { createSignal, For, Show, onCleanup, createEffect, on } from 'solid-js';
 import { remote, type Transport } from '../lib/api';
-import { applyEvent, emptyTranscript, messageText, transcriptFromList, type Session, type Transcript } from '../lib/opencode';
+import { applyEvent, emptyTranscript, messageText, pendingPermissions, transcriptFromList, type Session, type Transcript } from '../lib/opencode';
 
 export interface SessionsProps {
   transport: Transport;
@@ -40,9 +40,17 @@ export function Sessions(props: SessionsProps) {
   const openSession = async (s: Session) => {
     setOpen(emptyTranscript(s.id));
     try {
-      const msgs = await oc(`/session/${encodeURIComponent(s.id)}/message`);
-      // Events that arrived meanwhile are re-derived by the next updates.
-      setOpen(transcriptFromList(s.id, msgs));
+      const [msgs, asked] = await Promise.all([
+        oc(`/session/${encodeURIComponent(s.id)}/message`),
+        oc('/permission').catch(() => []),
+      ]);
+      // Events that arrived meanwhile are re-derived by the next updates;
+      // permissions asked before the session was opened come from the list.
+      const t = transcriptFromList(s.id, msgs);
+      const pending = pendingPermissions(s.id, asked);
+      const live = open()?.sessionID === s.id ? open()!.permissions : [];
+      const merged = [...pending, ...live.filter((p) => !pending.some((q) => q.id === p.id))];
+      setOpen({ ...t, permissions: merged });
     } catch (e) {
       setError(`Could not open the session: ${(e as Error).message}`);
     }

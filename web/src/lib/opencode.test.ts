@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyEvent, emptyTranscript, messageText, transcriptFromList } from './opencode';
+import { applyEvent, emptyTranscript, messageText, pendingPermissions, transcriptFromList } from './opencode';
 
 const S = 'ses_1';
 describe('transcript from events', () => {
@@ -29,6 +29,31 @@ describe('transcript from events', () => {
     expect(t.permissions).toEqual([{ id: 'per_1', sessionID: S, title: 'bash', patterns: ['ls'] }]);
     t = applyEvent(t, { type: 'permission.replied', properties: { sessionID: S, requestID: 'per_1', reply: 'once' } });
     expect(t.permissions).toEqual([]);
+  });
+  it('pending permissions of the opened session come from GET /permission', () => {
+    const listed = [
+      { id: 'per_1', sessionID: S, permission: 'bash', patterns: ['echo hi'], metadata: {}, always: [] },
+      { id: 'per_2', sessionID: 'ses_other', permission: 'edit', patterns: ['a.txt'], metadata: {}, always: [] },
+      { sessionID: S, permission: 'bash' },
+      'garbage',
+    ];
+    expect(pendingPermissions(S, listed)).toEqual([{ id: 'per_1', sessionID: S, title: 'bash', patterns: ['echo hi'] }]);
+    expect(pendingPermissions(S, { not: 'a list' })).toEqual([]);
+  });
+  it('an abort is shown once, whichever of message.updated and session.error comes first', () => {
+    const aborted = { name: 'MessageAbortedError', data: { message: 'Aborted' } };
+    const msg = { type: 'message.updated', properties: { info: { id: 'msg_a', sessionID: S, role: 'assistant', time: { created: 1, completed: 2 }, error: aborted } } };
+    const err = { type: 'session.error', properties: { sessionID: S, error: aborted } };
+    for (const order of [[msg, err], [err, msg]]) {
+      let t = { ...emptyTranscript(S), busy: true };
+      for (const ev of order) t = applyEvent(t, ev);
+      expect(t.messages.filter((m) => m.error === 'Aborted')).toHaveLength(1);
+      expect(t.messages.map((m) => m.id)).toEqual(['msg_a']);
+      expect(t.busy).toBe(false);
+    }
+    // An error of no message still shows.
+    const t = applyEvent(emptyTranscript(S), { type: 'session.error', properties: { sessionID: S, error: { name: 'ProviderAuthError', data: { message: 'bad key' } } } });
+    expect(t.messages.map((m) => m.error)).toEqual(['bad key']);
   });
   it('loads a listed session', () => {
     const t = transcriptFromList(S, [

@@ -95,6 +95,10 @@ function errorText(e: unknown): string | undefined {
   return str(data?.message) ?? str(o.name) ?? 'error';
 }
 
+/** Id prefix of an entry that shows a `session.error` not tied to a message. */
+const SESSION_ERROR = 'session-error-';
+const isSessionError = (m: MessageView) => m.id.startsWith(SESSION_ERROR);
+
 /** Apply one OpenCode event (`{type, properties}`) to the transcript of the open session. */
 export function applyEvent(t: Transcript, ev: { type?: string; properties?: unknown }): Transcript {
   const p = obj(ev.properties) ?? {};
@@ -109,7 +113,10 @@ export function applyEvent(t: Transcript, ev: { type?: string; properties?: unkn
       const [t2, m] = upsertMessage(t, id, role);
       const time = obj(info.time);
       const done = role === 'user' || time?.completed !== undefined;
-      return replaceMessage(t2, { ...m, role, done, error: errorText(info.error) ?? m.error });
+      const error = errorText(info.error) ?? m.error;
+      const t3 = replaceMessage(t2, { ...m, role, done, error });
+      // The message now carries the error a `session.error` may have shown on its own.
+      return error ? { ...t3, messages: t3.messages.filter((x) => !(isSessionError(x) && x.error === error)) } : t3;
     }
     case 'message.part.updated': {
       const raw = obj(p.part);
@@ -151,11 +158,31 @@ export function applyEvent(t: Transcript, ev: { type?: string; properties?: unkn
     }
     case 'session.error': {
       const err = errorText(p.error);
-      return err ? { ...t, busy: false, messages: [...t.messages, { id: `err-${t.messages.length}`, role: 'assistant', parts: [], error: err, done: true }] } : t;
+      if (!err) return t;
+      // Shown once: not again when the last assistant message already says it (an abort).
+      const last = [...t.messages].reverse().find((m) => m.role === 'assistant');
+      if (last?.error === err) return { ...t, busy: false };
+      const id = `${SESSION_ERROR}${t.messages.length}`;
+      return { ...t, busy: false, messages: [...t.messages, { id, role: 'assistant', parts: [], error: err, done: true }] };
     }
     default:
       return t;
   }
+}
+
+/** The pending permission requests of one session, from `GET /permission`
+ *  (requests asked before the session was opened, or on another device). */
+export function pendingPermissions(sessionID: string, list: unknown): PermissionView[] {
+  if (!Array.isArray(list)) return [];
+  const out: PermissionView[] = [];
+  for (const item of list) {
+    const o = obj(item);
+    const id = str(o?.id);
+    if (!o || !id || str(o.sessionID) !== sessionID) continue;
+    const patterns = Array.isArray(o.patterns) ? o.patterns.filter((x): x is string => typeof x === 'string') : [];
+    out.push({ id, sessionID, title: str(o.permission) ?? 'permission', patterns });
+  }
+  return out;
 }
 
 /** Visible text of a message (text parts only, in order). */
