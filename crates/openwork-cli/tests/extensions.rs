@@ -99,6 +99,18 @@ fn extensions_reach_the_real_engine() {
     let (_, mcp) = get(&format!("{}/opencode/mcp", host.url), Some(&token));
     assert!(mcp.get("stub").is_none(), "{mcp}");
 
+    // A config OpenCode would reject (every request for the folder would
+    // fail) is refused with OpenCode's own issues and rolled back.
+    let (s, b) = send(M::PATCH, &ws_url(&host, "config"), &token, Some(json!({"opencode": {"model": 5}, "openwork": {"note": "x"}})));
+    assert_eq!(s, 422, "{b}");
+    assert_eq!(b["code"], "invalid_config", "{b}");
+    assert_eq!(b["details"]["issues"][0]["path"][0], "model", "{b}");
+    assert_eq!(b["details"]["engineRestarted"], true, "OpenCode keeps a rejected config until it restarts: {b}");
+    assert_eq!(std::fs::read_to_string(&cfg_path).unwrap(), COMMENTED, "rolled back byte for byte");
+    assert!(!sandbox.workspace.join(".opencode/openwork.json").exists(), "the other file of the patch is rolled back too");
+    let (s, sessions) = get(&format!("{}/opencode/session", host.url), Some(&token));
+    assert_eq!(s, 200, "OpenCode still serves the folder: {sessions}");
+
     // Traversal attempts are refused and write nothing.
     let outside = sandbox.path("outside");
     std::fs::create_dir_all(&outside).unwrap();
@@ -133,6 +145,7 @@ fn extensions_reach_the_real_engine() {
     let (_, audit) = send(M::GET, &ws_url(&host, "audit?limit=500"), &token, None);
     let items = audit["items"].as_array().unwrap();
     assert!(items.iter().any(|e| e["action"] == "skills.add" && e["target"] == "greeter" && e["outcome"] == "applied"));
+    assert!(items.iter().any(|e| e["action"] == "config.patch" && e["outcome"] == "rejected"), "{audit}");
     assert!(items.iter().all(|e| e["actor"]["tokenHash"].as_str().is_some_and(|h| !h.is_empty() && !token.contains(h))));
     let audit_file = sandbox.path("ow-data").join("audit").join(format!("{}.jsonl", host.ready["workspace"]["id"].as_str().unwrap()));
     assert!(std::fs::read_to_string(audit_file).unwrap().lines().count() >= 55);

@@ -246,3 +246,40 @@ fn events_resume_after_a_dropped_connection_and_report_hand_edits_once() {
         assert_ne!(ev["type"], "config.changed", "the API write was reported twice: {ev}");
     }
 }
+
+#[test]
+fn hand_edits_reach_opencode_even_after_a_config_it_rejected() {
+    let sandbox = Sandbox::new();
+    let host = TestHost::start(&sandbox, &[]);
+    let token = host.client_token.clone();
+    let skills = || get(&format!("{}/opencode/skill", host.url), Some(&token));
+    let (s, list) = skills();
+    assert_eq!(s, 200, "{list}");
+    assert!(!list.to_string().contains("by-hand"), "{list}");
+
+    // A skill folder created by hand is loaded by OpenCode (it only reads
+    // the folder again when the host makes it reload).
+    let dir = sandbox.workspace.join(".opencode/skills/by-hand");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("SKILL.md"), "---\nname: by-hand\ndescription: Written on the host\n---\nBe brief.\n").unwrap();
+    poll(Duration::from_secs(20), "OpenCode lists the hand-made skill", || {
+        let (s, list) = skills();
+        (s == 200 && list.as_array().is_some_and(|a| a.iter().any(|k| k["name"] == "by-hand"))).then_some(())
+    });
+
+    // A config OpenCode rejects, fixed by hand a moment later: the folder
+    // works again without anyone restarting anything.
+    let cfg = sandbox.workspace.join("opencode.json");
+    std::fs::write(&cfg, "{ \"model\": 5 }\n").unwrap();
+    poll(Duration::from_secs(30), "OpenCode rejects the hand-broken config", || {
+        let (s, body) = get(&format!("{}/opencode/session", host.url), Some(&token));
+        (s == 400 && body["name"] == "ConfigInvalidError").then_some(())
+    });
+    std::fs::write(&cfg, "{ \"model\": \"stub/fixed\" }\n").unwrap();
+    poll(Duration::from_secs(30), "OpenCode serves the folder again", || {
+        let (s, _) = get(&format!("{}/opencode/session", host.url), Some(&token));
+        (s == 200).then_some(())
+    });
+    let (_, config) = get(&format!("{}/opencode/config", host.url), Some(&token));
+    assert_eq!(config["model"], "stub/fixed", "{config}");
+}

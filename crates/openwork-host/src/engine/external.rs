@@ -57,7 +57,7 @@ pub(super) fn start(mut endpoint: EngineEndpoint, opts: ExternalOptions) -> Engi
         commands: cmd_rx,
     };
     tokio::spawn(watcher.run());
-    EngineHandle { snapshot: rx, transitions, commands: cmd_tx }
+    EngineHandle { snapshot: rx, transitions, commands: cmd_tx, owned: false }
 }
 
 struct Watcher {

@@ -101,6 +101,8 @@ pub struct EngineHandle {
     snapshot: watch::Receiver<Snapshot>,
     transitions: broadcast::Sender<EngineStatus>,
     commands: mpsc::Sender<Command>,
+    /// Whether this process started the engine (and can restart it).
+    owned: bool,
 }
 
 impl EngineHandle {
@@ -159,6 +161,12 @@ impl EngineHandle {
         }
     }
 
+    /// Whether this process started the engine, so that [`restart`](Self::restart)
+    /// really restarts it (an [`external`](Self::external) one is only re-checked).
+    pub fn owns_engine(&self) -> bool {
+        self.owned
+    }
+
     /// Ask for a restart (also leaves `failed` and resets the failure count).
     pub async fn restart(&self) {
         let _ = self.commands.send(Command::Restart).await;
@@ -211,7 +219,7 @@ impl EngineSupervisor {
             stderr_tail: LogTail::new(200),
         };
         tokio::spawn(sup.run());
-        EngineHandle { snapshot: rx, transitions, commands: cmd_tx }
+        EngineHandle { snapshot: rx, transitions, commands: cmd_tx, owned: true }
     }
 
     fn publish(&self, f: impl FnOnce(&mut Snapshot)) {

@@ -165,7 +165,7 @@ pub struct AuditEntry {
     pub target: String,
     /// One line for people.
     pub summary: String,
-    /// `applied`, `denied`, `timeout` or `failed`.
+    /// `applied`, `denied`, `timeout`, `rejected` (OpenCode refused the resulting config; rolled back) or `failed`.
     pub outcome: String,
     /// When (Unix ms).
     pub timestamp: u64,

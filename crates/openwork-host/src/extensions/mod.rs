@@ -5,8 +5,10 @@
 //! Every write goes through [`ExtensionsState::write`]: workspace check →
 //! read-only check (403 `read_only`) → approval in manual mode (403
 //! `write_denied` on deny or timeout) → per-workspace write lock → the change
-//! (on a blocking thread) → audit entry → engine reload
-//! (`POST /instance/dispose` for the directory, coalesced) → `config.changed`.
+//! (on a blocking thread) → for a change to `opencode.json(c)`: the engine
+//! reloads and loads the config, and a config it rejects is rolled back (422,
+//! see [`config_check`]) → audit entry → engine reload (`POST
+//! /instance/dispose` for the directory, coalesced) → `config.changed`.
 //!
 //! Routes (client token unless noted):
 //! - `GET|PATCH /workspace/:id/config`
@@ -21,6 +23,7 @@
 
 mod commands;
 mod config;
+pub mod config_check;
 pub mod frontmatter;
 pub mod fsguard;
 pub mod governance;
@@ -218,14 +221,37 @@ pub async fn write<T: Send + 'static>(
         // The API announces this change itself (`config.changed`, source
         // "api"); the file watcher must not report it again.
         state.api_writes.mark(intent.paths.iter().map(std::path::PathBuf::from));
+        let checked = config_check::touches_engine_config(ws, &intent.paths);
         let ws2 = ws.clone();
-        let res = tokio::task::spawn_blocking(move || change(&ws2))
-            .await
-            .map_err(|e| ApiError::internal(&anyhow::anyhow!("write task failed: {e}")))?;
-        audit(if res.is_ok() { "applied" } else { "failed" });
+        let paths = intent.paths.clone();
+        let res = tokio::task::spawn_blocking(move || {
+            let before = if checked { Some(config_check::FileSnapshot::take(&paths)?) } else { None };
+            change(&ws2).map(|v| (v, before))
+        })
+        .await
+        .map_err(|e| ApiError::internal(&anyhow::anyhow!("write task failed: {e}")))?;
         if res.is_ok() {
             ext.reload.written.fetch_add(1, Ordering::SeqCst);
         }
+        let res = match res {
+            Ok((value, Some(before))) => match config_check::engine_rejection(state, ws).await {
+                None => Ok(value),
+                Some(rejected) => {
+                    let restored = tokio::task::spawn_blocking(move || before.restore())
+                        .await
+                        .map_err(|e| ApiError::internal(&anyhow::anyhow!("rollback task failed: {e}")))
+                        .and_then(|r| r);
+                    audit("rejected");
+                    restored?;
+                    // OpenCode keeps the rejected config until it restarts.
+                    let restarted = config_check::restart_engine_after_rejection(state).await;
+                    return Err(config_check::with_engine_outcome(rejected, restarted));
+                }
+            },
+            Ok((value, None)) => Ok(value),
+            Err(e) => Err(e),
+        };
+        audit(if res.is_ok() { "applied" } else { "failed" });
         res
     };
     let value = result?;
@@ -235,6 +261,42 @@ pub async fn write<T: Send + 'static>(
         json!({ "workspaceId": ws.id, "action": intent.action, "target": intent.target, "source": "api" }),
     );
     Ok(value)
+}
+
+/// Make OpenCode see what was edited by hand on the host: after each
+/// `config.changed` from the file watcher, the engine reloads the active
+/// folder (under the write lock, like an API write). When OpenCode then
+/// rejects the config it is restarted (see [`config_check`]: it would keep
+/// the rejection even after the file is fixed) and the issues are logged.
+/// Runs until the event bus closes.
+pub async fn follow_hand_edits(state: AppState) {
+    use tokio::sync::broadcast::error::RecvError;
+    let (_, mut rx) = state.events.subscribe_after(None);
+    loop {
+        match rx.recv().await {
+            Ok(ev) if ev.kind == "config.changed" && ev.properties["source"] == "host-files" => {}
+            Ok(_) => continue,
+            Err(RecvError::Lagged(_)) => {}
+            Err(RecvError::Closed) => return,
+        }
+        let ws = state.active_workspace();
+        let lock = state.extensions.lock_for(&ws.id);
+        let _guard = lock.lock().await;
+        state.extensions.reload.written.fetch_add(1, Ordering::SeqCst);
+        let Some(rejected) = config_check::engine_rejection(&state, &ws).await else { continue };
+        let details = rejected.0.details.clone().unwrap_or(Value::Null);
+        if !config_check::restart_engine_after_rejection(&state).await {
+            tracing::warn!(%details, "OpenCode rejects the workspace config edited on the host; restart OpenCode once it is fixed");
+            continue;
+        }
+        match config_check::engine_rejection(&state, &ws).await {
+            None => tracing::info!("OpenCode restarted to load the workspace config edited on the host"),
+            Some(still) => {
+                let details = still.0.details.unwrap_or(Value::Null);
+                tracing::warn!(%details, "OpenCode rejects the workspace config edited on the host; it is loaded again at the next edit")
+            }
+        }
+    }
 }
 
 /// Make OpenCode reload the workspace (`POST /instance/dispose`). Reloads are

@@ -127,8 +127,9 @@ impl AppState {
         })
     }
 
-    /// Remember workspaces in `data_dir` and publish `config.changed` for
-    /// files edited on the host (debounced by `debounce`).
+    /// Remember workspaces in `data_dir`, publish `config.changed` for files
+    /// edited on the host (debounced by `debounce`) and have the engine reload
+    /// them ([`crate::extensions::follow_hand_edits`]).
     pub fn with_persistence(mut self, data_dir: std::path::PathBuf, debounce: Duration) -> Self {
         let root = self.active_workspace().path.clone();
         let mut recent = crate::recent::RecentWorkspaces::load(&data_dir);
@@ -136,7 +137,10 @@ impl AppState {
             tracing::warn!("could not remember the workspace: {e:#}");
         }
         match crate::watch::ConfigWatcher::start(root, self.events.clone(), self.api_writes.clone(), debounce) {
-            Ok(w) => *self.watcher.lock().unwrap_or_else(|e| e.into_inner()) = Some(w),
+            Ok(w) => {
+                *self.watcher.lock().unwrap_or_else(|e| e.into_inner()) = Some(w);
+                tokio::spawn(crate::extensions::follow_hand_edits(self.clone()));
+            }
             Err(e) => tracing::warn!("not watching configuration files: {e}"),
         }
         self.data_dir = Some(data_dir);

@@ -185,7 +185,16 @@ pub fn add_error_responses(doc: &mut OpenApiDoc) {
             }
             if workspace {
                 add("404", "`workspace_not_found`: `id` is not the active workspace (`details.activeId` is)".into());
-                add("422", "`invalid_config`: a config file on the host cannot be parsed (left untouched)".into());
+                add(
+                    "422",
+                    if write {
+                        "`invalid_config`: a config file on the host cannot be parsed (left untouched), or OpenCode \
+                         rejects the config the change would produce (rolled back; OpenCode's `issues` in `details`)"
+                    } else {
+                        "`invalid_config`: a config file on the host cannot be parsed (left untouched)"
+                    }
+                    .into(),
+                );
             }
             if write {
                 add(

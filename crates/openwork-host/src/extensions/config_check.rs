@@ -1,0 +1,218 @@
+//! OpenCode has the last word on its config: after a write that touches
+//! `opencode.json(c)`, the engine reloads the workspace and loads the config;
+//! when it rejects it (`ConfigInvalidError`, `ConfigJsonError`: every OpenCode
+//! request for the folder would then fail with 400), the files the write
+//! touched are put back as they were and the client gets 422
+//! `invalid_config` with OpenCode's issues.
+//!
+//! Runs under the workspace write lock, so a rollback never undoes another
+//! client's change.
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use openwork_wire::ErrorCode;
+use serde_json::{json, Value};
+
+use super::{jsonc, reload_engine};
+use crate::server::error::ApiError;
+use crate::server::{ActiveWorkspace, AppState};
+
+/// Whether a write to these paths changes the config OpenCode loads.
+pub fn touches_engine_config(ws: &ActiveWorkspace, paths: &[String]) -> bool {
+    let cfg = jsonc::config_path(&ws.path);
+    paths.iter().any(|p| Path::new(p) == cfg)
+}
+
+/// A file's bytes and Unix mode.
+type Contents = (Vec<u8>, u32);
+
+/// The bytes (and mode) of some files before a write, or their absence.
+pub struct FileSnapshot {
+    files: Vec<(PathBuf, Option<Contents>)>,
+}
+
+impl FileSnapshot {
+    /// Record the regular files among `paths` (missing ones as absent;
+    /// directories and symlinks are not recorded: the writes refuse them).
+    pub fn take(paths: &[String]) -> Result<Self, ApiError> {
+        use std::os::unix::fs::PermissionsExt;
+        let mut files = Vec::new();
+        for p in paths {
+            let path = PathBuf::from(p);
+            match std::fs::symlink_metadata(&path) {
+                Ok(m) if m.is_file() => {
+                    let bytes = std::fs::read(&path).map_err(|e| {
+                        ApiError::internal(&anyhow::anyhow!("could not read {}: {e}", path.display()))
+                    })?;
+                    files.push((path, Some((bytes, m.permissions().mode() & 0o7777))));
+                }
+                Ok(_) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => files.push((path, None)),
+                Err(e) => return Err(ApiError::internal(&anyhow::anyhow!("could not read {}: {e}", path.display()))),
+            }
+        }
+        Ok(Self { files })
+    }
+
+    /// Put every recorded file back (atomically), removing those that did not exist.
+    pub fn restore(&self) -> Result<(), ApiError> {
+        for (path, before) in &self.files {
+            match before {
+                Some((bytes, mode)) => {
+                    crate::paths::write_atomic(path, bytes, *mode).map_err(|e| ApiError::internal(&e))?
+                }
+                None => match std::fs::remove_file(path) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => {
+                        return Err(ApiError::internal(&anyhow::anyhow!("could not remove {}: {e}", path.display())))
+                    }
+                },
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Reload the workspace in the engine and load its config: `Some(error)`
+/// when OpenCode rejects it, `None` when it loads, when the engine is not
+/// running or when it answers something else (not this check's business).
+pub async fn engine_rejection(state: &AppState, ws: &ActiveWorkspace) -> Option<ApiError> {
+    reload_engine(state, ws).await;
+    let ep = state.engine.endpoint()?;
+    let resp = state
+        .http
+        .get(format!("{}/config", ep.base_url))
+        .query(&[("directory", ws.directory.as_str())])
+        .header("x-opencode-directory", &ws.directory)
+        .basic_auth(&ep.username, Some(&ep.password))
+        .timeout(Duration::from_secs(15))
+        .send()
+        .await
+        .ok()?;
+    if resp.status() != reqwest::StatusCode::BAD_REQUEST {
+        return None;
+    }
+    let body: Value = resp.json().await.ok()?;
+    rejection(&body)
+}
+
+/// OpenCode 1.18.33 keeps a rejected config for the folder even after the
+/// file is fixed and the instance disposed (`/instance/dispose` itself then
+/// answers 400; `/global/dispose` does not help): only a new process loads
+/// the folder again. Restart the engine when this host owns it and wait
+/// (bounded) until it runs; `false` when it cannot be restarted from here.
+pub async fn restart_engine_after_rejection(state: &AppState) -> bool {
+    if !state.engine.owns_engine() {
+        return false;
+    }
+    let mut transitions = state.engine.subscribe();
+    state.engine.restart().await;
+    let running = async {
+        loop {
+            match transitions.recv().await {
+                Ok(s) if s.state == openwork_wire::EngineState::Running => return true,
+                Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => return false,
+            }
+        }
+    };
+    match tokio::time::timeout(Duration::from_secs(60), running).await {
+        Ok(ok) => ok,
+        Err(_) => {
+            tracing::warn!("the engine restarted after a rejected config is not running after 60 s");
+            false
+        }
+    }
+}
+
+/// Say in the rejection whether the engine was restarted to drop the config
+/// (`details.engineRestarted`).
+pub fn with_engine_outcome(mut err: ApiError, restarted: bool) -> ApiError {
+    err.0.message.push_str(if restarted {
+        "; OpenCode was restarted, since it keeps a rejected config until then"
+    } else {
+        "; OpenCode keeps a rejected config until it restarts: restart it"
+    });
+    if let Some(Value::Object(d)) = err.0.details.as_mut() {
+        d.insert("engineRestarted".into(), Value::Bool(restarted));
+    }
+    err
+}
+
+/// The 422 for an OpenCode config error body
+/// (`{"name":"ConfigInvalidError","data":{"path","issues"}}`), `None` for
+/// any other body.
+fn rejection(body: &Value) -> Option<ApiError> {
+    let name = body.get("name").and_then(Value::as_str)?;
+    if !(name.starts_with("Config") && name.ends_with("Error")) {
+        return None;
+    }
+    let data = body.get("data").cloned().unwrap_or(Value::Null);
+    let issues = data.get("issues").cloned().unwrap_or_else(|| json!([]));
+    let summary: Vec<String> = issues
+        .as_array()
+        .into_iter()
+        .flatten()
+        .take(3)
+        .map(|i| {
+            let at = i
+                .get("path")
+                .and_then(Value::as_array)
+                .map(|p| p.iter().map(|s| s.as_str().map(str::to_string).unwrap_or_else(|| s.to_string())).collect::<Vec<_>>().join("."))
+                .unwrap_or_default();
+            let msg = i.get("message").and_then(Value::as_str).unwrap_or("invalid");
+            if at.is_empty() {
+                msg.to_string()
+            } else {
+                format!("`{at}`: {msg}")
+            }
+        })
+        .collect();
+    let why = if summary.is_empty() { name.to_string() } else { summary.join("; ") };
+    Some(
+        ApiError::new(
+            ErrorCode::InvalidConfig,
+            format!("OpenCode rejects the config this change would produce ({why}); nothing was changed"),
+        )
+        .details(json!({ "engineError": name, "path": data.get("path"), "issues": issues })),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn opencode_config_errors_become_422_with_the_issues() {
+        let body = json!({"name":"ConfigInvalidError","data":{"path":"/w/opencode.json","issues":[{"path":["model"],"message":"Expected string | undefined, got 5"}]}});
+        let err = rejection(&body).expect("a config error");
+        assert_eq!(err.0.code, ErrorCode::InvalidConfig);
+        assert!(err.0.message.contains("`model`: Expected string"), "{}", err.0.message);
+        let details = err.0.details.clone().expect("details");
+        assert_eq!(details["issues"][0]["path"][0], "model");
+        assert_eq!(details["engineError"], "ConfigInvalidError");
+        let told = with_engine_outcome(err, true);
+        assert_eq!(told.0.details.as_ref().unwrap()["engineRestarted"], true);
+        assert!(told.0.message.contains("restarted"));
+        assert!(rejection(&json!({"name":"ConfigJsonError","data":{}})).is_some());
+        assert!(rejection(&json!({"name":"NotFoundError"})).is_none());
+        assert!(rejection(&json!([1, 2])).is_none());
+    }
+
+    #[test]
+    fn snapshot_restores_bytes_and_absence() {
+        let dir = tempfile::tempdir().unwrap();
+        let kept = dir.path().join("opencode.jsonc");
+        let gone = dir.path().join("openwork.json");
+        std::fs::write(&kept, "// mine\n{ \"model\": \"a/b\" }\n").unwrap();
+        let paths = vec![kept.display().to_string(), gone.display().to_string(), dir.path().display().to_string()];
+        let snap = FileSnapshot::take(&paths).unwrap();
+        std::fs::write(&kept, "{ \"model\": 5 }").unwrap();
+        std::fs::write(&gone, "{}").unwrap();
+        snap.restore().unwrap();
+        assert_eq!(std::fs::read_to_string(&kept).unwrap(), "// mine\n{ \"model\": \"a/b\" }\n");
+        assert!(!gone.exists());
+        assert!(dir.path().is_dir(), "directories are not recorded nor touched");
+    }
+}
