@@ -26,6 +26,14 @@ pub fn touches_engine_config(ws: &ActiveWorkspace, paths: &[String]) -> bool {
 /// A file's bytes and Unix mode.
 type Contents = (Vec<u8>, u32);
 
+/// The project config as OpenCode uses it: parsed, without `"$schema"`
+/// (OpenCode adds that key itself); `None` when missing or unparsable.
+pub fn effective_config(path: &Path) -> Option<Value> {
+    let mut obj = jsonc::read_object(path).ok()?;
+    obj.remove("$schema");
+    Some(Value::Object(obj))
+}
+
 /// The bytes (and mode) of some files before a write, or their absence.
 pub struct FileSnapshot {
     files: Vec<(PathBuf, Option<Contents>)>,
@@ -198,6 +206,18 @@ mod tests {
         assert!(rejection(&json!({"name":"ConfigJsonError","data":{}})).is_some());
         assert!(rejection(&json!({"name":"NotFoundError"})).is_none());
         assert!(rejection(&json!([1, 2])).is_none());
+    }
+
+    #[test]
+    fn the_schema_key_opencode_adds_is_not_a_change() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("opencode.json");
+        std::fs::write(&path, "{\"mcp\":{}}").unwrap();
+        let before = effective_config(&path);
+        std::fs::write(&path, "{\n  \"$schema\": \"https://opencode.ai/config.json\",\"mcp\":{}}").unwrap();
+        assert_eq!(effective_config(&path), before);
+        std::fs::write(&path, "{\"mcp\":{\"x\":{\"enabled\":false}}}").unwrap();
+        assert_ne!(effective_config(&path), before);
     }
 
     #[test]

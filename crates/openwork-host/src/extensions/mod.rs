@@ -69,6 +69,9 @@ pub struct ExtensionsState {
     pub audit: AuditLog,
     locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
     reload: Reload,
+    /// The config each workspace's engine last loaded, as
+    /// [`config_check::effective_config`] sees it (by config file path).
+    config_seen: Mutex<HashMap<PathBuf, Option<Value>>>,
 }
 
 #[derive(Debug, Default)]
@@ -110,7 +113,17 @@ impl ExtensionsState {
             audit: AuditLog::new(audit_dir),
             locks: Mutex::new(HashMap::new()),
             reload: Reload::default(),
+            config_seen: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Record the config the engine loads for `ws` now; returns whether it
+    /// differs from the one recorded before (unknown counts as different).
+    fn note_config(&self, ws: &ActiveWorkspace) -> bool {
+        let path = jsonc::config_path(&ws.path);
+        let now = config_check::effective_config(&path);
+        let mut seen = self.config_seen.lock().unwrap_or_else(|e| e.into_inner());
+        seen.insert(path, now.clone()).is_none_or(|before| before != now)
     }
 
     fn lock_for(&self, workspace_id: &str) -> Arc<tokio::sync::Mutex<()>> {
@@ -235,7 +248,10 @@ pub async fn write<T: Send + 'static>(
         }
         let res = match res {
             Ok((value, Some(before))) => match config_check::engine_rejection(state, ws).await {
-                None => Ok(value),
+                None => {
+                    ext.note_config(ws);
+                    Ok(value)
+                }
                 Some(rejected) => {
                     let restored = tokio::task::spawn_blocking(move || before.restore())
                         .await
@@ -269,19 +285,37 @@ pub async fn write<T: Send + 'static>(
 /// rejects the config it is restarted (see [`config_check`]: it would keep
 /// the rejection even after the file is fixed) and the issues are logged.
 /// Runs until the event bus closes.
+///
+/// OpenCode itself adds `"$schema"` to a project config that lacks it when it
+/// first loads the folder: an edit of `opencode.json(c)` that changes nothing
+/// else does not reload (that would stop the MCP servers and sessions the
+/// first request just started).
 pub async fn follow_hand_edits(state: AppState) {
     use tokio::sync::broadcast::error::RecvError;
     let (_, mut rx) = state.events.subscribe_after(None);
+    state.extensions.note_config(&state.active_workspace());
     loop {
-        match rx.recv().await {
-            Ok(ev) if ev.kind == "config.changed" && ev.properties["source"] == "host-files" => {}
+        let paths = match rx.recv().await {
+            Ok(ev) if ev.kind == "workspace.switched" => {
+                state.extensions.note_config(&state.active_workspace());
+                continue;
+            }
+            Ok(ev) if ev.kind == "config.changed" && ev.properties["source"] == "host-files" => {
+                ev.properties["paths"].as_array().cloned().unwrap_or_default()
+            }
             Ok(_) => continue,
-            Err(RecvError::Lagged(_)) => {}
+            Err(RecvError::Lagged(_)) => Vec::new(),
             Err(RecvError::Closed) => return,
-        }
+        };
         let ws = state.active_workspace();
         let lock = state.extensions.lock_for(&ws.id);
         let _guard = lock.lock().await;
+        let only_config = !paths.is_empty()
+            && paths.iter().all(|p| p.as_str().is_some_and(|p| p == "opencode.json" || p == "opencode.jsonc"));
+        if !state.extensions.note_config(&ws) && only_config {
+            tracing::debug!("config file rewritten without a change OpenCode cares about; no reload");
+            continue;
+        }
         state.extensions.reload.written.fetch_add(1, Ordering::SeqCst);
         let Some(rejected) = config_check::engine_rejection(&state, &ws).await else { continue };
         let details = rejected.0.details.clone().unwrap_or(Value::Null);
