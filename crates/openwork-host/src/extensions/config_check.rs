@@ -13,7 +13,7 @@ use std::time::Duration;
 use openwork_wire::ErrorCode;
 use serde_json::{json, Value};
 
-use super::{jsonc, reload_engine};
+use super::{engine_request, jsonc, reload_engine};
 use crate::server::error::ApiError;
 use crate::server::{ActiveWorkspace, AppState};
 
@@ -87,17 +87,7 @@ impl FileSnapshot {
 /// running or when it answers something else (not this check's business).
 pub async fn engine_rejection(state: &AppState, ws: &ActiveWorkspace) -> Option<ApiError> {
     reload_engine(state, ws).await;
-    let ep = state.engine.endpoint()?;
-    let resp = state
-        .http
-        .get(format!("{}/config", ep.base_url))
-        .query(&[("directory", ws.directory.as_str())])
-        .header("x-opencode-directory", &ws.directory)
-        .basic_auth(&ep.username, Some(&ep.password))
-        .timeout(Duration::from_secs(15))
-        .send()
-        .await
-        .ok()?;
+    let resp = engine_request(state, ws, "/config", Duration::from_secs(15)).await?;
     if resp.status() != reqwest::StatusCode::BAD_REQUEST {
         return None;
     }

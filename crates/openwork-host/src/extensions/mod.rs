@@ -366,21 +366,32 @@ pub async fn reload_engine(state: &AppState, ws: &ActiveWorkspace) {
 /// `GET` an OpenCode route for the workspace through the engine; `None`
 /// when the engine is not running or does not answer with JSON.
 pub async fn engine_get(state: &AppState, ws: &ActiveWorkspace, path: &str) -> Option<Value> {
+    let resp = engine_request(state, ws, path, Duration::from_secs(5)).await?;
+    if !resp.status().is_success() {
+        return None;
+    }
+    resp.json().await.ok()
+}
+
+/// `GET` an OpenCode route for the workspace's directory with the engine's
+/// credentials; `None` when the engine is not running or does not answer.
+pub(super) async fn engine_request(
+    state: &AppState,
+    ws: &ActiveWorkspace,
+    path: &str,
+    timeout: Duration,
+) -> Option<reqwest::Response> {
     let ep = state.engine.endpoint()?;
-    let resp = state
+    state
         .http
         .get(format!("{}{path}", ep.base_url))
         .query(&[("directory", ws.directory.as_str())])
         .header("x-opencode-directory", &ws.directory)
         .basic_auth(&ep.username, Some(&ep.password))
-        .timeout(Duration::from_secs(5))
+        .timeout(timeout)
         .send()
         .await
-        .ok()?;
-    if !resp.status().is_success() {
-        return None;
-    }
-    resp.json().await.ok()
+        .ok()
 }
 
 #[derive(Deserialize)]
