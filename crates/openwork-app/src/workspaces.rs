@@ -74,34 +74,32 @@ pub async fn list(State(state): State<AppState>) -> Response {
 
 /// `POST /app/api/workspaces/:id/activate`.
 pub async fn activate(State(state): State<AppState>, Path(id): Path<String>) -> Response {
-    let store = state.store.clone();
-    let r = blocking(move || {
-        store.update(move |ws, tokens| {
-            ws.get(&id)?;
-            ws.active_id = Some(id);
-            Some(list_json(ws, tokens))
-        })
+    change_entry(&state, move |ws, _| {
+        ws.get(&id)?;
+        ws.active_id = Some(id);
+        Some(())
     })
-    .await;
-    match r {
-        Ok(Ok(Some(v))) => Json(v).into_response(),
-        Ok(Ok(None)) => api_error(StatusCode::NOT_FOUND, "workspace_not_found", "no such workspace"),
-        Ok(Err(e)) => store_error(e),
-        Err(r) => r,
-    }
+    .await
 }
 
 /// `DELETE /app/api/workspaces/:id` (its secrets go too).
 pub async fn remove(State(state): State<AppState>, Path(id): Path<String>) -> Response {
-    let store = state.store.clone();
-    let r = blocking(move || {
-        store.update(move |ws, tokens| {
-            ws.remove(&id)?;
-            tokens.set(&id, Secrets::default());
-            Some(list_json(ws, tokens))
-        })
+    change_entry(&state, move |ws, tokens| {
+        ws.remove(&id)?;
+        tokens.set(&id, Secrets::default());
+        Some(())
     })
-    .await;
+    .await
+}
+
+/// Apply `change` to one stored entry and answer with the new listing;
+/// `None` from `change` (no such entry) is 404 `workspace_not_found`.
+async fn change_entry(
+    state: &AppState,
+    change: impl FnOnce(&mut StoreFile, &mut TokenFile) -> Option<()> + Send + 'static,
+) -> Response {
+    let store = state.store.clone();
+    let r = blocking(move || store.update(move |ws, tokens| change(ws, tokens).map(|()| list_json(ws, tokens)))).await;
     match r {
         Ok(Ok(Some(v))) => Json(v).into_response(),
         Ok(Ok(None)) => api_error(StatusCode::NOT_FOUND, "workspace_not_found", "no such workspace"),
