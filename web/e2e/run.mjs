@@ -75,6 +75,26 @@ async function freePort() {
   });
 }
 
+/** A plain `opencode serve` (no OpenWork) on a free port. OpenCode has no
+ * "any free port" option (`--port 0` means 4096), so the port is chosen here
+ * and another program may take it before OpenCode binds it: then OpenCode
+ * exits, and it is started again on another port. Resolves with the port
+ * once OpenCode says it is listening. */
+async function startPlainOpencode(env, cwd) {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const child = start(OPENCODE, ['serve', '--hostname', '127.0.0.1', '--port', String(port)], { env, cwd }, `plain-opencode-${attempt}`);
+    const listening = await new Promise((resolve) => {
+      const rl = readline.createInterface({ input: child.stdout });
+      rl.on('line', (line) => { if (line.includes(`listening on http://127.0.0.1:${port}`)) resolve(true); });
+      child.on('exit', () => resolve(false));
+    });
+    if (listening) return port;
+    if (attempt >= 3) throw new Error(`plain opencode did not start (port ${port}); see its log in ${ART}`);
+    log(`plain opencode exited before listening on ${port}; trying another port`);
+  }
+}
+
 async function waitFor(fn, what, timeoutMs = 30_000) {
   const end = Date.now() + timeoutMs;
   for (;;) {
@@ -118,13 +138,12 @@ async function main() {
   // The host and the app share one machine (and data dirs): host mode shows in Settings.
   const machine = envFor(path.join(tmp, 'machine'));
   const host = start(OPENWORK, ['host', '--workspace', wsA, '--port', '0', '--json', '--show-token'], { env: machine }, 'host');
-  const plainPort = await freePort();
   const plainEnv = envFor(path.join(tmp, 'plain-home'));
   delete plainEnv.OPENCODE_SERVER_PASSWORD;
-  start(OPENCODE, ['serve', '--hostname', '127.0.0.1', '--port', String(plainPort)], { env: plainEnv, cwd: wsPlain }, 'plain-opencode');
+  const plainStarted = startPlainOpencode(plainEnv, wsPlain);
   const app = start(OPENWORK, ['app', '--port', '0', '--no-open', '--json'], { env: machine }, 'app');
 
-  const [hostReady, appReady] = await Promise.all([firstJsonLine(host, 'host'), firstJsonLine(app, 'app')]);
+  const [hostReady, appReady, plainPort] = await Promise.all([firstJsonLine(host, 'host'), firstJsonLine(app, 'app'), plainStarted]);
   log('host ready', hostReady.localUrl, 'app ready', appReady.url);
   const plainUrl = `http://127.0.0.1:${plainPort}`;
   // Each probe has its own timeout: OpenCode may accept a connection during
@@ -193,7 +212,7 @@ async function main() {
   if (fs.existsSync(toolFile)) throw new Error('the command ran before it was allowed');
   await shot(page, '04b-permission-request');
   await ask.getByRole('button', { name: 'Allow once' }).click();
-  await ask.waitFor({ state: 'detached', timeout: 15_000 });
+  await ask.waitFor({ state: 'detached', timeout: 30_000 });
   await waitFor(() => fs.existsSync(toolFile), 'the allowed command ran in the workspace', 30_000);
   if (fs.readFileSync(toolFile, 'utf8').trim() !== 'e2e-tool-ran') throw new Error('unexpected tool output file');
   await expectText(assistant, TOOL_REPLY, 'answer after the tool ran', 60_000);
@@ -206,9 +225,9 @@ async function main() {
   await expectText(assistant, SLOW_START, 'slow answer streaming', 60_000);
   const hangupsBefore = llm.hangups.length;
   await page.getByRole('button', { name: 'Abort' }).click();
-  await page.getByRole('button', { name: 'Abort' }).waitFor({ state: 'detached', timeout: 15_000 });
-  await waitFor(() => llm.hangups.length > hangupsBefore, 'OpenCode hung up on the model stream', 15_000);
-  await expectText(page.locator('.msg.assistant .error'), 'Aborted', 'aborted answer marked', 15_000);
+  await page.getByRole('button', { name: 'Abort' }).waitFor({ state: 'detached', timeout: 30_000 });
+  await waitFor(() => llm.hangups.length > hangupsBefore, 'OpenCode hung up on the model stream', 30_000);
+  await expectText(page.locator('.msg.assistant .error'), 'Aborted', 'aborted answer marked', 30_000);
   const abortedShown = await page.locator('.msg .error').filter({ hasText: 'Aborted' }).count();
   if (abortedShown !== 1) throw new Error(`"Aborted" shown ${abortedShown} times, want once`);
   await shot(page, '04d-aborted');
@@ -232,11 +251,11 @@ async function main() {
   await page.getByRole('button', { name: 'Add skill' }).click();
   await expectText(page.getByTestId('extension-list'), 'e2e-skill', 'skill listed');
   const skillFile = path.join(wsA, '.opencode', 'skills', 'e2e-skill', 'SKILL.md');
-  await waitFor(() => fs.existsSync(skillFile), 'SKILL.md on disk', 5000);
+  await waitFor(() => fs.existsSync(skillFile), 'SKILL.md on disk', 30_000);
   await shot(page, '05-extensions-skill-added');
   await page.getByRole('button', { name: 'Remove e2e-skill' }).click();
-  await page.getByTestId('extension-list').filter({ hasText: 'e2e-skill' }).waitFor({ state: 'detached', timeout: 15_000 }).catch(() => {});
-  await waitFor(async () => !(await page.getByTestId('extension-list').innerText()).includes('e2e-skill'), 'skill removed from list', 15_000);
+  await page.getByTestId('extension-list').filter({ hasText: 'e2e-skill' }).waitFor({ state: 'detached', timeout: 30_000 }).catch(() => {});
+  await waitFor(async () => !(await page.getByTestId('extension-list').innerText()).includes('e2e-skill'), 'skill removed from list', 30_000);
   if (fs.existsSync(skillFile)) throw new Error('skill still on disk');
   await shot(page, '06-extensions-skill-removed');
   const statuses = await page.evaluate(() => window.__statusLog);
@@ -276,7 +295,7 @@ async function main() {
   await p2.getByTestId('header-status').filter({ hasText: 'Connected · OpenWork' }).waitFor({ timeout: 30_000 });
   if (p2.url().includes('token=')) throw new Error('pairing token left in the address bar');
   // The phone lists project-alpha's session (the one answered above).
-  await p2.getByTestId('session-list').filter({ hasText: 'ses_' }).waitFor({ timeout: 15_000 });
+  await p2.getByTestId('session-list').filter({ hasText: 'ses_' }).waitFor({ timeout: 30_000 });
   await p2.screenshot({ path: path.join(ART, '12-phone-360-host-served.png'), fullPage: true });
   log('screenshot 12-phone-360-host-served');
 
@@ -288,7 +307,7 @@ async function main() {
   await p2.getByTestId('toast').filter({ hasText: 'project-beta' }).waitFor({ timeout: 30_000 });
   await p2.getByTestId('workspace-button').filter({ hasText: 'project-beta' }).waitFor({ timeout: 30_000 });
   // The next session list is the new folder's: project-alpha's session is gone.
-  await p2.getByTestId('session-list').filter({ hasText: 'No sessions yet.' }).waitFor({ timeout: 10_000 });
+  await p2.getByTestId('session-list').filter({ hasText: 'No sessions yet.' }).waitFor({ timeout: 30_000 });
   await p2.screenshot({ path: path.join(ART, '13-phone-host-switched-toast.png'), fullPage: true });
   log('screenshot 13-phone-host-switched-toast');
 
@@ -314,7 +333,7 @@ async function cleanup() {
   }
 }
 
-const guard = setTimeout(() => { console.error('e2e: overall timeout (5 min)'); cleanup().then(() => process.exit(2)); }, 300_000);
+const guard = setTimeout(() => { console.error('e2e: overall timeout (10 min)'); cleanup().then(() => process.exit(2)); }, 600_000);
 main().then(
   async () => { clearTimeout(guard); await cleanup(); process.exit(0); },
   async (e) => { clearTimeout(guard); console.error('e2e FAILED:', e); await cleanup(); process.exit(1); },

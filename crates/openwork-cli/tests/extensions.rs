@@ -176,8 +176,89 @@ fn extensions_reach_the_real_engine() {
     eprintln!("extensions_reach_the_real_engine took {:?}", t0.elapsed());
 }
 
+/// Config checks the host logged so far (one line per reload + load of the
+/// config by OpenCode).
+fn config_checks(host: &TestHost) -> usize {
+    host.stderr_text().lines().filter(|l| l.contains("(config check)")).count()
+}
+
+#[test]
+fn a_burst_of_config_writes_is_checked_together_and_only_a_bad_one_is_refused() {
+    let sandbox = Sandbox::new();
+    let cfg_path = sandbox.workspace.join("opencode.jsonc");
+    std::fs::write(&cfg_path, COMMENTED).unwrap();
+    let host = TestHost::start(&sandbox, &[]);
+    let token = host.client_token.clone();
+    use reqwest::Method as M;
+    let mcp = |name: String| json!({"name": name, "config": {"type": "remote", "url": "http://127.0.0.1:9/mcp", "enabled": false}});
+
+    // 40 concurrent writes: all applied, checked by OpenCode far fewer times
+    // than once each (each check reloads the folder: ~0.2 s).
+    const N: usize = 40;
+    let before = config_checks(&host);
+    let t0 = Instant::now();
+    std::thread::scope(|sc| {
+        for i in 0..N {
+            let (u, t, body) = (ws_url(&host, "mcp"), token.clone(), mcp(format!("burst{i}")));
+            sc.spawn(move || {
+                let (s, b) = send(M::POST, &u, &t, Some(body));
+                assert_eq!(s, 200, "{b}");
+            });
+        }
+    });
+    let burst = t0.elapsed();
+    let checks = poll(Duration::from_secs(30), "config check log lines", || {
+        let n = config_checks(&host) - before;
+        (n > 0).then_some(n)
+    });
+    eprintln!("{N} concurrent MCP writes in {burst:?}, {checks} config checks");
+    assert!(checks < N / 2, "{N} concurrent writes cost {checks} config checks");
+    let (_, live) = get(&format!("{}/opencode/mcp", host.url), Some(&token));
+    assert_eq!(live.as_object().unwrap().keys().filter(|k| k.starts_with("burst")).count(), N, "{live}");
+
+    // A bad write in the middle of a burst: only it is refused (422, rolled
+    // back); the others are applied and OpenCode serves the folder.
+    let results = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|sc| {
+        for i in 0..20 {
+            let (u, t) = (ws_url(&host, "mcp"), token.clone());
+            let results = &results;
+            sc.spawn(move || {
+                let r = send(M::POST, &u, &t, Some(mcp(format!("second{i}"))));
+                results.lock().unwrap().push(("mcp", r));
+            });
+            if i == 10 {
+                let (u, t) = (ws_url(&host, "config"), token.clone());
+                sc.spawn(move || {
+                    let r = send(M::PATCH, &u, &t, Some(json!({"opencode": {"model": 5}})));
+                    results.lock().unwrap().push(("bad", r));
+                });
+            }
+        }
+    });
+    let lines: Vec<String> = host.stderr_text().lines().filter(|l| l.contains("(config check)")).skip(before + checks).map(str::to_string).collect();
+    eprintln!("checks around the bad write:\n{}", lines.join("\n"));
+    for (what, (s, b)) in results.into_inner().unwrap() {
+        if what == "bad" {
+            assert_eq!(s, 422, "{b}");
+            assert_eq!(b["details"]["issues"][0]["path"][0], "model", "{b}");
+        } else {
+            assert_eq!(s, 200, "a good write refused because of a bad one: {b}");
+        }
+    }
+    let text = std::fs::read_to_string(&cfg_path).unwrap();
+    let cfg = jsonc_parser::parse_to_serde_value(&text, &Default::default()).unwrap().unwrap();
+    assert!(cfg.get("model").is_none(), "the bad value was rolled back:\n{text}");
+    let names: Vec<&String> = cfg["mcp"].as_object().unwrap().keys().collect();
+    assert_eq!(names.iter().filter(|k| k.starts_with("second")).count(), 20, "{names:?}");
+    assert!(text.starts_with("// OpenWork test config"), "comments kept:\n{text}");
+    let (s, live) = get(&format!("{}/opencode/mcp", host.url), Some(&token));
+    assert_eq!(s, 200, "OpenCode serves the folder: {live}");
+    assert_eq!(live.as_object().unwrap().keys().filter(|k| k.starts_with("second")).count(), 20, "{live}");
+}
+
 fn wait_pending(sandbox: &Sandbox) -> Value {
-    poll(Duration::from_secs(10), "a pending approval", || {
+    poll(Duration::from_secs(30), "a pending approval", || {
         let (ok, out, _) = cli(sandbox, &["approvals", "list", "--json"]);
         let v: Value = serde_json::from_str(&out).ok()?;
         ok.then(|| v["items"].as_array().and_then(|a| a.first().cloned())).flatten()

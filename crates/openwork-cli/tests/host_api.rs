@@ -188,7 +188,7 @@ fn host_api_auth_workspaces_and_proxy() {
             }
         }
     });
-    let first = rx.recv_timeout(Duration::from_secs(5)).expect("an SSE line within 5 s");
+    let first = rx.recv_timeout(Duration::from_secs(30)).expect("an SSE line within 30 s");
     assert!(first.starts_with("data: "), "{first}");
     let event: Value = serde_json::from_str(&first["data: ".len()..]).unwrap();
     assert_eq!(event["type"], "server.connected");

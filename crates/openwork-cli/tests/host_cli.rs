@@ -38,7 +38,9 @@ fn taken_port_is_a_quick_clear_error() {
     let port = taken.local_addr().unwrap().port().to_string();
     let (err, elapsed) = host_fails(&sandbox, &["--port", &port]);
     assert!(err.contains("already in use") && err.contains("--port 0"), "{err}");
-    assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
+    report("taken port: time to the error", format!("{elapsed:?}"));
+    // Before the engine is started (it would take seconds and a deadline).
+    assert!(elapsed < Duration::from_secs(20), "{elapsed:?}");
 }
 
 #[test]
@@ -74,9 +76,11 @@ fn engine_that_never_answers_hits_the_deadline_and_is_cleaned_up() {
     );
     let (err, elapsed) = host_fails(&sandbox, &["--port", "0", "--opencode-bin", &bin, "--engine-start-timeout", "2"]);
     assert!(err.contains("did not become ready") && err.contains("no healthy answer"), "{err}");
-    assert!(elapsed < Duration::from_secs(15), "{elapsed:?}");
+    report("never-ready engine (2 s deadline): time to the error", format!("{elapsed:?}"));
+    // The 2 s deadline, not the default 60 s one.
+    assert!(elapsed < Duration::from_secs(40), "{elapsed:?}");
     let pid: i32 = std::fs::read_to_string(&marker).unwrap().trim().parse().unwrap();
-    poll(Duration::from_secs(5), "silent engine to be gone", || (!pid_alive(pid)).then_some(()));
+    poll(Duration::from_secs(30), "silent engine to be gone", || (!pid_alive(pid)).then_some(()));
 }
 
 #[test]
@@ -90,7 +94,7 @@ fn other_engine_version_is_warned_about() {
     );
     let host = TestHost::start(&sandbox, &["--opencode-bin", &bin]);
     assert_eq!(host.ready["engine"]["state"], "running");
-    poll(Duration::from_secs(5), "version warning", || {
+    poll(Duration::from_secs(30), "version warning", || {
         let log = host.stderr_text();
         (log.contains("0.0.1") && log.contains("not the tested version")).then_some(())
     });
@@ -131,7 +135,7 @@ fn tokens_persist_0600_across_restarts_and_env_overrides_win() {
     let engine = ready["engine"]["pid"].as_i64().unwrap() as i32;
     signal(child.id() as i32, 15);
     child.wait().unwrap();
-    poll(Duration::from_secs(10), "engine gone", || (!pid_alive(engine)).then_some(()));
+    poll(Duration::from_secs(30), "engine gone", || (!pid_alive(engine)).then_some(()));
     assert!(!std::fs::read_to_string(&file).unwrap().contains("env-token-for-this-run"));
 }
 

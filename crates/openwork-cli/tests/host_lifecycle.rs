@@ -26,11 +26,12 @@ fn post_host(host: &TestHost, path: &str) -> u16 {
 #[test]
 fn killed_engine_is_restarted_with_a_new_pid_and_proxy_answers_503_meanwhile() {
     let sandbox = Sandbox::new();
-    let host = TestHost::start(&sandbox, &["--restart-backoff-ms", "1500"]);
+    // A backoff long enough that a busy machine still sees it.
+    let host = TestHost::start(&sandbox, &["--restart-backoff-ms", "3000"]);
     let old = host.engine_pid();
     signal(old, 9);
     // While it is down, the proxy says so with the state.
-    let during = poll(Duration::from_secs(5), "engine to leave running", || {
+    let during = poll(Duration::from_secs(30), "engine to leave running", || {
         let e = engine(&host);
         (e["state"] != "running").then_some(e)
     });
@@ -77,7 +78,7 @@ fn crash_loop_ends_failed_and_a_manual_restart_recovers() {
         }
     }
     // Failed is visible in the log too.
-    poll(Duration::from_secs(5), "failed in the log", || host.stderr_text().contains("engine failed").then_some(()));
+    poll(Duration::from_secs(30), "failed in the log", || host.stderr_text().contains("engine failed").then_some(()));
     // The proxy answers 503 with the state.
     let (status, body) = get(&format!("{}/opencode/session", host.url), Some(&host.client_token));
     assert_eq!((status, body["details"]["state"].as_str()), (503, Some("failed")));
@@ -110,8 +111,8 @@ fn host_sigterm_and_sigkill_leave_no_engine_or_mcp_child() {
         let members = group_members(pgid);
         assert!(members.len() >= 2, "engine group should hold opencode and the MCP child: {members:?}");
         signal(host.pid(), sig);
-        host.wait_exit(Duration::from_secs(15));
-        poll(Duration::from_secs(10), "engine group to be empty", || group_members(pgid).is_empty().then_some(()));
+        host.wait_exit(Duration::from_secs(30));
+        poll(Duration::from_secs(30), "engine group to be empty", || group_members(pgid).is_empty().then_some(()));
         for pid in members {
             assert!(!pid_alive(pid), "pid {pid} survived signal {sig} of the host");
         }
@@ -141,4 +142,64 @@ fn runtime_status_and_token_rotation_via_cli() {
     assert_eq!(old_status, 401);
     let (new_status, _) = get(&format!("{}/workspaces", host.url), Some(&fresh));
     assert_eq!(new_status, 200);
+}
+
+/// The engine's port is chosen before OpenCode binds it (OpenCode has no
+/// "any free port" option), so another program can take it in between.
+/// That is noticed and the engine started again on another port at once,
+/// without counting as a crash or failing the host's start: whether the
+/// other program answers (and refuses the engine's password) or not.
+#[test]
+fn a_port_taken_before_the_engine_binds_it_is_retried_on_another_port() {
+    for answers in [true, false] {
+        port_taken_by_another_program(answers);
+    }
+}
+
+fn port_taken_by_another_program(answers: bool) {
+    use std::os::unix::fs::PermissionsExt;
+    let sandbox = Sandbox::new();
+    let marker = sandbox.path("squatted");
+    // First start: another program takes the port (in its own session, so it
+    // outlives the engine's group), and the "engine" fails to bind it, as
+    // OpenCode does. Later starts: the real OpenCode.
+    let squatter = sandbox.path("squatter.py");
+    let serve = if answers {
+        "class H(http.server.BaseHTTPRequestHandler):\n\
+         \x20   def do_GET(self):\n\
+         \x20       self.send_response(401); self.send_header('www-authenticate', 'Basic'); self.end_headers()\n\
+         \x20   def log_message(self, *a): pass\n\
+         http.server.HTTPServer(('127.0.0.1', int(sys.argv[1])), H).serve_forever()\n"
+    } else {
+        "s = socket.socket(); s.bind(('127.0.0.1', int(sys.argv[1]))); s.listen(64)\n\
+         held = []\n\
+         while True: held.append(s.accept())\n"
+    };
+    std::fs::write(&squatter, format!("import sys, socket, http.server\n{serve}")).unwrap();
+    let wrapper = sandbox.path("contended-opencode");
+    std::fs::write(
+        &wrapper,
+        format!(
+            "#!/bin/sh\nif [ \"$1\" = --version ]; then exec {bin} --version; fi\n\
+             if [ ! -e {marker} ]; then\n  touch {marker}\n  port=$(echo \"$@\" | sed 's/.*--port \\([0-9]*\\).*/\\1/')\n  \
+             setsid python3 {squatter} \"$port\" </dev/null >/dev/null 2>&1 &\n  echo $! > {marker}\n  sleep 1\n  echo 'Error: ServeError' >&2\n  exit 1\nfi\n\
+             exec {bin} \"$@\"\n",
+            bin = opencode_bin().display(),
+            marker = marker.display(),
+            squatter = squatter.display(),
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let host = TestHost::start(&sandbox, &["--opencode-bin", wrapper.to_str().unwrap()]);
+    let squatter_pid: i32 = std::fs::read_to_string(&marker).unwrap().trim().parse().unwrap();
+    let e = engine(&host);
+    signal(squatter_pid, 9);
+    assert_eq!(e["state"], "running", "{e}");
+    assert_eq!(e["restarts"], 0, "a taken port is not a crash: {e}");
+    assert_eq!(e["consecutiveFailures"], 0, "{e}");
+    let (status, body) = get(&format!("{}/opencode/session", host.url), Some(&host.client_token));
+    assert_eq!(status, 200, "{body}");
+    let log = host.stderr_text();
+    assert!(log.contains("starting again on another"), "answers={answers}: {log}");
 }

@@ -12,6 +12,10 @@
 //!   `opencode.jsonc` parses as JSONC every time it is read during the run;
 //! - an engine restart ends every `/opencode/event` stream (the shared
 //!   upstream ended), not the `/events` ones.
+//!
+//! Correctness is asserted (nothing lost, every event seen, files valid);
+//! timings are reported ([`support::report`]) with deadlines far above them,
+//! so a machine busy with other work slows the test down but does not fail it.
 mod support;
 
 use std::collections::HashSet;
@@ -166,7 +170,8 @@ fn thousand_subscribers_ten_thousand_requests_two_hundred_writes() {
     let ws_id = host.ready["workspace"]["id"].as_str().unwrap().to_string();
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
     rt.block_on(async move {
-        let client = reqwest::Client::builder().no_proxy().timeout(Duration::from_secs(60)).build().unwrap();
+        // Deadlines: far above what any of this takes on a busy 2-core machine.
+        let client = reqwest::Client::builder().no_proxy().timeout(Duration::from_secs(300)).build().unwrap();
         // Warm the engine for this directory (first request creates the instance).
         let r = client.get(format!("{base}/opencode/path")).bearer_auth(&token).send().await.unwrap();
         assert_eq!(r.status().as_u16(), 200);
@@ -192,11 +197,13 @@ fn thousand_subscribers_ten_thousand_requests_two_hundred_writes() {
         tokio::time::sleep(Duration::from_millis(500)).await;
         let rss_subs = rss_mb(pid);
         let engine_conns = connections_to(pid, engine_port);
-        eprintln!(
-            "{} subscribers open after {:?}; host RSS idle {rss_idle:.1} MB, with subscribers {rss_subs:.1} MB; \
-             host→engine connections {engine_conns_idle} → {engine_conns}",
-            proxied.len() + own.len(),
-            t0.elapsed()
+        report(
+            "load: subscribers open",
+            format!(
+                "{} after {:?}; host RSS idle {rss_idle:.1} MB, with subscribers {rss_subs:.1} MB; host→engine connections {engine_conns_idle} → {engine_conns}",
+                proxied.len() + own.len(),
+                t0.elapsed()
+            ),
         );
         // One shared upstream (plus at most the pool's idle keep-alive connections).
         assert!(
@@ -252,10 +259,13 @@ fn thousand_subscribers_ten_thousand_requests_two_hundred_writes() {
         assert!(errors.is_empty(), "{} of {REQUESTS} proxied requests failed, e.g. {:?}", errors.len(), &errors[..errors.len().min(5)]);
         all_seen(&proxied, &sessions, "/opencode/event").await;
         let rss_load = rss_mb(pid);
-        eprintln!(
-            "{REQUESTS} proxied requests in {load_secs:.1} s ({:.0} req/s), 0 errors; {SESSIONS} session.created seen by all {} /opencode/event subscribers; host RSS {rss_load:.1} MB",
-            REQUESTS as f64 / load_secs,
-            proxied.len()
+        report(
+            "load: proxied requests",
+            format!(
+                "{REQUESTS} in {load_secs:.1} s ({:.0} req/s), 0 errors; {SESSIONS} session.created seen by all {} /opencode/event subscribers; host RSS {rss_load:.1} MB",
+                REQUESTS as f64 / load_secs,
+                proxied.len()
+            ),
         );
 
         // Host events: workspace switches with the host token, seen by every `/events` subscriber.
@@ -283,7 +293,7 @@ fn thousand_subscribers_ten_thousand_requests_two_hundred_writes() {
             let ended = subs.iter().filter(|s| s.ended.load(Ordering::SeqCst)).count();
             assert_eq!(ended, 0, "{ended} {what} streams ended during the run");
         }
-        eprintln!("{SWITCHES} workspace.switched seen by all {} /events subscribers", own.len());
+        report("load: switches", format!("{SWITCHES} workspace.switched seen by all {} /events subscribers", own.len()));
 
         // 200 concurrent config writes; the file is parsed as JSONC all along.
         let stop = Arc::new(AtomicBool::new(false));
@@ -329,10 +339,12 @@ fn thousand_subscribers_ten_thousand_requests_two_hundred_writes() {
         let listed = list["items"].as_array().unwrap().iter().filter(|i| i["name"].as_str().unwrap_or("").starts_with("load")).count();
         assert_eq!(listed, WRITES, "{list}");
         let rss_end = rss_mb(pid);
-        eprintln!(
-            "{WRITES} concurrent MCP writes in {writes_secs:.1} s, none lost; opencode.jsonc parsed {parsed} times during the writes; \
-             host RSS {rss_end:.1} MB; total {:?}",
-            t0.elapsed()
+        report(
+            "load: concurrent MCP writes",
+            format!(
+                "{WRITES} in {writes_secs:.1} s, none lost; opencode.jsonc parsed {parsed} times during the writes; host RSS {rss_end:.1} MB; total {:?}",
+                t0.elapsed()
+            ),
         );
 
         // An engine restart ends the shared upstream, so every `/opencode/event`

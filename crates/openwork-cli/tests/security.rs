@@ -26,11 +26,14 @@ fn brute_force_slows_down_but_a_valid_client_is_unaffected() {
     assert!(codes[10..].iter().all(|c| *c == 429), "{codes:?}");
     // 15 slowed attempts: 100 ms, 200 ms, ... capped at 2 s => well over 5 s in all.
     assert!(guessing > Duration::from_secs(5), "guessing was not slowed: {guessing:?}");
-    // Meanwhile the right token from the same address goes straight through.
+    // Meanwhile the right token from the same address goes straight through:
+    // a guess now waits the limiter's 2 s; the valid token is not made to.
     let t = Instant::now();
     let (status, _) = get(&url, Some(&host.client_token));
     assert_eq!(status, 200);
-    assert!(t.elapsed() < Duration::from_millis(500), "{:?}", t.elapsed());
+    let valid = t.elapsed();
+    report("valid token while an address is being slowed down", format!("{valid:?}"));
+    assert!(valid < Duration::from_millis(1500), "the valid token was delayed: {valid:?}");
 }
 
 #[test]

@@ -101,10 +101,11 @@ async fn refused_token_ends_the_subscription() {
 
 #[tokio::test]
 async fn unreachable_host_backs_off_with_growing_delays() {
-    let port = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap().port()
-    };
+    // A bound socket that does not listen: connections are refused, and no
+    // other test can take the port meanwhile.
+    let reserved = tokio::net::TcpSocket::new_v4().unwrap();
+    reserved.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let port = reserved.local_addr().unwrap().port();
     let mut events = HostEvents::new(&format!("http://127.0.0.1:{port}"), "t", Some(41)).unwrap();
     events.initial_delay = Duration::from_millis(10);
     events.max_delay = Duration::from_millis(80);

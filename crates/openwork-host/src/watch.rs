@@ -56,7 +56,8 @@ pub struct ConfigWatcher {
 }
 
 impl ConfigWatcher {
-    /// Watch `root`, publishing to `bus` after `debounce` of quiet.
+    /// Watch `root`, publishing to `bus` after `debounce` of quiet. The
+    /// watches are in place when this returns: an edit made right after is seen.
     pub fn start(
         root: PathBuf,
         bus: Arc<EventBus>,
@@ -74,8 +75,12 @@ impl ConfigWatcher {
                 }
             }
         })?;
+        let mut watcher = watcher;
+        let mut watched = HashSet::new();
+        sync_watches(&mut watcher, &root, &mut watched);
         let (retarget, retarget_rx) = mpsc::unbounded_channel();
-        let task = tokio::spawn(run(watcher, root, bus, api_writes, debounce, raw_rx, retarget_rx));
+        let watch = Watch { watcher, watched, root, bus, api_writes, debounce };
+        let task = tokio::spawn(run(watch, raw_rx, retarget_rx));
         Ok(Self { retarget, _task: task })
     }
 
@@ -136,17 +141,18 @@ fn wanted(root: &Path) -> Vec<(PathBuf, RecursiveMode)> {
     out
 }
 
-async fn run(
-    mut watcher: notify::RecommendedWatcher,
-    mut root: PathBuf,
+/// The watcher task's state.
+struct Watch {
+    watcher: notify::RecommendedWatcher,
+    watched: HashSet<PathBuf>,
+    root: PathBuf,
     bus: Arc<EventBus>,
     api_writes: Arc<ApiWrites>,
     debounce: Duration,
-    mut raw: mpsc::UnboundedReceiver<PathBuf>,
-    mut retarget: mpsc::UnboundedReceiver<PathBuf>,
-) {
-    let mut watched: HashSet<PathBuf> = HashSet::new();
-    let _ = sync_watches(&mut watcher, &root, &mut watched);
+}
+
+async fn run(watch: Watch, mut raw: mpsc::UnboundedReceiver<PathBuf>, mut retarget: mpsc::UnboundedReceiver<PathBuf>) {
+    let Watch { mut watcher, mut watched, mut root, bus, api_writes, debounce } = watch;
     loop {
         let first = tokio::select! {
             p = raw.recv() => match p { Some(p) => p, None => return },
@@ -265,18 +271,22 @@ mod tests {
         let bus = Arc::new(EventBus::new());
         let (_, mut rx) = bus.subscribe_after(None);
         let api = Arc::new(ApiWrites::default());
-        let _w = ConfigWatcher::start(root.clone(), bus.clone(), api.clone(), Duration::from_millis(200)).unwrap();
-        // Edits: a burst of writes to the config and a new skill folder.
-        tokio::time::sleep(Duration::from_millis(100)).await; // let inotify settle (setup, not sync)
+        // The debounce is long enough that the burst below (microseconds)
+        // is one burst even on a busy machine; "nothing more" waits longer.
+        let debounce = Duration::from_secs(1);
+        let quiet = debounce + Duration::from_millis(500);
+        let _w = ConfigWatcher::start(root.clone(), bus.clone(), api.clone(), debounce).unwrap();
+        // Edits (the watches are in place once `start` returns): a burst of
+        // writes to the config and a new skill folder.
         for i in 0..5 {
             std::fs::write(root.join("opencode.json"), format!("{{\"n\":{i}}}")).unwrap();
         }
         std::fs::write(root.join("unrelated.txt"), "x").unwrap();
-        let ev = tokio::time::timeout(Duration::from_secs(5), rx.recv()).await.unwrap().unwrap();
+        let ev = tokio::time::timeout(Duration::from_secs(30), rx.recv()).await.unwrap().unwrap();
         assert_eq!(ev.kind, "config.changed");
         assert_eq!(ev.properties["paths"], json!(["opencode.json"]));
         // Nothing else for this burst.
-        assert!(tokio::time::timeout(Duration::from_millis(600), rx.recv()).await.is_err());
+        assert!(tokio::time::timeout(quiet, rx.recv()).await.is_err());
         // A folder created later, with a file in it at once, is reported and watched.
         std::fs::create_dir_all(root.join(".opencode/skills/demo")).unwrap();
         std::fs::write(root.join(".opencode/skills/demo/SKILL.md"), "---\nname: demo\n---\n").unwrap();
@@ -287,14 +297,14 @@ mod tests {
         // Writes the API announced itself are not reported a second time.
         api.mark([root.join("opencode.json")]);
         std::fs::write(root.join("opencode.json"), "{\"by\":\"api\"}").unwrap();
-        assert!(tokio::time::timeout(Duration::from_millis(800), rx.recv()).await.is_err());
+        assert!(tokio::time::timeout(quiet, rx.recv()).await.is_err());
     }
 
     async fn poll_for(
         rx: &mut tokio::sync::broadcast::Receiver<Arc<crate::server::events::HostEvent>>,
         path: &str,
     ) -> Arc<crate::server::events::HostEvent> {
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
         loop {
             let ev = tokio::time::timeout_at(deadline, rx.recv()).await.expect("event in time").unwrap();
             if ev.properties["paths"].as_array().unwrap().iter().any(|p| p == path) {

@@ -10,7 +10,13 @@
 //! (HOME, XDG dirs and a decoy folder reached by symlinks from inside the
 //! workspace are compared before and after).
 //!
-//! `BAD_INPUT_CASES` (default 160) sets the cases per route group.
+//! Reproducible: the generator is seeded from `BAD_INPUT_SEED` (default
+//! [`DEFAULT_SEED`], printed at start; set another to explore), and every
+//! input that once failed is kept in `tests/regressions/bad_input.jsonl`
+//! and replayed first on every run. A new failure is appended there (run
+//! locally, commit the line) and printed.
+//!
+//! `BAD_INPUT_CASES` (default 160) sets the cases per route.
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -24,13 +30,15 @@ use openwork_host::extensions::ExtensionsState;
 use openwork_host::server::{self, ActiveWorkspace, AppState, ServerOptions};
 use openwork_host::tokens::TokenSet;
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestCaseError, TestRunner};
+use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
 use serde_json::{json, Value};
 use tower::ServiceExt;
 
 const CLIENT: &str = "client-token-for-bad-input-0123456789";
 const HOST: &str = "host-token-for-bad-input-9876543210";
 const MAX_BODY: usize = 64 * 1024;
+/// Seed of the generator unless `BAD_INPUT_SEED` says otherwise.
+const DEFAULT_SEED: u64 = 0x0b5e_55ed_2026_1130;
 
 /// Which token a route needs.
 #[derive(Clone, Copy, Debug)]
@@ -48,6 +56,24 @@ struct Route {
     fields: &'static [&'static str],
     auth: Auth,
     json: bool,
+}
+
+impl Route {
+    /// `METHOD path`, how the regression file names the route.
+    fn key(&self) -> String {
+        format!("{} {}", self.method, self.path)
+    }
+
+    /// The request path for these parameters, and whether it is one the
+    /// router has: a path parameter that is empty leaves an empty segment
+    /// (`/approvals/`, `/workspace//config`), which is no route (404), like
+    /// any other unknown path.
+    fn target(&self, id: &str, name: &str) -> (String, bool) {
+        let path = self.path.replace("{id}", &encode(id)).replace("{name}", &encode(name));
+        let template = self.path.split('?').next().unwrap_or("");
+        let routed = !(template.contains("{id}") && id.is_empty() || template.contains("{name}") && name.is_empty());
+        (path, routed)
+    }
 }
 
 fn routes() -> Vec<Route> {
@@ -220,32 +246,32 @@ fn encode(s: &str) -> String {
     out
 }
 
-/// One generated request.
-#[derive(Debug, Clone)]
+/// One generated request (also a line of the regression file).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 struct Input {
-    route: usize,
+    /// `METHOD path` of the route ([`Route::key`]).
+    route: String,
     id: Option<String>,
     name: String,
     body: Vec<u8>,
     huge: Option<(usize, bool)>,
-    content_type: &'static str,
+    content_type: String,
 }
 
-fn input(routes: &[Route], group: Vec<usize>) -> impl Strategy<Value = Input> {
-    let routes = routes.to_vec();
-    prop::sample::select(group).prop_flat_map(move |i| {
-        let route = routes[i].clone();
+fn input(route: Route) -> impl Strategy<Value = Input> {
+    {
         let body_s = if route.path.contains("archive") { archive().boxed() } else { body(route.fields) };
         (
-            Just(i),
+            Just(route.key()),
             prop_oneof![8 => Just(None), 1 => name().prop_map(Some)],
             name(),
             body_s,
             prop_oneof![12 => Just(None), 1 => (MAX_BODY + 1..MAX_BODY * 3, any::<bool>()).prop_map(Some)],
-            prop::sample::select(vec!["application/json", "application/json", "text/plain", "application/zip", "application/x-tar", "application/gzip", ""]),
+            prop::sample::select(vec!["application/json", "application/json", "text/plain", "application/zip", "application/x-tar", "application/gzip", ""])
+                .prop_map(str::to_string),
         )
             .prop_map(|(route, id, name, body, huge, content_type)| Input { route, id, name, body, huge, content_type })
-    })
+    }
 }
 
 fn snapshot(root: &Path, skip: &[PathBuf]) -> BTreeMap<String, (u64, Vec<u8>)> {
@@ -271,6 +297,63 @@ fn snapshot(root: &Path, skip: &[PathBuf]) -> BTreeMap<String, (u64, Vec<u8>)> {
     }
     walk(root, root, skip, &mut out);
     out
+}
+
+/// The seed: `BAD_INPUT_SEED` (decimal or `0x` hex) or [`DEFAULT_SEED`].
+fn seed() -> u64 {
+    match std::env::var("BAD_INPUT_SEED") {
+        Ok(v) => {
+            let v = v.trim();
+            let parsed = match v.strip_prefix("0x") {
+                Some(hex) => u64::from_str_radix(hex, 16),
+                None => v.parse(),
+            };
+            parsed.unwrap_or_else(|_| panic!("BAD_INPUT_SEED={v} is not a u64 (decimal or 0x hex)"))
+        }
+        Err(_) => DEFAULT_SEED,
+    }
+}
+
+/// The generator of one route: seeded from the run's seed and the route, so
+/// a route's inputs do not change when other routes are added.
+fn rng_for(seed: u64, route: &Route) -> TestRng {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(format!("{seed}\n{}", route.key()));
+    TestRng::from_seed(RngAlgorithm::ChaCha, &digest)
+}
+
+/// Inputs that failed once, replayed first on every run.
+fn regressions_file() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/regressions/bad_input.jsonl")
+}
+
+fn load_regressions() -> Vec<Input> {
+    let path = regressions_file();
+    let text = std::fs::read_to_string(&path).unwrap_or_default();
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{}: bad line {l}: {e}", path.display())))
+        .collect()
+}
+
+/// Keep a newly found failing input as a regression case.
+fn record_regression(input: &Input) -> String {
+    let line = serde_json::to_string(input).unwrap();
+    let path = regressions_file();
+    let known = std::fs::read_to_string(&path).unwrap_or_default();
+    if !known.lines().any(|l| l.trim() == line) {
+        use std::io::Write;
+        let appended = std::fs::OpenOptions::new()
+            .append(true)
+            .create(true)
+            .open(&path)
+            .and_then(|mut f| writeln!(f, "{line}"));
+        if let Err(e) = appended {
+            eprintln!("could not append to {}: {e}", path.display());
+        }
+    }
+    format!("kept as a regression case in {}:\n{line}", path.display())
 }
 
 #[test]
@@ -323,15 +406,20 @@ fn bad_input_never_breaks_the_api() {
     });
     let ws_id = state.active_workspace().id.clone();
     let routes = routes();
+    let seed = seed();
     let cases: u32 = std::env::var("BAD_INPUT_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(160);
+    println!("bad input: seed {seed:#x} (BAD_INPUT_SEED to explore another), {cases} cases per route");
     let tried = AtomicUsize::new(0);
     let by_status: std::sync::Mutex<BTreeMap<u16, usize>> = Default::default();
 
     let check = |inp: Input| -> Result<(), TestCaseError> {
         tried.fetch_add(1, Ordering::Relaxed);
-        let route = &routes[inp.route];
+        let route = routes
+            .iter()
+            .find(|r| r.key() == inp.route)
+            .ok_or_else(|| TestCaseError::fail(format!("no route {}", inp.route)))?;
         let id = inp.id.clone().unwrap_or_else(|| ws_id.clone());
-        let path = route.path.replace("{id}", &encode(&id)).replace("{name}", &encode(&inp.name));
+        let (path, routed) = route.target(&id, &inp.name);
         let Ok(uri) = path.parse::<http::Uri>() else { return Ok(()) };
         let mut req = Request::builder().method(route.method.clone()).uri(uri);
         req = match route.auth {
@@ -339,7 +427,7 @@ fn bad_input_never_breaks_the_api() {
             Auth::Host => req.header(openwork_wire::HOST_TOKEN_HEADER, HOST),
         };
         if !inp.content_type.is_empty() {
-            req = req.header("content-type", inp.content_type);
+            req = req.header("content-type", inp.content_type.as_str());
         }
         let bytes = match inp.huge {
             Some((n, declared)) => {
@@ -375,7 +463,13 @@ fn bad_input_never_breaks_the_api() {
             "{} {path} -> {status}: {text}",
             route.method
         );
-        if inp.huge.is_some() && route.json && !proxy {
+        if !routed {
+            // An empty segment: no route, unless a declared length over the
+            // limit is refused first (before routing, by design).
+            let declared_huge = inp.huge.is_some_and(|(_, declared)| declared);
+            let expected = if declared_huge { 413 } else { 404 };
+            prop_assert_eq!(status.as_u16(), expected, "{} {} -> {}", route.method, path, text);
+        } else if inp.huge.is_some() && route.json && !proxy {
             // (a wrong content type may be refused first, as 400)
             let wrong_type = inp.content_type != "application/json" && status == 400;
             prop_assert!(status == 413 || wrong_type, "{} {} with {:?} -> {}: {}", route.method, path, inp.huge, status, text);
@@ -392,22 +486,33 @@ fn bad_input_never_breaks_the_api() {
         Ok(())
     };
 
-    // Route groups so each gets its share of cases.
-    let groups: Vec<Vec<usize>> = (0..routes.len()).map(|i| vec![i]).collect();
-    for group in groups {
-        let mut runner = TestRunner::new(Config { cases, failure_persistence: None, ..Config::default() });
-        let strategy = input(&routes, group.clone()).prop_filter("no switch into an existing folder", |i| {
+    // Inputs that failed before, first.
+    let regressions = load_regressions();
+    for inp in &regressions {
+        if let Err(e) = check(inp.clone()) {
+            panic!("regression case failed again: {e}\n{}", serde_json::to_string(inp).unwrap());
+        }
+    }
+
+    // Each route gets its own seeded generator and its share of cases.
+    for route in &routes {
+        let config = Config { cases, failure_persistence: None, ..Config::default() };
+        let mut runner = TestRunner::new_with_rng(config, rng_for(seed, route));
+        let strategy = input(route.clone()).prop_filter("no switch into an existing folder", |i| {
             // The host token may expose any folder of the host by design;
             // only bad switch requests are generated.
-            let r = &routes[i.route];
-            if r.path != "/workspaces/active" {
+            if !i.route.ends_with(" /workspaces/active") {
                 return true;
             }
             let p = serde_json::from_slice::<Value>(&i.body).ok().and_then(|v| v["path"].as_str().map(PathBuf::from));
             !p.is_some_and(|p| p.is_absolute() && p.exists())
         });
-        if let Err(e) = runner.run(&strategy, check) {
-            panic!("{} {}: {e}", routes[group[0]].method, routes[group[0]].path);
+        match runner.run(&strategy, check) {
+            Ok(()) => {}
+            Err(proptest::test_runner::TestError::Fail(why, minimal)) => {
+                panic!("{}: {why}\nseed {seed:#x}; {}", route.key(), record_regression(&minimal))
+            }
+            Err(e) => panic!("{}: {e} (seed {seed:#x})", route.key()),
         }
     }
 
@@ -420,6 +525,18 @@ fn bad_input_never_breaks_the_api() {
         .collect();
     assert!(changed.is_empty(), "written outside the workspace: {changed:?}");
     let tried = tried.load(Ordering::Relaxed);
-    println!("bad input: {tried} requests over {} routes; statuses {:?}", routes.len(), by_status.lock().unwrap());
+    let summary = format!(
+        "bad input: seed {seed:#x}, {tried} requests ({} regression cases) over {} routes; statuses {:?}",
+        regressions.len(),
+        routes.len(),
+        by_status.lock().unwrap()
+    );
+    println!("{summary}");
+    // Shown at the end of `scripts/test` (the seed of this run).
+    let report = Path::new(env!("CARGO_TARGET_TMPDIR")).join("test-report.txt");
+    if let Ok(mut f) = std::fs::OpenOptions::new().create(true).append(true).open(report) {
+        use std::io::Write;
+        let _ = writeln!(f, "{summary}");
+    }
     assert!(tried >= routes.len() * cases as usize / 2);
 }

@@ -26,6 +26,19 @@ pub fn openwork_bin() -> &'static str {
     env!("CARGO_BIN_EXE_openwork")
 }
 
+/// Report a measured figure (timings are reported, not asserted tightly):
+/// printed, and appended to `target/tmp/test-report.txt`, which
+/// `scripts/test` shows at the end of a run.
+pub fn report(what: &str, value: impl std::fmt::Display) {
+    use std::io::Write;
+    let line = format!("{what}: {value}");
+    eprintln!("{line}");
+    let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join("test-report.txt");
+    if let Ok(mut f) = std::fs::OpenOptions::new().create(true).append(true).open(path) {
+        let _ = writeln!(f, "{line}");
+    }
+}
+
 /// Poll `f` until it returns `Some`, or panic after `deadline` with `what`.
 pub fn poll<T>(deadline: Duration, what: &str, mut f: impl FnMut() -> Option<T>) -> T {
     let start = Instant::now();
@@ -181,6 +194,74 @@ impl ChildOutput {
             for _ in lines {}
         });
         ChildOutput { stderr, first_line }
+    }
+}
+
+/// A plain `opencode serve` in a sandbox (no OpenWork in front), killed
+/// with its process group on drop.
+pub struct Opencode {
+    pub child: Child,
+    pub base: String,
+}
+
+impl Opencode {
+    /// Start it in `sandbox.workspace` with `password` (Basic auth, user
+    /// `opencode`) or none, and wait until it answers. OpenCode has no "any
+    /// free port" option, so another program may take the chosen port before
+    /// OpenCode binds it: OpenCode then exits, and it is started again on
+    /// another port.
+    pub fn start(sandbox: &Sandbox, password: Option<&str>) -> Opencode {
+        for attempt in 1.. {
+            if let Some(engine) = Self::try_start(sandbox, password) {
+                return engine;
+            }
+            assert!(attempt < 3, "opencode exited before it was ready, {attempt} times");
+        }
+        unreachable!()
+    }
+
+    fn try_start(sandbox: &Sandbox, password: Option<&str>) -> Option<Opencode> {
+        use std::os::unix::process::CommandExt;
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let mut cmd = Command::new(opencode_bin());
+        cmd.args(["serve", "--hostname", "127.0.0.1", "--port", &port.to_string()])
+            .current_dir(&sandbox.workspace)
+            .envs(sandbox.envs())
+            .env_remove("OPENCODE_SERVER_PASSWORD")
+            .env_remove("OPENCODE_SERVER_USERNAME")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .process_group(0);
+        if let Some(p) = password {
+            cmd.env("OPENCODE_SERVER_PASSWORD", p);
+        }
+        let mut engine = Opencode { child: cmd.spawn().expect("spawn opencode"), base: format!("http://127.0.0.1:{port}") };
+        // Fresh connection per poll with a short timeout (readiness race).
+        let client = reqwest::blocking::Client::builder()
+            .pool_max_idle_per_host(0)
+            .timeout(Duration::from_millis(250))
+            .no_proxy()
+            .build()
+            .unwrap();
+        let ready = poll(Duration::from_secs(60), "opencode health", || {
+            if engine.child.try_wait().ok().flatten().is_some() {
+                return Some(false);
+            }
+            let mut req = client.get(format!("{}/global/health", engine.base));
+            if let Some(p) = password {
+                req = req.basic_auth("opencode", Some(p));
+            }
+            req.send().ok()?.status().is_success().then_some(true)
+        });
+        ready.then_some(engine)
+    }
+}
+
+impl Drop for Opencode {
+    fn drop(&mut self) {
+        signal(-(self.child.id() as i32), libc::SIGKILL);
+        let _ = self.child.wait();
     }
 }
 

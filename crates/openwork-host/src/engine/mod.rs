@@ -323,78 +323,102 @@ impl EngineSupervisor {
     /// Start, wait until ready, run until exit or a command.
     async fn run_once(&mut self) -> RunEnd {
         let started = Instant::now();
-        let unexpected = |exit: Option<String>, error: Option<String>| RunEnd::Unexpected {
-            ran_for: started.elapsed(),
-            exit,
-            error,
-        };
-        let port = match process::free_port() {
-            Ok(p) => p,
-            Err(e) => return unexpected(None, Some(format!("{e:#}"))),
-        };
-        let password = crate::tokens::generate();
-        let spec = SpawnSpec {
-            bin: self.config.bin.clone(),
-            workspace: self.config.workspace.clone(),
-            port,
-            password: password.clone(),
-            env: self.config.env.clone(),
-            log_file: self.log_file.clone(),
-        };
-        self.stderr_tail.clear();
-        let mut proc = match EngineProcess::spawn(&spec, self.stderr_tail.clone()) {
-            Ok(p) => p,
-            Err(e) => return unexpected(None, Some(format!("{e:#}"))),
+        let (proc, endpoint, version) = match self.start_ready(started).await {
+            Ok(v) => v,
+            Err(end) => return end,
         };
         let pid = proc.pid();
         self.publish(|s| {
-            s.status.state = EngineState::Starting;
-            s.status.pid = Some(pid);
-            s.status.port = Some(port);
-            s.status.last_error = None;
+            s.status.state = EngineState::Running;
+            if version.is_some() {
+                s.status.version = version;
+            }
+            s.endpoint = Some(endpoint);
+            s.running_since = Some(Instant::now());
         });
-        let base_url = format!("http://127.0.0.1:{port}");
-        let health = format!("{base_url}/global/health");
-        let probe = self.config.probe;
-        // Phase 1: wait for readiness, the process exiting, or a command.
-        let ready = tokio::select! {
-            r = readiness::wait_ready(&health, Some(&password), probe, |waited| {
-                tracing::info!(pid, "waiting for OpenCode to answer ({}s)", waited.as_secs());
-            }) => r,
-            status = proc.wait() => {
-                proc.finish();
-                let exit = status.ok().map(|s| describe_exit(&s));
-                return unexpected(exit.clone(), Some(format!(
-                    "OpenCode exited before it was ready ({})", exit.as_deref().unwrap_or("unknown"))));
-            }
-            cmd = self.commands.recv() => return self.stop_for(proc, cmd).await,
-        };
-        match ready {
-            Ok(version) => {
-                let endpoint = Arc::new(EngineEndpoint { base_url, username: "opencode".into(), password });
-                self.publish(|s| {
-                    s.status.state = EngineState::Running;
-                    if version.is_some() {
-                        s.status.version = version;
-                    }
-                    s.endpoint = Some(endpoint);
-                    s.running_since = Some(Instant::now());
-                });
-            }
-            Err(e) => {
-                let exit = proc.stop(self.config.stop_grace).await.map(|s| describe_exit(&s));
-                return unexpected(exit, Some(format!("{e}")));
-            }
-        }
+        let mut proc = proc;
         // Phase 2: running until it exits or a command arrives.
         tokio::select! {
             status = proc.wait() => {
                 proc.finish();
                 let exit = status.ok().map(|s| describe_exit(&s));
                 tracing::warn!(pid, exit = exit.as_deref().unwrap_or("unknown"), "engine exited");
-                unexpected(exit, Some("OpenCode exited unexpectedly".into()))
+                RunEnd::Unexpected { ran_for: started.elapsed(), exit, error: Some("OpenCode exited unexpectedly".into()) }
             }
             cmd = self.commands.recv() => self.stop_for(proc, cmd).await,
+        }
+    }
+
+    /// Phase 1: spawn on a free port and wait until it answers healthy.
+    ///
+    /// The port is chosen here and bound by OpenCode about a second later
+    /// (OpenCode has no "any free port" option: `--port 0` means 4096), so
+    /// another program may take it meanwhile. That is told apart from other
+    /// failures (the port is held by someone else after OpenCode exits, or
+    /// a server there refuses the engine's password) and retried at once on
+    /// another port, a few times, without counting as a crash.
+    async fn start_ready(&mut self, started: Instant) -> Result<(EngineProcess, Arc<EngineEndpoint>, Option<String>), RunEnd> {
+        const PORT_ATTEMPTS: u32 = 3;
+        let unexpected = |exit: Option<String>, error: Option<String>| RunEnd::Unexpected {
+            ran_for: started.elapsed(),
+            exit,
+            error,
+        };
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let port = process::free_port().map_err(|e| unexpected(None, Some(format!("{e:#}"))))?;
+            let password = crate::tokens::generate();
+            let spec = SpawnSpec {
+                bin: self.config.bin.clone(),
+                workspace: self.config.workspace.clone(),
+                port,
+                password: password.clone(),
+                env: self.config.env.clone(),
+                log_file: self.log_file.clone(),
+            };
+            self.stderr_tail.clear();
+            let mut proc =
+                EngineProcess::spawn(&spec, self.stderr_tail.clone()).map_err(|e| unexpected(None, Some(format!("{e:#}"))))?;
+            let pid = proc.pid();
+            self.publish(|s| {
+                s.status.state = EngineState::Starting;
+                s.status.pid = Some(pid);
+                s.status.port = Some(port);
+                s.status.last_error = None;
+            });
+            let base_url = format!("http://127.0.0.1:{port}");
+            let health = format!("{base_url}/global/health");
+            let ready = tokio::select! {
+                r = readiness::wait_ready(&health, Some(&password), self.config.probe, |waited| {
+                    tracing::info!(pid, "waiting for OpenCode to answer ({}s)", waited.as_secs());
+                }) => r,
+                status = proc.wait() => {
+                    proc.finish();
+                    let exit = status.ok().map(|s| describe_exit(&s));
+                    if attempt < PORT_ATTEMPTS && process::port_taken(port) {
+                        tracing::warn!(port, "another program took the engine's port; starting again on another one");
+                        continue;
+                    }
+                    return Err(unexpected(exit.clone(), Some(format!(
+                        "OpenCode exited before it was ready ({})", exit.as_deref().unwrap_or("unknown")))));
+                }
+                cmd = self.commands.recv() => return Err(self.stop_for(proc, cmd).await),
+            };
+            match ready {
+                Ok(version) => {
+                    let endpoint = Arc::new(EngineEndpoint { base_url, username: "opencode".into(), password });
+                    return Ok((proc, endpoint, version));
+                }
+                Err(e @ readiness::ProbeError::NotOurs { .. }) if attempt < PORT_ATTEMPTS => {
+                    tracing::warn!("{e}; starting again on another port");
+                    proc.stop(self.config.stop_grace).await;
+                }
+                Err(e) => {
+                    let exit = proc.stop(self.config.stop_grace).await.map(|s| describe_exit(&s));
+                    return Err(unexpected(exit, Some(format!("{e}"))));
+                }
+            }
         }
     }
 

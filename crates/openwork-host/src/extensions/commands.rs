@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 
 use super::schemas::CommandList;
 use crate::server::openapi::OkResponse;
-use super::{frontmatter, fsguard, parse_body, workspace, write, Actor, WriteIntent};
+use super::{listing, frontmatter, fsguard, parse_body, workspace, write, Actor, WriteIntent};
 use crate::server::error::ApiError;
 use crate::server::AppState;
 
@@ -71,7 +71,8 @@ pub fn list_commands(ws: &Path) -> Vec<Value> {
     responses((status = 200, description = "Commands", body = CommandList)))]
 pub(super) async fn list(_: Actor, State(state): State<AppState>, UrlPath(id): UrlPath<String>) -> Result<Json<Value>, ApiError> {
     let ws = workspace(&state, &id)?;
-    Ok(Json(json!({ "items": list_commands(&ws.path) })))
+    let items = listing(&state, async { list_commands(&ws.path) }).await;
+    Ok(Json(json!({ "items": items })))
 }
 
 /// Body of `POST /workspace/{id}/commands`.
@@ -131,12 +132,12 @@ pub(super) async fn add(
         summary: format!("Add command {name}"),
         paths: vec![ws.path.join(".opencode/commands").join(format!("{name}.md")).display().to_string()],
     };
-    let items = write(&state, &actor, &ws, intent, move |ws| {
+    write(&state, &actor, &ws, intent, move |ws| {
         let dir = fsguard::ensure_dirs(&ws.path, &[".opencode", "commands"])?;
-        fsguard::write_file(&dir, &format!("{name}.md"), text.as_bytes())?;
-        Ok(list_commands(&ws.path))
+        fsguard::write_file(&dir, &format!("{name}.md"), text.as_bytes()).map(drop)
     })
     .await?;
+    let items = listing(&state, async { list_commands(&ws.path) }).await;
     Ok(Json(json!({ "items": items })))
 }
 

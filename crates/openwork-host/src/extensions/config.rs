@@ -5,7 +5,7 @@ use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 use super::schemas::{ConfigPatched, ConfigView};
-use super::{fsguard, jsonc, parse_body, workspace, write, Actor, WriteIntent};
+use super::{listing, fsguard, jsonc, parse_body, workspace, write, Actor, WriteIntent};
 use crate::server::error::ApiError;
 use crate::server::AppState;
 
@@ -28,8 +28,7 @@ fn read_openwork(ws: &std::path::Path) -> Result<Map<String, Value>, ApiError> {
 pub async fn get_config(_: Actor, State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
     let ws = workspace(&state, &id)?;
     let path = jsonc::config_path(&ws.path);
-    let opencode = jsonc::read_object(&path)?;
-    let openwork = read_openwork(&ws.path)?;
+    let (opencode, openwork) = listing(&state, async { Ok::<_, ApiError>((jsonc::read_object(&path)?, read_openwork(&ws.path)?)) }).await?;
     Ok(Json(json!({ "opencode": opencode, "openwork": openwork, "path": path.display().to_string() })))
 }
 
@@ -84,7 +83,7 @@ pub async fn patch_config(
         summary: format!("Patch workspace config ({})", keys.join(", ")),
         paths,
     };
-    let (opencode, openwork) = write(&state, &actor, &ws, intent, move |ws| {
+    write(&state, &actor, &ws, intent, move |ws| {
         // Validate both files before touching either.
         let cfg = jsonc::config_path(&ws.path);
         if patch.opencode.is_some() {
@@ -116,7 +115,11 @@ pub async fn patch_config(
             text.push('\n');
             fsguard::write_file(&dir, "openwork.json", text.as_bytes())?;
         }
-        Ok((jsonc::read_object(&cfg)?, ow))
+        Ok(())
+    })
+    .await?;
+    let (opencode, openwork) = listing(&state, async {
+        Ok::<_, ApiError>((jsonc::read_object(&jsonc::config_path(&ws.path))?, read_openwork(&ws.path)?))
     })
     .await?;
     Ok(Json(json!({ "opencode": opencode, "openwork": openwork, "updatedAt": super::governance::now_ms() })))

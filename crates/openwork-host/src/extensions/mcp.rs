@@ -6,7 +6,7 @@ use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 use super::schemas::McpList;
-use super::{engine_get, jsonc, parse_body, workspace, write, Actor, WriteIntent};
+use super::{listing, engine_get, jsonc, parse_body, workspace, write, Actor, WriteIntent};
 use crate::server::error::ApiError;
 use crate::server::{ActiveWorkspace, AppState};
 
@@ -66,6 +66,10 @@ pub fn validate_config(cfg: &Value) -> Result<(), ApiError> {
 }
 
 async fn items(state: &AppState, ws: &ActiveWorkspace) -> Result<Value, ApiError> {
+    listing(state, items_now(state, ws)).await
+}
+
+async fn items_now(state: &AppState, ws: &ActiveWorkspace) -> Result<Value, ApiError> {
     let cfg = jsonc::read_object(&jsonc::config_path(&ws.path))?;
     let runtime = engine_get(state, ws, "/mcp").await;
     let empty = Map::new();

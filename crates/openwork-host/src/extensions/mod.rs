@@ -22,6 +22,7 @@
 //! - `GET /approvals`, `POST /approvals/:id` (host token)
 
 mod commands;
+mod commit;
 mod config;
 pub mod config_check;
 pub mod frontmatter;
@@ -67,7 +68,8 @@ pub struct ExtensionsState {
     pub approvals: Approvals,
     /// The audit log.
     pub audit: AuditLog,
-    locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    commits: commit::Commits,
+    listings: tokio::sync::Semaphore,
     reload: Reload,
     /// The config each workspace's engine last loaded, as
     /// [`config_check::effective_config`] sees it (by config file path).
@@ -111,7 +113,8 @@ impl ExtensionsState {
             approval_timeout: options.approval_timeout,
             approvals: Approvals::default(),
             audit: AuditLog::new(audit_dir),
-            locks: Mutex::new(HashMap::new()),
+            commits: commit::Commits::default(),
+            listings: tokio::sync::Semaphore::new(LISTINGS_AT_ONCE),
             reload: Reload::default(),
             config_seen: Mutex::new(HashMap::new()),
         }
@@ -127,7 +130,7 @@ impl ExtensionsState {
     }
 
     fn lock_for(&self, workspace_id: &str) -> Arc<tokio::sync::Mutex<()>> {
-        self.locks.lock().unwrap_or_else(|e| e.into_inner()).entry(workspace_id.to_string()).or_default().clone()
+        self.commits.of(workspace_id).lock.clone()
     }
 }
 
@@ -156,18 +159,37 @@ impl ListQuery {
     }
 }
 
+/// Listings built at a time ([`listing`]).
+const LISTINGS_AT_ONCE: usize = 4;
+
+/// Build a listing (skills, plugins, MCP servers with their live status,
+/// commands, config; also the listing a write answers with) under a limit:
+/// each holds a whole list in memory, and a burst of concurrent requests
+/// (a batch of 200 writes answers 200 listings at once) must not hold a
+/// copy per request.
+pub(super) async fn listing<T>(state: &AppState, build: impl std::future::Future<Output = T>) -> T {
+    // The semaphore is never closed.
+    let _permit = state.extensions.listings.acquire().await;
+    build.await
+}
+
 /// Parse a JSON body into `T`, 400 `invalid_request` on failure.
 pub fn parse_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     serde_json::from_slice(body).map_err(|e| ApiError::invalid(format!("invalid JSON body: {e}")))
 }
 
 /// Run `change` as a governed write on `ws` (see the module docs).
+///
+/// Writes to one workspace are applied in batches and checked by OpenCode
+/// once per batch ([`commit`]); `change` may therefore run twice (when a
+/// batch is re-checked one change at a time), each time on the files as
+/// they were before it.
 pub async fn write<T: Send + 'static>(
     state: &AppState,
     actor: &Actor,
     ws: &Arc<ActiveWorkspace>,
     intent: WriteIntent,
-    change: impl FnOnce(&ActiveWorkspace) -> Result<T, ApiError> + Send + 'static,
+    change: impl Fn(&ActiveWorkspace) -> Result<T, ApiError> + Send + Sync + 'static,
 ) -> Result<T, ApiError> {
     let ext = &state.extensions;
     if ext.read_only || state.options.read_only {
@@ -228,49 +250,24 @@ pub async fn write<T: Send + 'static>(
             }
         }
     }
-    let lock = ext.lock_for(&ws.id);
-    let result = {
-        let _guard = lock.lock().await;
-        // The API announces this change itself (`config.changed`, source
-        // "api"); the file watcher must not report it again.
-        state.api_writes.mark(intent.paths.iter().map(std::path::PathBuf::from));
-        let checked = config_check::touches_engine_config(ws, &intent.paths);
-        let ws2 = ws.clone();
-        let paths = intent.paths.clone();
-        let res = tokio::task::spawn_blocking(move || {
-            let before = if checked { Some(config_check::FileSnapshot::take(&paths)?) } else { None };
-            change(&ws2).map(|v| (v, before))
-        })
-        .await
-        .map_err(|e| ApiError::internal(&anyhow::anyhow!("write task failed: {e}")))?;
-        if res.is_ok() {
-            ext.reload.written.fetch_add(1, Ordering::SeqCst);
+    let change: commit::Change = Arc::new(move |ws: &ActiveWorkspace| change(ws).map(|v| Box::new(v) as commit::Output));
+    let value = match commit::submit(state, ws, intent.paths.clone(), change).await {
+        commit::Outcome::Applied(v) => {
+            audit("applied");
+            v
         }
-        let res = match res {
-            Ok((value, Some(before))) => match config_check::engine_rejection(state, ws).await {
-                None => {
-                    ext.note_config(ws);
-                    Ok(value)
-                }
-                Some(rejected) => {
-                    let restored = tokio::task::spawn_blocking(move || before.restore())
-                        .await
-                        .map_err(|e| ApiError::internal(&anyhow::anyhow!("rollback task failed: {e}")))
-                        .and_then(|r| r);
-                    audit("rejected");
-                    restored?;
-                    // OpenCode keeps the rejected config until it restarts.
-                    let restarted = config_check::restart_engine_after_rejection(state).await;
-                    return Err(config_check::with_engine_outcome(rejected, restarted));
-                }
-            },
-            Ok((value, None)) => Ok(value),
-            Err(e) => Err(e),
-        };
-        audit(if res.is_ok() { "applied" } else { "failed" });
-        res
+        commit::Outcome::Failed(e) => {
+            audit("failed");
+            return Err(e);
+        }
+        commit::Outcome::Rejected(e) => {
+            audit("rejected");
+            return Err(e);
+        }
     };
-    let value = result?;
+    let value = *value
+        .downcast::<T>()
+        .map_err(|_| ApiError::internal(&anyhow::anyhow!("write answered with another type")))?;
     reload_engine(state, ws).await;
     state.events.publish(
         "config.changed",

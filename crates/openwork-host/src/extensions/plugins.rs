@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::schemas::PluginList;
-use super::{fsguard, jsonc, parse_body, workspace, write, Actor, ListQuery, WriteIntent};
+use super::{listing, fsguard, jsonc, parse_body, workspace, write, Actor, ListQuery, WriteIntent};
 use crate::server::error::ApiError;
 use crate::server::AppState;
 
@@ -154,7 +154,7 @@ pub(super) async fn list(
     Query(q): Query<ListQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let ws = workspace(&state, &id)?;
-    Ok(Json(list_plugins(&ws.path, q.include_global())?))
+    Ok(Json(listing(&state, async { list_plugins(&ws.path, q.include_global()) }).await?))
 }
 
 /// Body of `POST /workspace/{id}/plugins`.
@@ -213,7 +213,7 @@ pub(super) async fn add(
         summary: format!("Add plugin {spec}"),
         paths: vec![cfg.display().to_string()],
     };
-    let value = write(&state, &actor, &ws, intent, move |ws| {
+    write(&state, &actor, &ws, intent, move |ws| {
         let cfg = jsonc::config_path(&ws.path);
         jsonc::edit(&cfg, |obj| {
             let arr = plugin_array(&cfg, obj)?;
@@ -232,10 +232,10 @@ pub(super) async fn add(
                 arr.append(CstInputValue::String(spec.clone()));
             }
             Ok(())
-        })?;
-        list_plugins(&ws.path, false)
+        })
     })
     .await?;
+    let value = listing(&state, async { list_plugins(&ws.path, false) }).await?;
     Ok(Json(value))
 }
 
@@ -259,7 +259,7 @@ pub(super) async fn remove(
         summary: format!("Remove plugin {name}"),
         paths: vec![cfg.display().to_string()],
     };
-    let value = write(&state, &actor, &ws, intent, move |ws| {
+    write(&state, &actor, &ws, intent, move |ws| {
         let cfg = jsonc::config_path(&ws.path);
         let wanted = package_name(&name).unwrap_or_else(|| name.clone());
         let mut removed = 0;
@@ -296,9 +296,10 @@ pub(super) async fn remove(
         if removed == 0 {
             return Err(ApiError::new(ErrorCode::NotFound, format!("no project plugin `{name}`")));
         }
-        list_plugins(&ws.path, false)
+        Ok(())
     })
     .await?;
+    let value = listing(&state, async { list_plugins(&ws.path, false) }).await?;
     Ok(Json(value))
 }
 

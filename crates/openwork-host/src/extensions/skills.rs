@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::schemas::{SkillList, SkillRemoved};
-use super::{frontmatter, fsguard, parse_body, workspace, write, Actor, ListQuery, WriteIntent};
+use super::{listing, frontmatter, fsguard, parse_body, workspace, write, Actor, ListQuery, WriteIntent};
 use crate::server::error::ApiError;
 use crate::server::AppState;
 
@@ -138,7 +138,7 @@ pub(super) async fn list(
     Query(q): Query<ListQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let ws = workspace(&state, &id)?;
-    let items = list_skills(&ws.path, q.include_global());
+    let items = listing(&state, async { list_skills(&ws.path, q.include_global()) }).await;
     Ok(Json(json!({ "items": items })))
 }
 
@@ -285,6 +285,11 @@ impl ArchiveKind {
     }
 }
 
+/// Longest file or folder name in an archive (bytes; Linux's `NAME_MAX`).
+const MAX_NAME_BYTES: usize = 255;
+/// Longest path of an archive entry (bytes).
+const MAX_ENTRY_PATH: usize = 1024;
+
 fn bad_entry(name: &str, why: &str) -> ApiError {
     ApiError::invalid(format!("archive entry {name:?} refused: {why}")).details(json!({ "entry": name }))
 }
@@ -298,6 +303,12 @@ pub fn extract(bytes: &[u8], kind: ArchiveKind, dest: &Path) -> Result<(), ApiEr
         count += 1;
         if count > MAX_ARCHIVE_ENTRIES {
             return Err(ApiError::invalid(format!("archive has more than {MAX_ARCHIVE_ENTRIES} entries")));
+        }
+        // File systems refuse longer names (ENAMETOOLONG): say so, not 500.
+        let too_long = rel.as_os_str().len() > MAX_ENTRY_PATH
+            || rel.components().any(|c| c.as_os_str().len() > MAX_NAME_BYTES);
+        if too_long {
+            return Err(bad_entry(name, "name too long"));
         }
         let path = dest.join(rel);
         let io = |e: std::io::Error| ApiError::internal(&anyhow::anyhow!(e).context(format!("extracting {name}")));

@@ -5,7 +5,7 @@ use axum::Json;
 use openwork_wire::{ErrorBody, ErrorCode};
 
 /// An error answered as JSON with the status of its code.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct ApiError(pub ErrorBody);
 
 impl ApiError {

@@ -352,7 +352,7 @@ mod tests {
     }
 
     async fn next_text(s: &mut (impl futures_util::Stream<Item = Result<Bytes, Infallible>> + Unpin)) -> Option<String> {
-        let item = tokio::time::timeout(Duration::from_secs(5), s.next()).await.expect("frame in time");
+        let item = tokio::time::timeout(Duration::from_secs(30), s.next()).await.expect("frame in time");
         item.map(|r| String::from_utf8(r.unwrap().to_vec()).unwrap())
     }
 
@@ -380,7 +380,7 @@ mod tests {
         }
         // Last subscriber gone: the upstream connection is closed.
         drop(streams);
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
         while open.load(Ordering::SeqCst) > 0 || hub.upstream_count() > 0 {
             assert!(tokio::time::Instant::now() < deadline, "upstream still open");
             tokio::time::sleep(Duration::from_millis(20)).await;
@@ -414,21 +414,30 @@ mod tests {
         next_text(&mut slow).await.unwrap();
         next_text(&mut fast).await.unwrap();
         let n = EventHub::CAPACITY + 10;
+        let received = Arc::new(AtomicUsize::new(0));
+        let counter = received.clone();
         let reader = tokio::spawn(async move {
             let mut got = 0;
             while let Some(frame) = next_text(&mut fast).await {
                 assert_eq!(frame, format!("data: {got}\n\n"));
                 got += 1;
+                counter.store(got, Ordering::SeqCst);
                 if got == n {
                     break;
                 }
             }
             got
         });
+        // The fast subscriber is never allowed to fall far behind (the sender
+        // waits for it, however busy the machine); the slow one never reads.
         for i in 0..n {
             tx.send(Some(format!("data: {i}\n\n"))).unwrap();
-            if i % 32 == 0 {
-                tokio::time::sleep(Duration::from_millis(5)).await;
+            if i % 32 == 31 {
+                let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+                while received.load(Ordering::SeqCst) + 32 < i {
+                    assert!(tokio::time::Instant::now() < deadline, "the fast subscriber stalled at {}", received.load(Ordering::SeqCst));
+                    tokio::time::sleep(Duration::from_millis(2)).await;
+                }
             }
         }
         assert_eq!(reader.await.unwrap(), n, "the fast subscriber gets everything");
@@ -443,9 +452,10 @@ mod tests {
     #[tokio::test]
     async fn refused_upstream_means_plain_proxy() {
         let hub = EventHub::new(reqwest::Client::new());
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let url = format!("http://{}/event", l.local_addr().unwrap());
-        drop(l);
+        // Bound, not listening: refused, and the port stays ours.
+        let reserved = tokio::net::TcpSocket::new_v4().unwrap();
+        reserved.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+        let url = format!("http://{}/event", reserved.local_addr().unwrap());
         assert!(hub.subscribe(&target(&url)).await.is_none());
         assert_eq!(hub.upstream_count(), 0);
     }

@@ -186,6 +186,7 @@ pub fn router(state: AppState) -> Router {
         .route("/opencode", any(proxy::forward))
         .route("/opencode/{*rest}", any(proxy::forward))
         .fallback(ui_or_not_found)
+        .layer(middleware::from_fn(no_empty_segments))
         .layer(DefaultBodyLimit::max(max_body))
         .layer(middleware::from_fn_with_state(state.clone(), reject_large_bodies))
         .layer(middleware::from_fn(json_errors));
@@ -203,6 +204,19 @@ async fn ui_or_not_found(req: Request) -> Response {
         Some(resp) => resp,
         None => error::not_found().await.into_response(),
     }
+}
+
+/// A path with an empty segment (`/approvals/`, `/workspace//config`,
+/// `/workspace/ws_x/mcp//enable`) names no route: 404 `not_found`, whatever
+/// the router would match (it matches an empty parameter in the middle of
+/// a path, not at its end). The proxy decides about its own paths.
+async fn no_empty_segments(req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    let proxied = path == "/opencode" || path.starts_with("/opencode/");
+    if !proxied && path.len() > 1 && (path.contains("//") || path.ends_with('/')) {
+        return error::not_found().await.into_response();
+    }
+    next.run(req).await
 }
 
 /// 413 `payload_too_large` for a declared length over the limit (streamed
