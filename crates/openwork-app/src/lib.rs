@@ -41,6 +41,9 @@ use axum::{Json, Router};
 use openwork_client::Store;
 use serde_json::json;
 
+/// Largest request body forwarded to a remote.
+const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
+
 /// Header every `/app/api` request must carry (cross-site requests can't set it without CORS).
 pub const APP_HEADER: &str = "x-openwork-app";
 
@@ -64,6 +67,8 @@ pub struct AppState {
     pub http: reqwest::Client,
     /// A host started by this app ("Host a local folder").
     pub hosted: Arc<local_host::Hosted>,
+    /// The `/opencode` policy and forwarder for direct OpenCode remotes.
+    pub proxy: Arc<openwork_proxy::Forwarder>,
 }
 
 /// A running app backend.
@@ -94,7 +99,8 @@ impl RunningApp {
         let http = reqwest::Client::builder().connect_timeout(Duration::from_secs(5)).no_proxy().build()?;
         let auth = Arc::new(auth::AppAuth::new(port));
         let token = auth.launch_token().to_string();
-        let state = AppState { auth, store, http, hosted: Arc::new(local_host::Hosted::default()) };
+        let proxy = Arc::new(openwork_proxy::Forwarder::new(http.clone(), MAX_BODY_BYTES));
+        let state = AppState { auth, store, http, hosted: Arc::new(local_host::Hosted::default()), proxy };
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let app = router(state.clone());
         let task = tokio::spawn(async move {

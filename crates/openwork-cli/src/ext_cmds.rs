@@ -558,6 +558,12 @@ pub async fn run_approvals(cmd: ApprovalsCommand) -> Result<()> {
                 }
                 for i in list {
                     println!("{}  {:<16} {}", s(&i, "id"), s(&i, "action"), s(&i, "summary"));
+                    // The change itself, indented, so the approver reads what runs.
+                    if let Some(change) = i["change"].as_str() {
+                        for line in change.lines() {
+                            println!("    {line}");
+                        }
+                    }
                 }
             }
         }

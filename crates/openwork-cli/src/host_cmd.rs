@@ -58,11 +58,13 @@ pub struct HostArgs {
     /// Print one JSON line when ready instead of the human-readable banner.
     #[arg(long)]
     json: bool,
-    /// Refuse every write through the API (capabilities say write: false).
+    /// Refuse every write: the extension API, and everything but reads through
+    /// the /opencode proxy (no prompts, shell, terminals, config; SECURITY.md).
     #[arg(long)]
     read_only: bool,
-    /// Writes to skills, plugins, MCP, commands and config: `auto` applies them,
-    /// `manual` waits for `openwork approvals allow|deny` on this machine.
+    /// Writes to skills, plugins, MCP, commands and config (also config
+    /// changes through the /opencode proxy): `auto` applies them, `manual`
+    /// waits for `openwork approvals allow|deny` on this machine.
     #[arg(long, value_enum, default_value_t = ApprovalArg::Auto)]
     approval: ApprovalArg,
     /// How long a write waits for approval before it is denied, in ms.

@@ -132,7 +132,6 @@ fn host_api_auth_workspaces_and_proxy() {
         ("POST", "/opencode/global/dispose"),
         ("PUT", "/opencode/auth/openai"),
         ("DELETE", "/opencode/auth/openai"),
-        ("GET", "/opencode/global/event"),
     ] {
         let resp = http()
             .request(method.parse().unwrap(), format!("{url}{path}"))

@@ -71,7 +71,11 @@ impl Route {
     fn target(&self, id: &str, name: &str) -> (String, bool) {
         let path = self.path.replace("{id}", &encode(id)).replace("{name}", &encode(name));
         let template = self.path.split('?').next().unwrap_or("");
-        let routed = !(template.contains("{id}") && id.is_empty() || template.contains("{name}") && name.is_empty());
+        // Every path under `/opencode/` is the proxy's to decide (`/opencode/`
+        // included: its policy refuses it, 403).
+        let proxied = template.starts_with("/opencode/");
+        let routed = proxied
+            || !(template.contains("{id}") && id.is_empty() || template.contains("{name}") && name.is_empty());
         (path, routed)
     }
 }

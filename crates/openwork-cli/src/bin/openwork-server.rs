@@ -45,14 +45,16 @@ struct Args {
     /// Workspace folder this server manages.
     #[arg(long, short = 'w', default_value = ".", value_name = "DIR")]
     workspace: PathBuf,
-    /// Writes to skills, plugins, MCP, commands and config: `auto` applies
-    /// them, `manual` waits for a host-token holder's `POST /approvals/:id`.
+    /// Writes to skills, plugins, MCP, commands and config (also config
+    /// changes through the /opencode proxy): `auto` applies them, `manual`
+    /// waits for a host-token holder's `POST /approvals/:id`.
     #[arg(long, value_enum, default_value_t = Approval::Auto)]
     approval: Approval,
     /// How long a write waits for approval before it is denied, in ms.
     #[arg(long, default_value_t = 30_000, value_name = "MS")]
     approval_timeout: u64,
-    /// Refuse every write through the API (capabilities say write: false).
+    /// Refuse every write: the extension API, and everything but reads through
+    /// the /opencode proxy (SECURITY.md).
     #[arg(long)]
     read_only: bool,
     /// Allow these browser origins (comma-separated) via CORS.

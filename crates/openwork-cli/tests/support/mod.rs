@@ -265,6 +265,97 @@ impl Drop for Opencode {
     }
 }
 
+/// A running `openwork-server` (the sidecar drop-in), killed on drop.
+pub struct Sidecar {
+    pub child: Child,
+    pub url: String,
+    pub stderr: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl Drop for Sidecar {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Sidecar {
+    /// `openwork-server` for `sandbox.workspace` in front of the OpenCode at
+    /// `base` (Basic auth `opencode`/`password`), with `tokens` (client,
+    /// host) and `extra` flags; waits for its listening line.
+    pub fn start(sandbox: &Sandbox, base: &str, password: &str, tokens: (&str, &str), extra: &[&str]) -> Sidecar {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_openwork-server"))
+            .args(["--host", "127.0.0.1", "--port", "0", "--workspace"])
+            .arg(&sandbox.workspace)
+            .args(["--opencode-base-url", base, "--opencode-directory"])
+            .arg(&sandbox.workspace)
+            .args(extra)
+            .args(["--log-format", "json"])
+            .envs(sandbox.envs())
+            .env("OPENWORK_TOKEN", tokens.0)
+            .env("OPENWORK_HOST_TOKEN", tokens.1)
+            .env("OPENWORK_OPENCODE_PASSWORD", password)
+            .env_remove("OPENWORK_OPENCODE_USERNAME")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn openwork-server");
+        let ChildOutput { stderr, first_line: rx } = ChildOutput::collect(&mut child);
+        let line = rx.recv_timeout(Duration::from_secs(60)).unwrap_or_else(|_| {
+            panic!("openwork-server did not start; stderr:\n{}", stderr.lock().unwrap().join("\n"))
+        });
+        let url = line
+            .strip_prefix("openwork-server listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line: {line}"))
+            .to_string();
+        Sidecar { child, url, stderr }
+    }
+}
+
+/// A running `openwork app`, killed on drop.
+pub struct App {
+    pub child: Child,
+    pub url: String,
+    /// The launch token (also accepted as a bearer token by `/app/api`).
+    pub token: String,
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl App {
+    /// `openwork app --port 0 --no-open --json` with the sandbox's stores.
+    pub fn start(sandbox: &Sandbox) -> App {
+        let mut child = sandbox
+            .openwork()
+            .args(["app", "--port", "0", "--no-open", "--json"])
+            .env("BROWSER", "true")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn openwork app");
+        let ChildOutput { stderr, first_line: rx } = ChildOutput::collect(&mut child);
+        let line = rx.recv_timeout(Duration::from_secs(60)).unwrap_or_else(|_| {
+            panic!("openwork app did not start; stderr:\n{}", stderr.lock().unwrap().join("\n"))
+        });
+        let v: Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}: {line}"));
+        let login = v["loginUrl"].as_str().expect("loginUrl").to_string();
+        let token = login.split("token=").nth(1).expect("token in the login URL").to_string();
+        App { child, url: v["url"].as_str().unwrap().to_string(), token }
+    }
+
+    /// `/app/api/...` request headers: the launch token and the app header.
+    pub fn headers(&self) -> Vec<(String, String)> {
+        vec![("authorization".into(), format!("Bearer {}", self.token)), ("x-openwork-app".into(), "1".into())]
+    }
+}
+
 /// A running `openwork host`.
 pub struct TestHost {
     pub child: Child,
@@ -342,10 +433,12 @@ impl Drop for TestHost {
     }
 }
 
-/// Blocking HTTP helpers with short timeouts.
+/// Blocking HTTP client. The timeout is a deadline, far above what any
+/// request takes (a first request for a folder makes OpenCode set it up,
+/// seconds on a busy machine); it only ends a hung test.
 pub fn http() -> reqwest::blocking::Client {
     reqwest::blocking::Client::builder()
-        .timeout(Duration::from_secs(20))
+        .timeout(Duration::from_secs(120))
         .no_proxy()
         .build()
         .unwrap()
@@ -357,9 +450,75 @@ pub fn get(url: &str, token: Option<&str>) -> (u16, Value) {
     if let Some(t) = token {
         req = req.bearer_auth(t);
     }
-    let resp = req.send().unwrap_or_else(|e| panic!("GET {url}: {e}"));
+    let started = Instant::now();
+    let resp = req.send().unwrap_or_else(|e| panic!("GET {url}: {e} (after {:?})", started.elapsed()));
     let status = resp.status().as_u16();
     (status, resp.json().unwrap_or(Value::Null))
+}
+
+/// One HTTP/1.1 request written byte for byte (no client-side URL
+/// normalisation: `..`, `%2e%2e`, odd encodings reach the server as
+/// written), `Connection: close`; returns the status and the body (chunked
+/// bodies decoded).
+pub fn raw_http(base_url: &str, method: &str, path_and_query: &str, headers: &[(&str, &str)], body: Option<&[u8]>) -> (u16, String) {
+    use std::io::{Read, Write};
+    let addr = base_url.trim_start_matches("http://").split('/').next().unwrap();
+    let mut sock = std::net::TcpStream::connect(addr).unwrap_or_else(|e| panic!("connect {addr}: {e}"));
+    sock.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+    let mut req = format!("{method} {path_and_query} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    let body = body.unwrap_or_default();
+    if !body.is_empty() || !["GET", "HEAD", "DELETE"].contains(&method) {
+        req.push_str(&format!("Content-Length: {}\r\n", body.len()));
+    }
+    req.push_str("\r\n");
+    sock.write_all(req.as_bytes()).unwrap();
+    sock.write_all(body).unwrap();
+    let mut raw = Vec::new();
+    let _ = sock.read_to_end(&mut raw);
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, rest) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let chunked = head.to_ascii_lowercase().contains("transfer-encoding: chunked");
+    let body = if chunked {
+        let mut out = String::new();
+        let mut rest = rest;
+        while let Some((size, after)) = rest.split_once("\r\n") {
+            let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+            if n == 0 || after.len() < n {
+                break;
+            }
+            out.push_str(&after[..n]);
+            rest = after[n..].trim_start_matches("\r\n");
+        }
+        out
+    } else {
+        rest.to_string()
+    };
+    (status, body)
+}
+
+/// Sockets of process `pid` connected to `127.0.0.1:port` (from
+/// `/proc/<pid>/fd` and `/proc/<pid>/net/tcp`).
+pub fn connections_to(pid: i32, port: u16) -> usize {
+    let inodes: std::collections::HashSet<String> = std::fs::read_dir(format!("/proc/{pid}/fd"))
+        .unwrap()
+        .flatten()
+        .filter_map(|e| std::fs::read_link(e.path()).ok())
+        .filter_map(|l| l.to_str()?.strip_prefix("socket:[")?.strip_suffix(']').map(str::to_string))
+        .collect();
+    let tcp = std::fs::read_to_string(format!("/proc/{pid}/net/tcp")).unwrap();
+    let remote = format!("0100007F:{port:04X}");
+    tcp.lines()
+        .skip(1)
+        .filter(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            // f[2] remote address, f[3] state (01 = established), f[9] inode.
+            f.len() > 9 && f[2] == remote && f[3] == "01" && inodes.contains(f[9])
+        })
+        .count()
 }
 
 /// Canonical path as a string.

@@ -85,6 +85,10 @@ pub struct ApprovalRequest {
     pub summary: String,
     /// Files the write would touch.
     pub paths: Vec<String>,
+    /// The change itself, for the approver to read (for a request through
+    /// the `/opencode` proxy: method, path and body).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change: Option<String>,
     /// Unix ms.
     pub created_at: u64,
     /// Who asked.
@@ -231,6 +235,7 @@ mod tests {
             action: "a".into(),
             summary: "s".into(),
             paths: vec![],
+            change: None,
             created_at: now_ms(),
             actor: Actor { kind: "remote".into(), client_id: None, token_hash: None },
         }

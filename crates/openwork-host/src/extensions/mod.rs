@@ -195,61 +195,8 @@ pub async fn write<T: Send + 'static>(
     if ext.read_only || state.options.read_only {
         return Err(ApiError::new(ErrorCode::ReadOnly, "this host is read-only (--read-only)"));
     }
-    let audit = |outcome: &str| {
-        ext.audit.record(&AuditEntry {
-            id: governance::new_id("aud"),
-            workspace_id: ws.id.clone(),
-            actor: actor.clone(),
-            action: intent.action.to_string(),
-            target: intent.target.clone(),
-            summary: intent.summary.clone(),
-            outcome: outcome.to_string(),
-            timestamp: governance::now_ms(),
-        })
-    };
-    if ext.approval == ApprovalMode::Manual {
-        let req = ApprovalRequest {
-            id: governance::new_id("apr"),
-            workspace_id: ws.id.clone(),
-            action: intent.action.to_string(),
-            summary: intent.summary.clone(),
-            paths: intent.paths.clone(),
-            created_at: governance::now_ms(),
-            actor: actor.clone(),
-        };
-        let id = req.id.clone();
-        let decision = ext
-            .approvals
-            .wait(req, ext.approval_timeout, |r| {
-                state.events.publish("approval.requested", serde_json::to_value(r).unwrap_or(Value::Null));
-            })
-            .await;
-        let reply = match decision {
-            Decision::Allowed => "allow",
-            Decision::Denied => "deny",
-            Decision::TimedOut => "timeout",
-        };
-        state.events.publish(
-            "approval.resolved",
-            json!({ "id": id, "workspaceId": ws.id, "action": intent.action, "reply": reply }),
-        );
-        match decision {
-            Decision::Allowed => {}
-            Decision::Denied => {
-                audit("denied");
-                return Err(ApiError::new(ErrorCode::WriteDenied, "the host denied this change")
-                    .details(json!({ "requestId": id, "reason": "denied" })));
-            }
-            Decision::TimedOut => {
-                audit("timeout");
-                return Err(ApiError::new(
-                    ErrorCode::WriteDenied,
-                    format!("no approval from the host within {} ms", ext.approval_timeout.as_millis()),
-                )
-                .details(json!({ "requestId": id, "reason": "timeout" })));
-            }
-        }
-    }
+    approve(state, actor, ws, &intent, None).await?;
+    let audit = |outcome: &str| record_audit(state, actor, ws, &intent, outcome);
     let change: commit::Change = Arc::new(move |ws: &ActiveWorkspace| change(ws).map(|v| Box::new(v) as commit::Output));
     let value = match commit::submit(state, ws, intent.paths.clone(), change).await {
         commit::Outcome::Applied(v) => {
@@ -274,6 +221,78 @@ pub async fn write<T: Send + 'static>(
         json!({ "workspaceId": ws.id, "action": intent.action, "target": intent.target, "source": "api" }),
     );
     Ok(value)
+}
+
+/// Record `intent` with `outcome` in the workspace's audit log.
+pub fn record_audit(state: &AppState, actor: &Actor, ws: &ActiveWorkspace, intent: &WriteIntent, outcome: &str) {
+    state.extensions.audit.record(&AuditEntry {
+        id: governance::new_id("aud"),
+        workspace_id: ws.id.clone(),
+        actor: actor.clone(),
+        action: intent.action.to_string(),
+        target: intent.target.clone(),
+        summary: intent.summary.clone(),
+        outcome: outcome.to_string(),
+        timestamp: governance::now_ms(),
+    })
+}
+
+/// In manual approval mode, wait for the host to allow `intent` (`change`:
+/// the change itself, shown to the approver); a denial or a timeout is
+/// audited and answered 403 `write_denied`. In auto mode, at once.
+pub async fn approve(
+    state: &AppState,
+    actor: &Actor,
+    ws: &ActiveWorkspace,
+    intent: &WriteIntent,
+    change: Option<String>,
+) -> Result<(), ApiError> {
+    let ext = &state.extensions;
+    if ext.approval != ApprovalMode::Manual {
+        return Ok(());
+    }
+    let req = ApprovalRequest {
+        id: governance::new_id("apr"),
+        workspace_id: ws.id.clone(),
+        action: intent.action.to_string(),
+        summary: intent.summary.clone(),
+        paths: intent.paths.clone(),
+        change,
+        created_at: governance::now_ms(),
+        actor: actor.clone(),
+    };
+    let id = req.id.clone();
+    let decision = ext
+        .approvals
+        .wait(req, ext.approval_timeout, |r| {
+            state.events.publish("approval.requested", serde_json::to_value(r).unwrap_or(Value::Null));
+        })
+        .await;
+    let reply = match decision {
+        Decision::Allowed => "allow",
+        Decision::Denied => "deny",
+        Decision::TimedOut => "timeout",
+    };
+    state.events.publish(
+        "approval.resolved",
+        json!({ "id": id, "workspaceId": ws.id, "action": intent.action, "reply": reply }),
+    );
+    match decision {
+        Decision::Allowed => Ok(()),
+        Decision::Denied => {
+            record_audit(state, actor, ws, intent, "denied");
+            Err(ApiError::new(ErrorCode::WriteDenied, "the host denied this change")
+                .details(json!({ "requestId": id, "reason": "denied" })))
+        }
+        Decision::TimedOut => {
+            record_audit(state, actor, ws, intent, "timeout");
+            Err(ApiError::new(
+                ErrorCode::WriteDenied,
+                format!("no approval from the host within {} ms", ext.approval_timeout.as_millis()),
+            )
+            .details(json!({ "requestId": id, "reason": "timeout" })))
+        }
+    }
 }
 
 /// Make OpenCode see what was edited by hand on the host: after each
@@ -346,7 +365,7 @@ pub async fn reload_engine(state: &AppState, ws: &ActiveWorkspace) {
             .http
             .post(format!("{}/instance/dispose", ep.base_url))
             .query(&[("directory", ws.directory.as_str())])
-            .header("x-opencode-directory", &ws.directory)
+            .header(openwork_proxy::pin::DIRECTORY_HEADER, openwork_proxy::path::encode_component(&ws.directory))
             .basic_auth(&ep.username, Some(&ep.password))
             .timeout(Duration::from_secs(15))
             .send()
@@ -383,7 +402,7 @@ pub(super) async fn engine_request(
         .http
         .get(format!("{}{path}", ep.base_url))
         .query(&[("directory", ws.directory.as_str())])
-        .header("x-opencode-directory", &ws.directory)
+        .header(openwork_proxy::pin::DIRECTORY_HEADER, openwork_proxy::path::encode_component(&ws.directory))
         .basic_auth(&ep.username, Some(&ep.password))
         .timeout(timeout)
         .send()

@@ -7,7 +7,6 @@
 
 pub mod auth;
 pub mod error;
-pub mod event_hub;
 pub mod events;
 pub mod limiter;
 pub mod openapi;
@@ -86,8 +85,8 @@ pub struct AppState {
     pub auth_limiter: Arc<limiter::AuthLimiter>,
     /// Host events (`GET /events`).
     pub events: Arc<events::EventBus>,
-    /// Shared upstream OpenCode `/event` streams (`GET /opencode/event`).
-    pub event_hub: Arc<event_hub::EventHub>,
+    /// The `/opencode` forwarder (sessions' folders, shared event streams).
+    pub proxy: Arc<openwork_proxy::Forwarder>,
     /// Where the host remembers its workspaces (`None`: not remembered).
     pub data_dir: Option<std::path::PathBuf>,
     /// Watches the active workspace's configuration files.
@@ -114,7 +113,7 @@ impl AppState {
             tokens,
             engine,
             events: Arc::new(events::EventBus::new()),
-            event_hub: event_hub::EventHub::new(http.clone()),
+            proxy: Arc::new(openwork_proxy::Forwarder::new(http.clone(), options.max_body_bytes)),
             auth_limiter: Arc::default(),
             api_writes: Arc::default(),
             data_dir: None,
@@ -161,6 +160,8 @@ impl AppState {
         if let Some(w) = self.watcher.lock().unwrap_or_else(|e| e.into_inner()).as_ref() {
             w.retarget(next.path.clone());
         }
+        // Proxied event streams of the old folder end; clients reconnect.
+        self.proxy.hub.end_other_folders(&next.directory);
         let describe = |w: &ActiveWorkspace| serde_json::json!({ "id": w.id, "name": w.name, "path": w.directory });
         tracing::info!(from = %previous.directory, to = %next.directory, "workspace switched");
         self.events.publish(
@@ -184,6 +185,7 @@ pub fn router(state: AppState) -> Router {
     let (api, _) = openapi::api_router().split_for_parts();
     let api = api
         .route("/opencode", any(proxy::forward))
+        .route("/opencode/", any(proxy::forward))
         .route("/opencode/{*rest}", any(proxy::forward))
         .fallback(ui_or_not_found)
         .layer(middleware::from_fn(no_empty_segments))

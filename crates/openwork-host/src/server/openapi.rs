@@ -232,9 +232,12 @@ macro_rules! proxy_doc {
             path = "/opencode/{path}",
             tag = "opencode",
             operation_id = concat!("opencode_", stringify!($method)),
-            description = "Forwarded to the engine's OpenCode API for the active workspace: client credentials \
-are stripped, the engine's are added, the directory is forced to the workspace (another one is refused), \
-machine-wide routes and suspicious paths are refused; bodies stream both ways (SSE unbuffered).",
+            description = "Forwarded to the engine's OpenCode API for the active workspace, under the policy \
+in SECURITY.md: decided on the percent-decoded path (double encodings, encoded slashes, `..` refused: 400), \
+only OpenCode's listed routes (anything else, and every machine-wide route: 403), every location input \
+pinned to the active folder (another folder: 403; another folder's session or project: 404), machine-wide \
+views filtered to it; `--read-only` forwards only reads, `--approval manual` holds config changes. The \
+client's credentials never reach OpenCode; bodies stream both ways (SSE unbuffered).",
             params(("path" = String, Path, description = "OpenCode route, e.g. `session` or `event`")),
             $(request_body(content = Option<AnyJson>, description = $body),)?
             security(("clientToken" = [])),

@@ -1,5 +1,6 @@
-//! [`EventHub`]: one upstream OpenCode `GET /event` stream per engine and
-//! directory, shared by every `GET /opencode/event` subscriber.
+//! [`EventHub`]: one upstream OpenCode event stream per engine, stream and
+//! folder, shared by every subscriber (`GET /opencode/event`,
+//! `/opencode/global/event`, `/opencode/api/event`).
 //!
 //! Without it each proxied subscriber costs an upstream connection (a reqwest
 //! connection with its buffers and task on the host, a connection in
@@ -7,7 +8,9 @@
 //! - the first subscriber for an (engine endpoint, directory) pair opens the
 //!   upstream stream; the upstream is closed when the last subscriber leaves;
 //! - the stream is split into raw SSE frames (bytes up to and including the
-//!   blank line), broadcast unchanged to every subscriber;
+//!   blank line), broadcast unchanged to every subscriber; for the streams
+//!   that carry every folder's events ([`Stream::Global`], [`Stream::Api`])
+//!   only the frames of the target's folder ([`crate::filter::keep_frame`]);
 //! - the first frame with data (OpenCode's `server.connected`) is kept and
 //!   replayed as the first message of every later subscriber;
 //! - when the upstream ends (engine restart, error) every downstream stream
@@ -18,15 +21,22 @@
 //!   `text/event-stream`, [`EventHub::subscribe`] returns `None` and the
 //!   caller uses the plain proxy path (which reports the error faithfully).
 //!
-//! The hub knows nothing of auth or directory pinning: the proxy
-//! ([`super::proxy`]) validates the request and builds the [`UpstreamTarget`].
+//! - [`EventHub::end_other_folders`] ends every stream of a folder that is
+//!   no longer the active one (after a switch: clients reconnect and get the
+//!   new folder's stream).
+//!
+//! The hub knows nothing of auth or request checks: the forwarder
+//! ([`crate::forward`]) decides and builds the [`UpstreamTarget`].
 use std::collections::HashMap;
 use std::convert::Infallible;
 use std::sync::{Arc, Mutex, Weak};
 
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use futures_util::StreamExt;
 use tokio::sync::{broadcast, watch};
+
+use crate::filter::{has_data, keep_frame, SseFrames};
+use crate::routes::Stream;
 
 /// Where and how to open one upstream event stream.
 #[derive(Clone)]
@@ -39,13 +49,17 @@ pub struct UpstreamTarget {
     pub username: String,
     /// Basic-auth password.
     pub password: String,
+    /// Which stream, and the folder its frames are for.
+    pub stream: Stream,
+    /// The folder.
+    pub directory: String,
 }
 
 impl UpstreamTarget {
     /// Subscribers share an upstream only when everything that is sent
     /// upstream is identical (an engine restart changes the password).
     fn key(&self) -> String {
-        let mut k = format!("{}\n{}\n{}", self.url, self.username, self.password);
+        let mut k = format!("{}\n{}\n{}\n{:?}\n{}", self.url, self.username, self.password, self.stream, self.directory);
         for (n, v) in self.headers.iter() {
             k.push('\n');
             k.push_str(n.as_str());
@@ -95,6 +109,7 @@ struct Core {
 /// One upstream stream; alive while a subscriber holds it.
 struct Upstream {
     key: String,
+    directory: String,
     core: Arc<Core>,
     task: tokio::task::AbortHandle,
     hub: Weak<EventHub>,
@@ -196,8 +211,28 @@ impl EventHub {
             phase: watch::channel(Phase::Connecting).0,
             headers: Mutex::new(http::HeaderMap::new()),
         });
+        let directory = target.directory.clone();
         let task = tokio::spawn(run_upstream(self.client.clone(), target, core.clone(), Arc::downgrade(self), key.clone()));
-        Arc::new(Upstream { key, core, task: task.abort_handle(), hub: Arc::downgrade(self) })
+        Arc::new(Upstream { key, directory, core, task: task.abort_handle(), hub: Arc::downgrade(self) })
+    }
+
+    /// End every stream that is not for `directory` (its subscribers'
+    /// streams end; they reconnect to the active folder's).
+    pub fn end_other_folders(&self, directory: &str) {
+        let ended: Vec<Arc<Upstream>> = self
+            .upstreams
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .values()
+            .filter_map(Weak::upgrade)
+            .filter(|u| !crate::path::same_dir(&u.directory, directory))
+            .collect();
+        for u in ended {
+            u.task.abort();
+            u.core.frames.lock().unwrap_or_else(|e| e.into_inner()).tx = None;
+            u.core.phase.send_replace(Phase::Ended);
+            self.forget(&u.key, &u.core);
+        }
     }
 
     /// Forget `key` if it still maps to an upstream of `core` (it ended).
@@ -211,21 +246,6 @@ impl EventHub {
             map.remove(key);
         }
     }
-}
-
-/// Index just past the end of the first complete SSE frame in `buf`.
-fn frame_end(buf: &[u8]) -> Option<usize> {
-    let lf = buf.windows(2).position(|w| w == b"\n\n").map(|i| i + 2);
-    let crlf = buf.windows(4).position(|w| w == b"\r\n\r\n").map(|i| i + 4);
-    match (lf, crlf) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
-    }
-}
-
-/// Whether a frame carries data (comments and keep-alives do not).
-fn has_data(frame: &[u8]) -> bool {
-    frame.split(|b| *b == b'\n').any(|line| line.starts_with(b"data"))
 }
 
 async fn run_upstream(client: reqwest::Client, target: UpstreamTarget, core: Arc<Core>, hub: Weak<EventHub>, key: String) {
@@ -263,29 +283,22 @@ async fn run_upstream(client: reqwest::Client, target: UpstreamTarget, core: Arc
     core.phase.send_replace(Phase::Open);
     tracing::debug!(url = %target.url.split('?').next().unwrap_or(""), "shared event stream opened");
     let mut body = resp.bytes_stream();
-    let mut buf = BytesMut::new();
-    // Bytes of `buf` already searched for a frame end (large frames arrive
-    // in many chunks; do not rescan them).
-    let mut scanned = 0usize;
+    let mut frames = SseFrames::default();
     while let Some(Ok(chunk)) = body.next().await {
-        buf.extend_from_slice(&chunk);
-        loop {
-            let from = scanned.saturating_sub(3);
-            let Some(end) = frame_end(&buf[from..]).map(|e| from + e) else {
-                scanned = buf.len();
-                break;
-            };
-            scanned = 0;
-            let frame = buf.split_to(end).freeze();
-            let mut frames = core.frames.lock().unwrap_or_else(|e| e.into_inner());
-            if frames.first.is_none() && has_data(&frame) {
-                frames.first = Some(frame.clone());
+        for frame in frames.push(&chunk) {
+            if !keep_frame(target.stream, &frame, &target.directory) {
+                continue;
             }
-            if let Some(tx) = &frames.tx {
+            let frame = Bytes::from(frame);
+            let mut out = core.frames.lock().unwrap_or_else(|e| e.into_inner());
+            if out.first.is_none() && has_data(&frame) {
+                out.first = Some(frame.clone());
+            }
+            if let Some(tx) = &out.tx {
                 let _ = tx.send(frame);
             }
         }
-        if buf.len() > EventHub::MAX_FRAME {
+        if frames.pending() > EventHub::MAX_FRAME {
             tracing::warn!("shared event stream: frame larger than {} bytes; closing", EventHub::MAX_FRAME);
             break;
         }
@@ -348,7 +361,14 @@ mod tests {
     }
 
     fn target(url: &str) -> UpstreamTarget {
-        UpstreamTarget { url: url.into(), headers: Default::default(), username: "opencode".into(), password: "pw".into() }
+        UpstreamTarget {
+            url: url.into(),
+            headers: Default::default(),
+            username: "opencode".into(),
+            password: "pw".into(),
+            stream: Stream::Folder,
+            directory: "/ws".into(),
+        }
     }
 
     async fn next_text(s: &mut (impl futures_util::Stream<Item = Result<Bytes, Infallible>> + Unpin)) -> Option<String> {
@@ -450,6 +470,26 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn global_streams_carry_only_the_folder_and_end_on_a_switch() {
+        let (url, _, _, tx) = fake_upstream().await;
+        let hub = EventHub::new(reqwest::Client::new());
+        let t = UpstreamTarget { stream: Stream::Global, ..target(&url) };
+        let mut s = Box::pin(hub.subscribe(&t).await.unwrap().into_stream());
+        // (The fake's first frame is a folder stream's `server.connected`,
+        // without `payload`: not a global frame, dropped.)
+        tx.send(Some("data: {\"payload\":{\"type\":\"server.heartbeat\"}}\n\n".into())).unwrap();
+        assert!(next_text(&mut s).await.unwrap().contains("server.heartbeat"), "folder-less server events pass");
+        tx.send(Some("data: {\"directory\":\"/other\",\"payload\":{\"type\":\"session.created\"}}\n\n".into())).unwrap();
+        tx.send(Some("data: {\"directory\":\"/ws\",\"payload\":{\"type\":\"session.created\"}}\n\n".into())).unwrap();
+        assert!(next_text(&mut s).await.unwrap().contains("\"/ws\""), "the other folder's frame was dropped");
+        hub.end_other_folders("/ws");
+        assert_eq!(hub.upstream_count(), 1, "the active folder's stream stays");
+        hub.end_other_folders("/elsewhere");
+        assert_eq!(next_text(&mut s).await, None, "a switch ends the old folder's streams");
+        assert_eq!(hub.upstream_count(), 0);
+    }
+
+    #[tokio::test]
     async fn refused_upstream_means_plain_proxy() {
         let hub = EventHub::new(reqwest::Client::new());
         // Bound, not listening: refused, and the port stays ours.
@@ -460,12 +500,4 @@ mod tests {
         assert_eq!(hub.upstream_count(), 0);
     }
 
-    #[test]
-    fn frames_are_split_on_blank_lines() {
-        assert_eq!(frame_end(b"data: x\n\nrest"), Some(9));
-        assert_eq!(frame_end(b"data: x\r\n\r\n"), Some(11));
-        assert_eq!(frame_end(b"data: x\n"), None);
-        assert!(has_data(b": ping\ndata: x\n\n"));
-        assert!(!has_data(b": ping\n\n"));
-    }
 }

@@ -1,0 +1,90 @@
+//! The policy as Markdown, for SECURITY.md (a test checks that SECURITY.md
+//! carries exactly this; `scripts/update-openapi` rewrites it).
+use crate::decide::{action, Action, Modes};
+use crate::routes::{Class, Kind, Listing, Stream, ROUTES};
+
+/// Marks the generated part of SECURITY.md.
+pub const BEGIN: &str = "<!-- proxy-policy:begin (generated from crates/openwork-proxy; run scripts/update-openapi) -->";
+/// End of the generated part.
+pub const END: &str = "<!-- proxy-policy:end -->";
+
+fn cell(a: Action, class: Class) -> &'static str {
+    match a {
+        Action::Forward if class == Class::Config => "forwarded, audited",
+        Action::Forward => "forwarded",
+        Action::Approve => "waits for the host's approval, audited",
+        Action::Refuse(_) => "refused (403)",
+    }
+}
+
+fn routes_of(pred: impl Fn(&crate::routes::Route) -> bool) -> String {
+    ROUTES.iter().filter(|r| pred(r)).map(|r| format!("`{} {}`", r.method, r.pattern)).collect::<Vec<_>>().join(", ")
+}
+
+/// The generated Markdown, markers included.
+pub fn markdown() -> String {
+    let modes = [
+        ("default", Modes::default()),
+        ("`--approval manual`", Modes { read_only: false, approval_manual: true }),
+        ("`--read-only`", Modes { read_only: true, approval_manual: false }),
+    ];
+    let mut out = String::new();
+    out.push_str(BEGIN);
+    out.push_str("\n\n| class | what it covers | ");
+    out.push_str(&modes.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(" | "));
+    out.push_str(" |\n|---|---|");
+    out.push_str(&"---|".repeat(modes.len()));
+    out.push('\n');
+    for class in Class::ALL {
+        let cells: Vec<&str> = modes.iter().map(|(_, m)| cell(action(class, *m), class)).collect();
+        out.push_str(&format!("| **{}** | {} | {} |\n", class.name(), class.describe(), cells.join(" | ")));
+    }
+    out.push_str("\nAny other path is refused (403). Routes, by class:\n\n");
+    for class in Class::ALL {
+        let n = ROUTES.iter().filter(|r| r.class == class).count();
+        out.push_str(&format!("- **{}** ({n}): {}\n", class.name(), routes_of(|r| r.class == class)));
+    }
+    out.push_str("\nBeyond pinning the folder on every request:\n\n");
+    type Pred = fn(&Kind) -> bool;
+    let kinds: [(&str, Pred); 7] = [
+        ("the session must be one of the active folder's (else 404)", |k| *k == Kind::SessionScoped),
+        ("the project must be the active folder's (else 404), and not OpenCode's `global` project that folders without git share (403)", |k| *k == Kind::ProjectScoped),
+        ("the body's parent session and location must be the active folder's; no workspace", |k| matches!(k, Kind::CreateSession(_))),
+        ("the listing is filtered to the active folder", |k| matches!(k, Kind::SessionList(Listing::V1 | Listing::V2) | Kind::ProjectList | Kind::ActiveSessions)),
+        ("`projectID` is set to the active folder's project", |k| *k == Kind::ProjectQuery),
+        ("one shared upstream per folder", |k| *k == Kind::Events(Stream::Folder)),
+        ("one shared upstream, filtered to the active folder's events", |k| matches!(k, Kind::Events(Stream::Global | Stream::Api))),
+    ];
+    for (what, pred) in kinds.iter() {
+        out.push_str(&format!("- {what}: {}\n", routes_of(|r| r.class != Class::Machine && pred(&r.kind))));
+    }
+    out.push('\n');
+    out.push_str(END);
+    out
+}
+
+/// The generated part of `text` (markers included), if any.
+pub fn extract(text: &str) -> Option<&str> {
+    let start = text.find(BEGIN)?;
+    let end = text[start..].find(END)? + start + END.len();
+    Some(&text[start..end])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// SECURITY.md carries exactly the policy of the code
+    /// (`UPDATE_OPENAPI=1` rewrites it: `scripts/update-openapi`).
+    #[test]
+    fn security_md_carries_the_policy() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../SECURITY.md");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let found = extract(&text).expect("SECURITY.md has the generated policy table between its markers");
+        if std::env::var_os("UPDATE_OPENAPI").is_some() {
+            std::fs::write(&path, text.replace(found, &markdown())).unwrap();
+            return;
+        }
+        assert_eq!(found, markdown(), "SECURITY.md's policy table is stale: run scripts/update-openapi");
+    }
+}
