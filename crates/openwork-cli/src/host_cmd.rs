@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::Result;
-use openwork_host::engine::RestartPolicy;
+use openwork_host::engine::{Liveness, RestartPolicy};
 use openwork_host::extensions::ApprovalMode;
 use openwork_host::host::{HostConfig, RunningHost};
 use openwork_host::server::ServerOptions;
@@ -88,6 +88,15 @@ pub struct HostArgs {
     /// Seconds between SIGTERM and SIGKILL when stopping the engine.
     #[arg(long, default_value_t = 5, value_name = "SECS")]
     stop_grace: u64,
+    /// Time between health checks of the running engine, in ms.
+    #[arg(long, default_value_t = 2_000, value_name = "MS", hide = true)]
+    liveness_interval_ms: u64,
+    /// A health check unanswered for this long is a miss, in ms.
+    #[arg(long, default_value_t = 3_000, value_name = "MS", hide = true)]
+    liveness_timeout_ms: u64,
+    /// Misses in a row after which the engine is unresponsive and restarted.
+    #[arg(long, default_value_t = 3, value_name = "N", hide = true)]
+    liveness_misses: u32,
     /// Log format on stderr.
     #[arg(long, value_enum, default_value_t = LogFormat::Pretty)]
     log_format: LogFormat,
@@ -125,6 +134,11 @@ impl HostArgs {
         cfg.host_token = self.host_token.clone();
         cfg.start_timeout = Duration::from_secs(self.engine_start_timeout.max(1));
         cfg.stop_grace = Duration::from_secs(self.stop_grace);
+        cfg.liveness = Liveness {
+            interval: Duration::from_millis(self.liveness_interval_ms.max(10)),
+            timeout: Duration::from_millis(self.liveness_timeout_ms.max(10)),
+            misses: self.liveness_misses.max(1),
+        };
         cfg.restart_policy = RestartPolicy {
             initial: Duration::from_millis(self.restart_backoff_ms.max(1)),
             max: Duration::from_millis(self.restart_backoff_max_ms.max(self.restart_backoff_ms).max(1)),

@@ -203,3 +203,56 @@ fn port_taken_by_another_program(answers: bool) {
     let log = host.stderr_text();
     assert!(log.contains("starting again on another"), "answers={answers}: {log}");
 }
+
+/// A hung engine (SIGSTOP) is noticed: `unresponsive`, a proxied request
+/// waiting on it ends with 504 instead of hanging, and the engine is
+/// restarted (a new process). A short stall (a few hundred ms) is not a hang.
+#[test]
+fn a_hung_engine_is_noticed_and_restarted() {
+    let sandbox = Sandbox::new();
+    let host = TestHost::start(
+        &sandbox,
+        &["--liveness-interval-ms", "500", "--liveness-timeout-ms", "1500", "--liveness-misses", "3", "--restart-backoff-ms", "200"],
+    );
+    let url = format!("{}/opencode/session", host.url);
+    let (status, _) = get(&url, Some(&host.client_token));
+    assert_eq!(status, 200);
+    // A stall shorter than one probe's timeout is not a hang.
+    let pid = host.engine_pid();
+    signal(pid, libc::SIGSTOP);
+    std::thread::sleep(Duration::from_millis(300)); // the stall itself (not a wait for anything)
+    signal(pid, libc::SIGCONT);
+    let (status, _) = get(&url, Some(&host.client_token));
+    assert_eq!(status, 200);
+    assert_eq!(engine(&host)["pid"].as_i64(), Some(pid as i64), "a short stall restarted the engine");
+
+    // A hang: the request waiting on it ends with 504; the state says so.
+    signal(pid, libc::SIGSTOP);
+    let stopped = std::time::Instant::now();
+    let (url2, token) = (url.clone(), host.client_token.clone());
+    let waiting = std::thread::spawn(move || {
+        let t = std::time::Instant::now();
+        let (s, body) = get(&url2, Some(&token));
+        (s, body, t.elapsed())
+    });
+    let unresponsive = poll(Duration::from_secs(60), "engine unresponsive", || {
+        let e = engine(&host);
+        (e["state"] == "unresponsive" || e["pid"].as_i64() != Some(pid as i64)).then_some(e)
+    });
+    let detected = stopped.elapsed();
+    let (status, body, waited) = waiting.join().unwrap();
+    assert_eq!((status, body["code"].as_str()), (504, Some("engine_unresponsive")), "{body}");
+    let after = poll(Duration::from_secs(60), "engine running again", || {
+        let e = engine(&host);
+        (e["state"] == "running" && e["pid"].as_i64() != Some(pid as i64)).then_some(e)
+    });
+    report("hung engine (SIGSTOP; 500 ms probes, 1.5 s timeout, 3 misses): detected after", format!("{detected:?} (first seen state: {})", unresponsive["state"]));
+    report("hung engine: a proxied request waiting on it answered 504 after", format!("{waited:?}"));
+    assert!(!pid_alive(pid), "the hung engine process is gone");
+    assert_eq!(after["restarts"], 1, "{after}");
+    if unresponsive["state"] == "unresponsive" {
+        assert!(unresponsive["lastError"].as_str().unwrap_or("").contains("stopped answering"), "{unresponsive}");
+    }
+    let (status, _) = get(&url, Some(&host.client_token));
+    assert_eq!(status, 200);
+}

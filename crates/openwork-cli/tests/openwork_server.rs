@@ -307,3 +307,27 @@ fn a_full_disk_fails_the_write_clearly_and_keeps_the_config_intact() {
     assert!(body["message"].as_str().unwrap().contains("read-only"), "{body}");
     assert_eq!(std::fs::read_to_string(&config).unwrap(), now);
 }
+
+/// An OpenCode someone else runs that hangs (SIGSTOP) is reported
+/// `unresponsive` (the sidecar cannot restart it), requests get 504, and it
+/// is `running` again once it answers.
+#[test]
+fn a_hung_external_engine_is_reported() {
+    let sandbox = Sandbox::new();
+    let engine = start_engine(&sandbox);
+    let server = start_sidecar(&sandbox, &engine.base, PASSWORD);
+    let pid = engine.child.id() as i32;
+    signal(pid, libc::SIGSTOP);
+    let e = poll(Duration::from_secs(60), "external engine unresponsive", || {
+        let (_, e) = get(&format!("{}/engine", server.url), Some(CLIENT));
+        (e["state"] == "unresponsive").then_some(e)
+    });
+    assert!(e["lastError"].as_str().unwrap_or("").contains("does not answer"), "{e}");
+    let (status, body) = get(&format!("{}/opencode/session", server.url), Some(CLIENT));
+    assert_eq!((status, body["code"].as_str()), (504, Some("engine_unresponsive")), "{body}");
+    signal(pid, libc::SIGCONT);
+    poll(Duration::from_secs(60), "external engine running again", || {
+        let (_, e) = get(&format!("{}/engine", server.url), Some(CLIENT));
+        (e["state"] == "running").then_some(())
+    });
+}

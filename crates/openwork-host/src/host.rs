@@ -10,7 +10,7 @@ use openwork_wire::{EngineState, EngineStatus};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use crate::engine::{binary, EngineConfig, EngineHandle, EngineSupervisor, ProbeConfig, RestartPolicy};
+use crate::engine::{binary, EngineConfig, EngineHandle, EngineSupervisor, Liveness, ProbeConfig, RestartPolicy};
 use crate::server::{self, ActiveWorkspace, AppState, ServerOptions};
 use crate::tokens::{token_file, TokenSet};
 use crate::{paths, runtime};
@@ -36,6 +36,8 @@ pub struct HostConfig {
     pub restart_policy: RestartPolicy,
     /// Time between SIGTERM and SIGKILL when stopping the engine.
     pub stop_grace: Duration,
+    /// Probing of the running engine.
+    pub liveness: Liveness,
     /// API options.
     pub server: ServerOptions,
 }
@@ -53,6 +55,7 @@ impl HostConfig {
             start_timeout: Duration::from_secs(60),
             restart_policy: RestartPolicy::default(),
             stop_grace: Duration::from_secs(5),
+            liveness: Liveness::default(),
             server: ServerOptions::default(),
         }
     }
@@ -156,6 +159,7 @@ impl RunningHost {
         engine_cfg.log_file = Some(engine_log.clone());
         engine_cfg.policy = config.restart_policy;
         engine_cfg.stop_grace = config.stop_grace;
+        engine_cfg.liveness = config.liveness;
         engine_cfg.probe = ProbeConfig { deadline: config.start_timeout, ..ProbeConfig::default() };
         let engine = EngineSupervisor::start(engine_cfg);
         let first = engine

@@ -10,6 +10,9 @@ pub enum EngineState {
     Starting,
     /// Answering health checks; the proxy forwards.
     Running,
+    /// Stopped answering health checks while running (hung): about to be
+    /// restarted; requests waiting on it end with 504.
+    Unresponsive,
     /// Exited unexpectedly; waiting before the next start.
     Backoff,
     /// Being stopped on request.
@@ -26,6 +29,7 @@ impl EngineState {
         match self {
             Self::Starting => "starting",
             Self::Running => "running",
+            Self::Unresponsive => "unresponsive",
             Self::Backoff => "backoff",
             Self::Stopping => "stopping",
             Self::Stopped => "stopped",

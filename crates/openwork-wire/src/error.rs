@@ -32,6 +32,9 @@ pub enum ErrorCode {
     BadGateway,
     /// 503: the engine is not running (starting, restarting, failed).
     EngineUnavailable,
+    /// 504: the engine stopped answering while the request waited (it is
+    /// being restarted).
+    EngineUnresponsive,
     /// 500: a bug or an I/O failure on the host.
     InternalError,
     /// 507: the host's disk is full; nothing was changed.
@@ -52,6 +55,7 @@ impl ErrorCode {
             Self::TooManyRequests => 429,
             Self::BadGateway => 502,
             Self::EngineUnavailable => 503,
+            Self::EngineUnresponsive => 504,
             Self::InternalError => 500,
             Self::StorageFull => 507,
         }

@@ -3,7 +3,8 @@
 //!
 //! Nothing is spawned or stopped. A background task polls
 //! `GET /global/health` (fresh connection, bounded per-request timeout, as in
-//! [`super::readiness`]) and publishes `running` / `backoff` through the same
+//! [`super::readiness`]) and publishes `running`, `backoff` (refused, an error)
+//! or `unresponsive` (no answer: hung) through the same
 //! `watch` + `broadcast` channels as the supervisor, so the API and the proxy
 //! work unchanged. `restart()` re-checks at once; `shutdown()` stops the
 //! poller (the OpenCode process is left alone).
@@ -13,7 +14,7 @@ use std::time::{Duration, Instant};
 use openwork_wire::{EngineState, EngineStatus};
 use tokio::sync::{broadcast, mpsc, watch};
 
-use super::readiness::{check_once_as, probe_client};
+use super::readiness::{check_once_as, probe_client, HealthError};
 use super::{Command, EngineEndpoint, EngineHandle, Snapshot};
 
 /// How an external engine is watched.
@@ -110,9 +111,12 @@ impl Watcher {
                 Err(e) => {
                     failures = failures.saturating_add(1);
                     let down = state != EngineState::Running || failures >= self.opts.failures_before_down;
-                    if down && (state != EngineState::Backoff || failures == 1) {
+                    // No answer at all: hung (requests waiting on it end with 504);
+                    // anything else (refused, an error status): down.
+                    let next = if e == HealthError::Timeout { EngineState::Unresponsive } else { EngineState::Backoff };
+                    if down && (state != next || failures == 1) {
                         self.publish(|s| {
-                            s.status.state = EngineState::Backoff;
+                            s.status.state = next;
                             s.status.consecutive_failures = failures;
                             s.status.last_error = Some(format!("OpenCode at {health} does not answer: {e}"));
                             s.endpoint = None;

@@ -4,7 +4,9 @@
 //!
 //! States: `starting` → `running` → (`backoff` → `starting`)* → `failed`
 //! after [`RestartPolicy::max_consecutive_failures`]; a manual restart leaves
-//! `failed`; shutdown goes through `stopping` to `stopped`.
+//! `failed`; shutdown goes through `stopping` to `stopped`. A running engine
+//! is probed ([`Liveness`]): one that stops answering is `unresponsive`, then
+//! stopped and restarted like one that exited.
 
 pub mod backoff;
 pub mod binary;
@@ -45,6 +47,28 @@ pub struct EngineConfig {
     pub stop_grace: Duration,
     /// Extra environment for the engine.
     pub env: Vec<(String, String)>,
+    /// Probing of the running engine.
+    pub liveness: Liveness,
+}
+
+/// How a running engine is probed: a health request every `interval`, each
+/// with `timeout`; `misses` timeouts in a row make it `unresponsive` (then
+/// it is restarted). Answers other than a timeout (an error status) are not
+/// misses: the process is alive and answering.
+#[derive(Debug, Clone, Copy)]
+pub struct Liveness {
+    /// Between probes.
+    pub interval: Duration,
+    /// Per probe.
+    pub timeout: Duration,
+    /// Timeouts in a row that make the engine unresponsive.
+    pub misses: u32,
+}
+
+impl Default for Liveness {
+    fn default() -> Self {
+        Self { interval: Duration::from_secs(2), timeout: Duration::from_secs(3), misses: 3 }
+    }
 }
 
 impl EngineConfig {
@@ -59,6 +83,7 @@ impl EngineConfig {
             probe: ProbeConfig::default(),
             stop_grace: Duration::from_secs(5),
             env: Vec::new(),
+            liveness: Liveness::default(),
         }
     }
 }
@@ -147,6 +172,12 @@ impl EngineHandle {
         self.transitions.subscribe()
     }
 
+    /// Resolves once the engine is no longer `running` (never, while it is).
+    pub async fn left_running(&self) {
+        let mut rx = self.snapshot.clone();
+        let _ = rx.wait_for(|s| s.status.state != EngineState::Running).await;
+    }
+
     /// Wait until the state satisfies `pred` or `timeout` passes.
     pub async fn wait_for(
         &self,
@@ -177,6 +208,28 @@ impl EngineHandle {
         let (tx, rx) = oneshot::channel();
         if self.commands.send(Command::Shutdown(tx)).await.is_ok() {
             let _ = rx.await;
+        }
+    }
+}
+
+/// Probe a running engine until `liveness.misses` probes in a row time out;
+/// returns that count. Each probe is on a fresh connection.
+async fn probe_until_hung(health_url: &str, password: Option<&str>, liveness: Liveness) -> u32 {
+    let Ok(client) = readiness::probe_client(liveness.timeout) else {
+        return std::future::pending().await;
+    };
+    let mut misses = 0;
+    loop {
+        tokio::time::sleep(liveness.interval).await;
+        match readiness::check_once(&client, health_url, password).await {
+            Err(readiness::HealthError::Timeout) => {
+                misses += 1;
+                tracing::debug!(misses, "engine health check timed out");
+                if misses >= liveness.misses {
+                    return misses;
+                }
+            }
+            _ => misses = 0,
         }
     }
 }
@@ -328,22 +381,39 @@ impl EngineSupervisor {
             Err(end) => return end,
         };
         let pid = proc.pid();
+        let published = endpoint.clone();
         self.publish(|s| {
             s.status.state = EngineState::Running;
             if version.is_some() {
                 s.status.version = version;
             }
-            s.endpoint = Some(endpoint);
+            s.endpoint = Some(published);
             s.running_since = Some(Instant::now());
         });
         let mut proc = proc;
-        // Phase 2: running until it exits or a command arrives.
+        let health = format!("{}/global/health", endpoint.base_url);
+        // Phase 2: running until it exits, stops answering, or a command arrives.
         tokio::select! {
             status = proc.wait() => {
                 proc.finish();
                 let exit = status.ok().map(|s| describe_exit(&s));
                 tracing::warn!(pid, exit = exit.as_deref().unwrap_or("unknown"), "engine exited");
                 RunEnd::Unexpected { ran_for: started.elapsed(), exit, error: Some("OpenCode exited unexpectedly".into()) }
+            }
+            misses = probe_until_hung(&health, Some(&endpoint.password), self.config.liveness) => {
+                let error = format!(
+                    "OpenCode stopped answering ({misses} health checks in a row got no answer within {:?})",
+                    self.config.liveness.timeout
+                );
+                tracing::warn!(pid, "{error}; restarting it");
+                self.publish(|s| {
+                    s.status.state = EngineState::Unresponsive;
+                    s.status.last_error = Some(error.clone());
+                    s.endpoint = None;
+                    s.running_since = None;
+                });
+                let exit = proc.stop(self.config.stop_grace).await.map(|s| describe_exit(&s));
+                RunEnd::Unexpected { ran_for: started.elapsed(), exit, error: Some(error) }
             }
             cmd = self.commands.recv() => self.stop_for(proc, cmd).await,
         }

@@ -71,12 +71,34 @@ pub fn probe_client(per_request: Duration) -> reqwest::Result<reqwest::Client> {
         .build()
 }
 
+/// Why one health request did not say "healthy".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HealthError {
+    /// No answer within the per-request timeout (a hung or busy server, or
+    /// a connection accepted during OpenCode's readiness race).
+    Timeout,
+    /// 401: the server refuses the password.
+    Unauthorized,
+    /// Anything else (refused, another status, a bad body), in words.
+    Other(String),
+}
+
+impl std::fmt::Display for HealthError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Timeout => f.write_str("request timed out"),
+            Self::Unauthorized => f.write_str("HTTP 401 Unauthorized (wrong password)"),
+            Self::Other(s) => f.write_str(s),
+        }
+    }
+}
+
 /// One health request; `Ok(version)` when OpenCode says it is healthy.
 pub async fn check_once(
     client: &reqwest::Client,
     health_url: &str,
     password: Option<&str>,
-) -> Result<Option<String>, String> {
+) -> Result<Option<String>, HealthError> {
     check_once_as(client, health_url, "opencode", password).await
 }
 
@@ -87,7 +109,7 @@ pub async fn check_once_as(
     health_url: &str,
     username: &str,
     password: Option<&str>,
-) -> Result<Option<String>, String> {
+) -> Result<Option<String>, HealthError> {
     let mut req = client.get(health_url);
     if let Some(pw) = password {
         req = req.basic_auth(username, Some(pw));
@@ -95,16 +117,16 @@ pub async fn check_once_as(
     let resp = req.send().await.map_err(|e| describe(&e))?;
     let status = resp.status();
     if status == reqwest::StatusCode::UNAUTHORIZED {
-        return Err(format!("{UNAUTHORIZED} (wrong password)"));
+        return Err(HealthError::Unauthorized);
     }
     if !status.is_success() {
-        return Err(format!("HTTP {status}"));
+        return Err(HealthError::Other(format!("HTTP {status}")));
     }
-    let body: HealthBody = resp.json().await.map_err(|e| format!("bad health body: {e}"))?;
+    let body: HealthBody = resp.json().await.map_err(|e| describe(&e))?;
     if body.healthy {
         Ok(body.version)
     } else {
-        Err("healthy: false".into())
+        Err(HealthError::Other("healthy: false".into()))
     }
 }
 
@@ -136,10 +158,10 @@ pub async fn wait_ready(
             Some(result) = in_flight.next() => match result {
                 Ok(version) => return Ok(version),
                 // Only a server without our password says that.
-                Err(e) if password.is_some() && e.starts_with(UNAUTHORIZED) => {
+                Err(HealthError::Unauthorized) if password.is_some() => {
                     return Err(ProbeError::NotOurs { url: health_url.to_string() });
                 }
-                Err(e) => last = e,
+                Err(e) => last = e.to_string(),
             },
             _ = tokio::time::sleep_until(deadline) => {
                 return Err(ProbeError::Deadline { url: health_url.to_string(), deadline: cfg.deadline, last });
@@ -153,19 +175,16 @@ pub async fn wait_ready(
     }
 }
 
-/// How [`check_once`] describes a 401.
-const UNAUTHORIZED: &str = "HTTP 401 Unauthorized";
-
 /// Health polls allowed in flight at once.
 pub const MAX_IN_FLIGHT: usize = 8;
 
-fn describe(e: &reqwest::Error) -> String {
+fn describe(e: &reqwest::Error) -> HealthError {
     if e.is_timeout() {
-        "request timed out".into()
+        HealthError::Timeout
     } else if e.is_connect() {
-        "connection refused".into()
+        HealthError::Other("connection refused".into())
     } else {
-        e.to_string()
+        HealthError::Other(e.to_string())
     }
 }
 

@@ -67,7 +67,12 @@ pub async fn forward(actor: Actor, State(state): State<AppState>, req: Request) 
         password: Some(endpoint.password.clone()),
     };
     let out = Outgoing { decision: &decision, query: parts.uri.query(), headers: &parts.headers, body };
-    let result = state.proxy.forward(&upstream, &ws.directory, out).await;
+    // A request waiting on an engine that stops answering (or exits) ends
+    // when the supervisor notices, never hangs.
+    let result = tokio::select! {
+        r = state.proxy.forward(&upstream, &ws.directory, out) => r,
+        () = state.engine.left_running() => return Err(engine_unavailable(&state)),
+    };
     if let Some(intent) = &audited {
         let outcome = match &result {
             Ok(resp) if resp.status().is_success() => "applied",
@@ -89,11 +94,15 @@ pub async fn forward(actor: Actor, State(state): State<AppState>, req: Request) 
     })
 }
 
-/// 503 `engine_unavailable` with the engine's state.
+/// 503 `engine_unavailable` with the engine's state; 504
+/// `engine_unresponsive` when it stopped answering (it is being restarted).
 fn engine_unavailable(state: &AppState) -> ApiError {
     let status = state.engine.status();
-    ApiError::new(ErrorCode::EngineUnavailable, format!("OpenCode is not running (state: {})", status.state))
-        .details(json!({ "state": status.state, "lastError": status.last_error }))
+    let details = json!({ "state": status.state, "lastError": status.last_error });
+    if status.state == openwork_wire::EngineState::Unresponsive {
+        return ApiError::new(ErrorCode::EngineUnresponsive, "OpenCode stopped answering; it is being restarted").details(details);
+    }
+    ApiError::new(ErrorCode::EngineUnavailable, format!("OpenCode is not running (state: {})", status.state)).details(details)
 }
 
 /// A config change through the proxy, for approvals and the audit log.
