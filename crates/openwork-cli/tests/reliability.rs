@@ -115,3 +115,96 @@ fn sigterm_during_first_start_install_stops_everything_in_bounded_time() {
     poll(Duration::from_secs(30), "engine group gone", || group_members(pgid).is_empty().then_some(()));
     let _ = trigger.join();
 }
+
+/// 100,000 levels of brackets: what a recursive parser overflows its stack on.
+fn deep_json() -> String {
+    format!("{}{}", "[".repeat(100_000), "]".repeat(100_000))
+}
+
+/// No file can crash the host: every file it reads but did not write itself
+/// (the workspace's config, skills and commands; its own state files,
+/// which a user or another program can edit) is fed 100,000 levels of
+/// nesting, at start and while it runs. The host keeps serving and says what
+/// is wrong; `openwork status` and `openwork workspace list` fail cleanly.
+#[test]
+fn deeply_nested_files_never_crash_the_host() {
+    let sandbox = Sandbox::new();
+    let deep = deep_json();
+    let ws = &sandbox.workspace;
+    std::fs::create_dir_all(ws.join(".opencode/skills/deep")).unwrap();
+    std::fs::create_dir_all(ws.join(".opencode/commands")).unwrap();
+    std::fs::write(ws.join("opencode.json"), &deep).unwrap();
+    std::fs::write(ws.join(".opencode/openwork.json"), &deep).unwrap();
+    std::fs::write(ws.join(".opencode/skills/deep/SKILL.md"), format!("---\nname: deep\ndescription: {deep}\n---\n{deep}\n")).unwrap();
+    std::fs::write(ws.join(".opencode/commands/deep.md"), format!("---\ndescription: {deep}\n---\n{deep}\n")).unwrap();
+    std::fs::write(sandbox.path("ow-data").join("host-workspaces.json"), &deep).unwrap();
+    std::fs::write(sandbox.path("ow-data").join("engine-version.json"), &deep).unwrap();
+
+    // At start.
+    let host = TestHost::start(&sandbox, &[]);
+    let id = host.ready["workspace"]["id"].as_str().unwrap().to_string();
+    let alive = |host: &TestHost| {
+        let (status, _) = get(&format!("{}/health", host.url), None);
+        assert_eq!(status, 200, "the host stopped answering; stderr:\n{}", host.stderr_text());
+    };
+    alive(&host);
+    let (status, body) = get(&format!("{}/workspace/{id}/config", host.url), Some(&host.client_token));
+    assert_eq!((status, body["code"].as_str()), (422, Some("invalid_config")), "{body}");
+    assert!(body["message"].as_str().unwrap().contains("deep"), "{body}");
+    for listing in ["skills", "commands", "plugins", "mcp"] {
+        let (status, body) = get(&format!("{}/workspace/{id}/{listing}", host.url), Some(&host.client_token));
+        assert!(status == 200 || status == 422, "{listing}: {status} {body}");
+    }
+    alive(&host);
+
+    // While running: the file watcher reads the config again.
+    let (rx, _events) = open_events(&host);
+    std::fs::write(ws.join("opencode.jsonc"), &deep).unwrap();
+    poll(Duration::from_secs(30), "the watcher to see the new file", || {
+        rx.try_iter().any(|e: Value| e["type"] == "config.changed").then_some(())
+    });
+    alive(&host);
+    let (status, _) = get(&format!("{}/workspace/{id}/config", host.url), Some(&host.client_token));
+    assert_eq!(status, 422);
+    assert!(!host.stderr_text().contains("overflow"), "{}", host.stderr_text());
+
+    // The host's own files, edited by someone else: clean errors.
+    std::fs::write(sandbox.path("ow-data").join("host.json"), &deep).unwrap();
+    let out = sandbox.openwork().args(["status"]).output().unwrap();
+    assert!(out.status.code().is_some(), "`openwork status` died of a signal: {:?}", out.status);
+    std::fs::write(sandbox.path("ow-data").join("workspaces.json"), &deep).unwrap();
+    let out = sandbox.openwork().args(["workspace", "list"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    alive(&host);
+    drop(host);
+    std::fs::write(sandbox.path("ow-config").join("tokens.json"), &deep).unwrap();
+    let out = sandbox.openwork().args(["host", "--port", "0", "--json", "--workspace"]).arg(ws).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "a deep token file is an error, not a crash");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not valid"), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// The host's `/events` as parsed JSON on a channel.
+fn open_events(host: &TestHost) -> (std::sync::mpsc::Receiver<Value>, std::thread::JoinHandle<()>) {
+    use std::io::BufRead;
+    let resp = reqwest::blocking::Client::builder()
+        .no_proxy()
+        .build()
+        .unwrap()
+        .get(format!("{}/events", host.url))
+        .bearer_auth(&host.client_token)
+        .send()
+        .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let h = std::thread::spawn(move || {
+        for line in std::io::BufReader::new(resp).lines().map_while(Result::ok) {
+            if let Some(data) = line.strip_prefix("data:") {
+                if let Ok(v) = serde_json::from_str::<Value>(data.trim()) {
+                    if tx.send(v).is_err() {
+                        break;
+                    }
+                }
+            }
+        }
+    });
+    (rx, h)
+}

@@ -45,11 +45,23 @@ pub(crate) fn lock_exclusive(path: &Path) -> io::Result<LockGuard> {
     }
 }
 
-/// Read a file, `Ok(None)` when it does not exist.
+/// Largest store file read (a workspace list is a few KB): a file someone
+/// grew beyond that is refused, not read into memory.
+pub(crate) const MAX_READ: u64 = 8 * 1024 * 1024;
+
+/// Read a file of at most [`MAX_READ`] bytes (`InvalidData` beyond),
+/// `Ok(None)` when it does not exist. (`serde_json` bounds nesting itself.)
 pub(crate) fn read_optional(path: &Path) -> io::Result<Option<Vec<u8>>> {
-    match std::fs::read(path) {
-        Ok(b) => Ok(Some(b)),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(e),
+    use std::io::Read;
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let mut bytes = Vec::new();
+    file.take(MAX_READ + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_READ {
+        return Err(io::Error::new(io::ErrorKind::InvalidData, format!("{} is larger than {MAX_READ} bytes", path.display())));
     }
+    Ok(Some(bytes))
 }

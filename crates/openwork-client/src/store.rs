@@ -110,7 +110,9 @@ impl Store {
     /// store of any version) into this store. Existing entries keep their names;
     /// the file's active workspace becomes active only when none is.
     pub fn import(&self, path: &Path) -> Result<ImportReport, StoreError> {
-        let bytes = std::fs::read(path).map_err(|source| StoreError::Io { action: "read", path: path.to_path_buf(), source })?;
+        let bytes = crate::fsutil::read_optional(path)
+            .and_then(|b| b.ok_or_else(|| std::io::Error::from(std::io::ErrorKind::NotFound)))
+            .map_err(|source| StoreError::Io { action: "read", path: path.to_path_buf(), source })?;
         let migrated = parse_any(&bytes).map_err(|e| match e {
             MigrateError::Invalid(reason) => StoreError::Unrecognised { path: path.to_path_buf(), reason },
             MigrateError::TooNew { found, supported } => StoreError::TooNew { path: path.to_path_buf(), found, supported },

@@ -26,6 +26,40 @@ fn dir_from(var: &str, default: fn() -> Option<PathBuf>) -> Result<PathBuf> {
         .with_context(|| format!("cannot find a home directory; set {var}"))
 }
 
+/// Largest file the host reads that it did not write itself (configs,
+/// `SKILL.md`, commands), and its own state files.
+pub const MAX_READ: u64 = 8 * 1024 * 1024;
+
+/// Read `path`, refusing a file larger than `max` bytes (`InvalidData`):
+/// no file, whatever someone put in it, can make the host hold more.
+/// `Ok(None)` when it does not exist.
+pub fn read_limited(path: &std::path::Path, max: u64) -> std::io::Result<Option<Vec<u8>>> {
+    use std::io::Read;
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let mut bytes = Vec::new();
+    file.take(max + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > max {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("{} is larger than {max} bytes", path.display()),
+        ));
+    }
+    Ok(Some(bytes))
+}
+
+/// [`read_limited`] with [`MAX_READ`], as text (lossy UTF-8); `""` for a
+/// file that is missing, unreadable or too large.
+pub fn read_text_or_empty(path: &std::path::Path) -> String {
+    match read_limited(path, MAX_READ) {
+        Ok(Some(b)) => String::from_utf8_lossy(&b).into_owned(),
+        _ => String::new(),
+    }
+}
+
 /// Create `dir` (and parents) with mode 0700 when it does not exist.
 pub fn ensure_private_dir(dir: &std::path::Path) -> Result<()> {
     use std::os::unix::fs::DirBuilderExt;

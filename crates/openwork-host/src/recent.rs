@@ -35,14 +35,18 @@ impl RecentWorkspaces {
     /// Load; a missing file is empty, a corrupt one is kept aside and reported in the log.
     pub fn load(data_dir: &Path) -> Self {
         let path = file(data_dir);
-        match std::fs::read(&path) {
-            Ok(bytes) => serde_json::from_slice(&bytes).unwrap_or_else(|e| {
+        match crate::paths::read_limited(&path, crate::paths::MAX_READ) {
+            Ok(Some(bytes)) => serde_json::from_slice(&bytes).unwrap_or_else(|e| {
                 let aside = path.with_extension("json.corrupt");
                 let _ = std::fs::rename(&path, &aside);
                 tracing::warn!("{} was not valid ({e}); moved to {}", path.display(), aside.display());
                 Self::default()
             }),
-            Err(_) => Self::default(),
+            Ok(None) => Self::default(),
+            Err(e) => {
+                tracing::warn!("{} cannot be read ({e}); starting without remembered workspaces", path.display());
+                Self::default()
+            }
         }
     }
 

@@ -35,9 +35,9 @@ pub fn write(data_dir: &Path, info: &RuntimeInfo) -> Result<()> {
 /// Read the runtime file of a host that is still alive, if any.
 pub fn read_live(data_dir: &Path) -> Result<Option<RuntimeInfo>> {
     let file = runtime_file(data_dir);
-    let bytes = match std::fs::read(&file) {
-        Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+    let bytes = match crate::paths::read_limited(&file, crate::paths::MAX_READ) {
+        Ok(Some(b)) => b,
+        Ok(None) => return Ok(None),
         Err(e) => return Err(e).with_context(|| format!("could not read {}", file.display())),
     };
     let info: RuntimeInfo = serde_json::from_slice(&bytes)
@@ -49,7 +49,7 @@ pub fn read_live(data_dir: &Path) -> Result<Option<RuntimeInfo>> {
 /// Remove the runtime file if it still names `pid`.
 pub fn remove_if_ours(data_dir: &Path, pid: u32) {
     let file = runtime_file(data_dir);
-    if let Ok(bytes) = std::fs::read(&file) {
+    if let Ok(Some(bytes)) = crate::paths::read_limited(&file, crate::paths::MAX_READ) {
         if serde_json::from_slice::<RuntimeInfo>(&bytes).is_ok_and(|i| i.pid == pid) {
             let _ = std::fs::remove_file(file);
         }

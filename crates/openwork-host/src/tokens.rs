@@ -97,14 +97,14 @@ impl TokenSet {
         client_override: Option<String>,
         host_override: Option<String>,
     ) -> Result<Self> {
-        let stored = match std::fs::read(file) {
-            Ok(bytes) => {
+        let stored = match crate::paths::read_limited(file, crate::paths::MAX_READ) {
+            Ok(Some(bytes)) => {
                 check_private(file)?;
                 serde_json::from_slice::<TokenFile>(&bytes).with_context(|| {
                     format!("token file {} is not valid; fix or delete it", file.display())
                 })?
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Ok(None) => {
                 let fresh = TokenFile { client_token: generate(), host_token: generate() };
                 write_token_file(file, &fresh)?;
                 fresh
@@ -190,12 +190,12 @@ pub fn read_stored(file: &Path) -> Result<Option<(String, String)>> {
 }
 
 fn read_token_file(file: &Path) -> Result<Option<TokenFile>> {
-    match std::fs::read(file) {
-        Ok(bytes) => Ok(Some(
+    match crate::paths::read_limited(file, crate::paths::MAX_READ) {
+        Ok(Some(bytes)) => Ok(Some(
             serde_json::from_slice(&bytes)
                 .with_context(|| format!("token file {} is not valid", file.display()))?,
         )),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Ok(None) => Ok(None),
         Err(e) => Err(e).with_context(|| format!("could not read {}", file.display())),
     }
 }

@@ -121,7 +121,11 @@ fn cache_key(bin: &Path) -> Result<String> {
 }
 
 fn read_cache(file: &Path) -> std::collections::BTreeMap<String, String> {
-    std::fs::read(file).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default()
+    crate::paths::read_limited(file, crate::paths::MAX_READ)
+        .ok()
+        .flatten()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default()
 }
 
 /// The version of `bin` remembered in `<data>/engine-version.json`, if this

@@ -43,7 +43,7 @@ pub fn list_commands(ws: &Path) -> Vec<Value> {
         files.sort();
         for name in files {
             let path = dir.join(format!("{name}.md"));
-            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            let text = crate::paths::read_text_or_empty(&path);
             let doc = frontmatter::parse(&text);
             let mut item = json!({
                 "name": name,

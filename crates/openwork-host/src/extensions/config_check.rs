@@ -49,9 +49,9 @@ impl FileSnapshot {
             let path = PathBuf::from(p);
             match std::fs::symlink_metadata(&path) {
                 Ok(m) if m.is_file() => {
-                    let bytes = std::fs::read(&path).map_err(|e| {
-                        ApiError::internal(&anyhow::anyhow!("could not read {}: {e}", path.display()))
-                    })?;
+                    let bytes = crate::paths::read_limited(&path, crate::paths::MAX_READ)
+                        .map_err(|e| ApiError::internal(&anyhow::anyhow!("could not read {}: {e}", path.display())))?
+                        .unwrap_or_default();
                     files.push((path, Some((bytes, m.permissions().mode() & 0o7777))));
                 }
                 Ok(_) => {}

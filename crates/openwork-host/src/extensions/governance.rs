@@ -212,12 +212,24 @@ impl AuditLog {
         }
     }
 
-    /// The last `limit` entries, oldest first (unparsable lines skipped).
+    /// The last `limit` entries, oldest first (unparsable lines skipped);
+    /// only the file's last [`crate::paths::MAX_READ`] bytes are read (the log
+    /// only grows).
     pub fn read(&self, workspace_id: &str, limit: usize) -> Vec<AuditEntry> {
+        use std::io::{Read, Seek, SeekFrom};
         let Some(path) = self.file(workspace_id) else { return Vec::new() };
         let _g = self.lock.lock().unwrap_or_else(|e| e.into_inner());
-        let Ok(text) = std::fs::read_to_string(&path) else { return Vec::new() };
-        let all: Vec<AuditEntry> = text.lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
+        let Ok(mut f) = std::fs::File::open(&path) else { return Vec::new() };
+        let len = f.metadata().map(|m| m.len()).unwrap_or(0);
+        let start = len.saturating_sub(crate::paths::MAX_READ);
+        let mut bytes = Vec::new();
+        if f.seek(SeekFrom::Start(start)).is_err() || f.take(crate::paths::MAX_READ).read_to_end(&mut bytes).is_err() {
+            return Vec::new();
+        }
+        let text = String::from_utf8_lossy(&bytes);
+        // Reading from the middle of the file: the first line is a tail.
+        let lines = text.lines().skip(usize::from(start > 0));
+        let all: Vec<AuditEntry> = lines.filter_map(|l| serde_json::from_str(l).ok()).collect();
         let skip = all.len().saturating_sub(limit);
         all.into_iter().skip(skip).collect()
     }

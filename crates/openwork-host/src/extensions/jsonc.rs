@@ -52,12 +52,72 @@ fn not_object(path: &Path) -> ApiError {
         .details(json!({ "path": path.display().to_string(), "line": 1, "column": 1 }))
 }
 
-fn read_text(path: &Path) -> Result<Option<String>, ApiError> {
-    match std::fs::read_to_string(path) {
-        Ok(t) => Ok(Some(t)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(ApiError::internal(&anyhow::anyhow!(e).context(format!("reading {}", path.display())))),
+/// Deepest nesting of objects and arrays accepted in a config file (as
+/// `serde_json`'s own limit). The JSONC parser recurses once per level: a
+/// file nested 100,000 deep (an agent can write one; a cloned repository can
+/// hold one) would overflow the stack and take the host down.
+pub const MAX_DEPTH: usize = 128;
+
+/// Check that `text` nests objects and arrays at most [`MAX_DEPTH`] deep,
+/// without parsing it (strings and comments skipped); a single pass.
+pub fn check_nesting(path: &Path, text: &str) -> Result<(), ApiError> {
+    let b = text.as_bytes();
+    let (mut depth, mut i) = (0usize, 0usize);
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                i += 2;
+                while i + 1 < b.len() && !(b[i] == b'*' && b[i + 1] == b'/') {
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'{' | b'[' => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Err(ApiError::new(
+                        ErrorCode::InvalidConfig,
+                        format!("{} nests objects or arrays more than {MAX_DEPTH} deep", path.display()),
+                    )
+                    .details(json!({ "path": path.display().to_string(), "offset": i, "maxDepth": MAX_DEPTH })));
+                }
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
     }
+    Ok(())
+}
+
+/// A config file's text, size- and depth-checked; `None` when missing.
+fn read_text(path: &Path) -> Result<Option<String>, ApiError> {
+    let bytes = match crate::paths::read_limited(path, crate::paths::MAX_READ) {
+        Ok(Some(b)) => b,
+        Ok(None) => return Ok(None),
+        Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+            return Err(ApiError::new(ErrorCode::InvalidConfig, e.to_string())
+                .details(json!({ "path": path.display().to_string(), "maxBytes": crate::paths::MAX_READ })))
+        }
+        Err(e) => return Err(ApiError::internal(&anyhow::anyhow!(e).context(format!("reading {}", path.display())))),
+    };
+    let text = String::from_utf8(bytes).map_err(|_| {
+        ApiError::new(ErrorCode::InvalidConfig, format!("{} is not UTF-8 text", path.display()))
+            .details(json!({ "path": path.display().to_string() }))
+    })?;
+    check_nesting(path, &text)?;
+    Ok(Some(text))
 }
 
 /// The top-level object of a JSONC file (`{}` when the file is missing).
@@ -148,6 +208,30 @@ pub fn child_object(path: &Path, obj: &CstObject, key: &str) -> Result<CstObject
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deep_files_are_refused_not_parsed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("opencode.json");
+        // 100,000 levels: the parser would overflow the stack.
+        let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        std::fs::write(&path, &deep).unwrap();
+        let err = read_object(&path).unwrap_err();
+        assert_eq!(err.0.code, ErrorCode::InvalidConfig);
+        assert!(err.0.message.contains("deep"), "{}", err.0.message);
+        assert!(edit(&path, |_| Ok(())).is_err());
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), deep, "left untouched");
+        let objects = format!("{}1{}", "{\"a\":".repeat(200), "}".repeat(200));
+        std::fs::write(&path, objects).unwrap();
+        assert!(read_object(&path).is_err());
+        // Brackets in strings and comments do not count; 128 levels are fine.
+        let fine = format!("// [[[[\n{{\"s\": \"{{{{[[[\\\"\", \"d\": {}0{} /* [[[ */}}", "[".repeat(120), "]".repeat(120));
+        std::fs::write(&path, &fine).unwrap();
+        assert!(read_object(&path).is_ok(), "{fine}");
+        // Too large.
+        std::fs::write(&path, vec![b' '; (crate::paths::MAX_READ + 1) as usize]).unwrap();
+        assert_eq!(read_object(&path).unwrap_err().0.code, ErrorCode::InvalidConfig);
+    }
 
     const COMMENTED: &str = r#"// top comment
 {

@@ -99,7 +99,7 @@ fn list_root(root: &Path, scope: &str, out: &mut Vec<SkillItem>) {
         if skill_md.symlink_metadata().map(|m| !m.is_file()).unwrap_or(true) {
             continue;
         }
-        let text = std::fs::read_to_string(&skill_md).unwrap_or_default();
+        let text = crate::paths::read_text_or_empty(&skill_md);
         let doc = frontmatter::parse(&text);
         found.push(SkillItem {
             name,
