@@ -208,28 +208,6 @@ fn base64_encode(s: &str) -> String {
     out
 }
 
-/// A tmpfs mounted on a directory for the test's lifetime (root only).
-struct TinyFs(std::path::PathBuf);
-
-impl TinyFs {
-    fn mount(dir: &std::path::Path, size: &str) -> TinyFs {
-        assert_eq!(unsafe { libc::geteuid() }, 0, "this fault test mounts a tmpfs and must run as root (CI does)");
-        let out = Command::new("mount")
-            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
-            .arg(dir)
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "mount failed: {}", String::from_utf8_lossy(&out.stderr));
-        TinyFs(dir.to_path_buf())
-    }
-}
-
-impl Drop for TinyFs {
-    fn drop(&mut self) {
-        let _ = Command::new("umount").arg("-l").arg(&self.0).status();
-    }
-}
-
 #[test]
 fn a_full_disk_fails_the_write_clearly_and_keeps_the_config_intact() {
     let sandbox = Sandbox::new();

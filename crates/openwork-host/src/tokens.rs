@@ -83,6 +83,17 @@ pub struct TokenSet {
     host_overridden: bool,
 }
 
+/// Why the client token could not be rotated.
+#[derive(Debug, thiserror::Error)]
+pub enum RotateError {
+    /// The token comes from the environment or a flag for this run.
+    #[error("the client token comes from OPENWORK_TOKEN/--token; change it there")]
+    Overridden,
+    /// The token file could not be read or written; the old token stays.
+    #[error("{0:#}")]
+    Io(anyhow::Error),
+}
+
 /// Where the token file lives under a config dir.
 pub fn token_file(config_dir: &Path) -> PathBuf {
     config_dir.join("tokens.json")
@@ -150,17 +161,18 @@ impl TokenSet {
         }
     }
 
-    /// Replace the client token with a fresh one and persist it (unless the
-    /// client token was overridden for this run, which is refused).
-    pub fn rotate_client(&self) -> Result<String> {
+    /// Replace the client token with a fresh one: persisted first, then in
+    /// use (a failure, e.g. a full disk, leaves the old token valid).
+    /// Refused when the client token was overridden for this run.
+    pub fn rotate_client(&self) -> Result<String, RotateError> {
         if self.client_overridden {
-            anyhow::bail!("the client token comes from OPENWORK_TOKEN/--token; change it there");
+            return Err(RotateError::Overridden);
         }
         let mut t = self.inner.write().unwrap_or_else(|e| e.into_inner());
         let fresh = generate();
-        let mut on_disk = read_token_file(&self.file)?.unwrap_or_else(|| t.clone());
+        let mut on_disk = read_token_file(&self.file).map_err(RotateError::Io)?.unwrap_or_else(|| t.clone());
         on_disk.client_token = fresh.clone();
-        write_token_file(&self.file, &on_disk)?;
+        write_token_file(&self.file, &on_disk).map_err(RotateError::Io)?;
         t.client_token = fresh.clone();
         Ok(fresh)
     }

@@ -485,7 +485,7 @@ fn bad_input_never_breaks_the_api() {
         }
         // A switch to another folder would move the API; put it back.
         if state.active_workspace().path != ws_dir {
-            state.switch_workspace(ActiveWorkspace::open(&ws_dir).unwrap()).unwrap();
+            rt.block_on(state.switch_workspace(ActiveWorkspace::open(&ws_dir).unwrap())).unwrap();
         }
         Ok(())
     };

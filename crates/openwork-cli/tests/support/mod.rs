@@ -521,6 +521,35 @@ pub fn connections_to(pid: i32, port: u16) -> usize {
         .count()
 }
 
+/// A tmpfs mounted on a directory for the test's lifetime (root only).
+pub struct TinyFs(std::path::PathBuf);
+
+impl TinyFs {
+    pub fn mount(dir: &std::path::Path, size: &str) -> TinyFs {
+        assert_eq!(unsafe { libc::geteuid() }, 0, "this fault test mounts a tmpfs and must run as root (CI does)");
+        let out = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "mount failed: {}", String::from_utf8_lossy(&out.stderr));
+        TinyFs(dir.to_path_buf())
+    }
+}
+
+impl Drop for TinyFs {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg("-l").arg(&self.0).status();
+    }
+}
+
+/// Fill the file system of `dir` (a [`TinyFs`]) with one file; returns it.
+pub fn fill_disk(dir: &Path) -> PathBuf {
+    let filler = dir.join("filler");
+    let _ = std::fs::write(&filler, vec![0u8; 4 * 1024 * 1024]);
+    filler
+}
+
 /// Canonical path as a string.
 pub fn canonical(p: &Path) -> String {
     p.canonicalize().unwrap().to_str().unwrap().to_string()

@@ -93,6 +93,8 @@ pub struct AppState {
     pub watcher: Arc<std::sync::Mutex<Option<crate::watch::ConfigWatcher>>>,
     /// Extension management state.
     pub extensions: Arc<crate::extensions::ExtensionsState>,
+    /// Held while the active workspace is switched.
+    pub switching: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl AppState {
@@ -119,6 +121,7 @@ impl AppState {
             data_dir: None,
             watcher: Arc::new(std::sync::Mutex::new(None)),
             extensions,
+            switching: Arc::default(),
             workspace: Arc::new(RwLock::new(Arc::new(workspace))),
             options: Arc::new(options),
             started: Instant::now(),
@@ -146,17 +149,25 @@ impl AppState {
         self
     }
 
-    /// Make `next` the active workspace: atomically for the proxy, remembered
-    /// on disk, watched, and announced as `workspace.switched`.
-    pub fn switch_workspace(&self, next: ActiveWorkspace) -> anyhow::Result<()> {
+    /// Make `next` the active workspace, as one transaction under the switch
+    /// lock: remembered on disk first (a failure, e.g. a full disk, changes
+    /// nothing), then served (atomically for the proxy), watched, and
+    /// announced as `workspace.switched`. Concurrent switches run one after
+    /// the other, so the file, the folder served and the last event always
+    /// name the same folder.
+    pub async fn switch_workspace(&self, next: ActiveWorkspace) -> anyhow::Result<()> {
+        let _switching = self.switching.lock().await;
+        if let Some(dir) = self.data_dir.clone() {
+            let path = next.directory.clone();
+            tokio::task::spawn_blocking(move || crate::recent::RecentWorkspaces::load(&dir).activate(&dir, &path))
+                .await
+                .map_err(|e| anyhow::anyhow!("saving the workspace failed: {e}"))??;
+        }
         let next = Arc::new(next);
         let previous = {
             let mut guard = self.workspace.write().unwrap_or_else(|e| e.into_inner());
             std::mem::replace(&mut *guard, next.clone())
         };
-        if let Some(dir) = &self.data_dir {
-            crate::recent::RecentWorkspaces::load(dir).activate(dir, &next.directory)?;
-        }
         if let Some(w) = self.watcher.lock().unwrap_or_else(|e| e.into_inner()).as_ref() {
             w.retarget(next.path.clone());
         }

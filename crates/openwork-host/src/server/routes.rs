@@ -77,13 +77,16 @@ pub async fn engine_restart(_: HostAuth, State(state): State<AppState>) -> Json<
 /// one stops working at once.
 #[utoipa::path(post, path = "/tokens/rotate", tag = "host", security(("hostToken" = [])),
     responses((status = 200, description = "The new client token", body = RotatedToken),
-        (status = 403, description = "`forbidden`: the token comes from the environment and cannot be rotated", body = ErrorBody)))]
+        (status = 403, description = "`forbidden`: the token comes from the environment and cannot be rotated", body = ErrorBody),
+        (status = 507, description = "`storage_full`: the host's disk is full; the old token still works", body = ErrorBody)))]
 pub async fn rotate_client_token(
     _: HostAuth,
     State(state): State<AppState>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let fresh = state.tokens.rotate_client().map_err(|e| {
-        ApiError::forbidden(format!("{e:#}"))
+    let fresh = state.tokens.rotate_client().map_err(|e| match e {
+        crate::tokens::RotateError::Overridden => ApiError::forbidden(e.to_string()),
+        // A full disk is 507 (the old token still works), other I/O 500.
+        crate::tokens::RotateError::Io(cause) => ApiError::internal(&cause),
     })?;
     tracing::info!(token = %crate::tokens::mask(&fresh), "client token rotated");
     Ok(Json(json!({ "clientToken": fresh })))
@@ -102,7 +105,8 @@ pub struct SwitchRequest {
 #[utoipa::path(post, path = "/workspaces/active", tag = "host", security(("hostToken" = [])),
     request_body = SwitchRequest,
     responses((status = 200, description = "The new active workspace", body = Workspace),
-        (status = 404, description = "`workspace_not_found`: no such folder", body = ErrorBody)))]
+        (status = 404, description = "`workspace_not_found`: no such folder", body = ErrorBody),
+        (status = 507, description = "`storage_full`: the host's disk is full; nothing was changed", body = ErrorBody)))]
 pub async fn switch_workspace(
     _: HostAuth,
     State(state): State<AppState>,
@@ -123,6 +127,6 @@ pub async fn switch_workspace(
     let next = super::ActiveWorkspace::open(path).map_err(|e| {
         ApiError::new(openwork_wire::ErrorCode::WorkspaceNotFound, format!("{e:#}"))
     })?;
-    state.switch_workspace(next).map_err(|e| ApiError::internal(&e))?;
+    state.switch_workspace(next).await.map_err(|e| ApiError::internal(&e))?;
     Ok(Json(describe_active(&state, &headers)))
 }
