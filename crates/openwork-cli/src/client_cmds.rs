@@ -190,7 +190,7 @@ async fn watch_host(
     mut current_id: String,
     opts: &HandshakeOptions,
 ) -> anyhow::Result<()> {
-    use openwork_client::{follow_switch, EventItem, HostEvents};
+    use openwork_client::{adopt_switch, follow_switch, EventItem, HostEvents, SwitchedTo};
     let mut events = HostEvents::new(host_url, token, None)?;
     let mut connected_once = false;
     loop {
@@ -214,6 +214,17 @@ async fn watch_host(
                         to["name"].as_str().unwrap_or("?"),
                         to["path"].as_str().unwrap_or("?")
                     );
+                    // Store the new workspace from the event at once, then prove it.
+                    if let Ok(to) = serde_json::from_value::<SwitchedTo>(to.clone()) {
+                        match adopt_switch(store, &current_id, &to).await {
+                            Ok(Some(entry)) => {
+                                println!("Following \"{}\" (stored)", entry.name);
+                                current_id = entry.id;
+                            }
+                            Ok(None) => {}
+                            Err(e) => println!("Could not store the switch: {e}"),
+                        }
+                    }
                     match follow_switch(store, &current_id, host_url, opts).await {
                         Ok((entry, c)) => {
                             println!(

@@ -128,13 +128,21 @@ fn switch_is_followed_by_two_watching_clients() {
 
     let t0 = Instant::now();
     switch(&sandbox, &b);
+    let mut stored = Vec::new();
     for rx in &outputs {
         let (line, _) = expect_line(rx, "Host switched workspace", Duration::from_secs(30));
         assert!(line.contains("second-folder"), "{line}");
+        expect_line(rx, "Following \"second-folder\" (stored)", Duration::from_secs(30));
+        stored.push(t0.elapsed());
+    }
+    for rx in &outputs {
         expect_line(rx, "Reconnected to \"second-folder\"", Duration::from_secs(30));
     }
     let followed = t0.elapsed();
-    report("two watching clients followed a switch (from `openwork workspace switch`, its start included)", format!("{followed:?}"));
+    report(
+        "two watching clients followed a switch (from running `openwork workspace switch`, its start included)",
+        format!("stored the new workspace after {stored:?}; connection proven after {followed:?}"),
+    );
     // The next session list is the new folder's (none yet), and new sessions land there.
     assert!(session_dirs(&host).is_empty());
     let created: Value = http().post(format!("{}/opencode/session", host.url)).bearer_auth(&host.client_token).json(&json!({})).send().unwrap().json().unwrap();

@@ -65,7 +65,17 @@ impl World {
         std::fs::write(data.join("auth.json"), r#"{"openai":{"type":"api","key":"sk-original"}}"#).unwrap();
         let config = sandbox.path("config").join("opencode");
         std::fs::create_dir_all(&config).unwrap();
-        std::fs::write(config.join("opencode.json"), "{\"$schema\":\"https://opencode.ai/config.json\"}\n").unwrap();
+        std::fs::write(
+            config.join("opencode.json"),
+            json!({
+                "$schema": "https://opencode.ai/config.json",
+                "provider": {"openai": {"options": {"apiKey": "sk-global-secret"}}},
+                "mcp": {"shared": {"type": "remote", "url": "http://127.0.0.1:9/mcp", "enabled": false,
+                    "headers": {"Authorization": "Bearer global-mcp-secret"}}},
+            })
+            .to_string(),
+        )
+        .unwrap();
         let ws = canonical(&sandbox.workspace);
         let other = canonical(&other);
         World { sandbox, ws, other }
@@ -304,9 +314,73 @@ fn attack(front: &Front, world: &World, direct: &Direct) {
     assert_eq!(title, "another folder's session", "{}: the other folder's session was changed", front.name);
     assert!(!Path::new(other).join("pwned-by-shell").exists() && !Path::new(ws).join("pwned-by-shell").exists());
 
+    // Credentials in answers: the user's provider keys and the global
+    // config's secrets are redacted.
+    for p in ["/provider", "/config/providers", "/config"] {
+        let (s, body) = front.send("GET", p, None, &[]);
+        if s != 200 || ["sk-original", "sk-global-secret", "global-mcp-secret"].iter().any(|k| body.contains(k)) {
+            failures.push(format!("GET {p}: {s}, a credential in the answer: {}", body.chars().take(200).collect::<String>()));
+        }
+    }
+
+    // Files a prompt names: only the workspace's; only file: and data: URLs.
+    for url in [
+        format!("file://{other}/secret.txt"),
+        format!("file://{ws}/../other-folder/secret.txt"),
+        "file:///etc/passwd".to_string(),
+        "http://127.0.0.1:9/".to_string(),
+    ] {
+        let body = json!({"noReply": true, "parts": [{"type": "file", "mime": "text/plain", "url": url, "filename": "x.txt"}]});
+        let (s, answer) = front.send("POST", &format!("/session/{mine}/message"), Some(body), &[]);
+        if answer.contains("SECRET-OF-THE-OTHER-FOLDER") || answer.contains("root:") {
+            failures.push(format!("a prompt attached {url} and read it"));
+        }
+        expect(&mut failures, &format!("prompt attaching {url}"), (s, answer), 403);
+    }
+    let ok = json!({"noReply": true, "parts": [{"type": "file", "mime": "text/plain", "url": format!("file://{ws}/readme.txt"), "filename": "readme.txt"}]});
+    expect(&mut failures, "prompt attaching a workspace file (control)", front.send("POST", &format!("/session/{mine}/message"), Some(ok), &[]), 200);
+
+    // A body the proxy cannot read is not forwarded unchecked (a lone
+    // surrogate: serde_json refuses it, OpenCode's parser takes it).
+    let before_other = direct.call("GET", "/session", other, None).as_array().map(Vec::len);
+    let (origin, prefix) = split_origin(&front.base);
+    let mut hs: Vec<(&str, &str)> = front.headers.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    hs.push(("content-type", "application/json"));
+    let sneaky = format!(r#"{{"agent":"\ud800","location":{{"directory":"{other}"}}}}"#);
+    expect(&mut failures, "POST /api/session with a lone surrogate", raw_http(&origin, "POST", &format!("{prefix}/api/session"), &hs, Some(sneaky.as_bytes())), 400);
+    let sneaky = format!(r#"{{"parentID":"{foreign}","title":"child\ud800"}}"#);
+    expect(&mut failures, "POST /session with a lone surrogate", raw_http(&origin, "POST", &format!("{prefix}/session"), &hs, Some(sneaky.as_bytes())), 400);
+    assert_eq!(direct.call("GET", "/session", other, None).as_array().map(Vec::len), before_other, "nothing was created in the other folder");
+
+    // A session id learnt as ours, deleted, then made again in another
+    // folder (with the same id) is not ours any more.
+    let reused = "ses_zzreusedforanotherfolder1";
+    let (s, b) = front.send("POST", "/api/session", Some(json!({"id": reused})), &[]);
+    assert_eq!(s, 200, "{}: {b}", front.name);
+    expect(&mut failures, "GET the new session (control)", front.send("GET", &format!("/session/{reused}"), None, &[]), 200);
+    expect(&mut failures, "DELETE it", front.send("DELETE", &format!("/session/{reused}"), None, &[]), 200);
+    direct.call("POST", &format!("/api/session?location%5Bdirectory%5D={}", enc(other)), other, Some(json!({"id": reused, "location": {"directory": other}})));
+    expect(&mut failures, "GET a reused id now in another folder", front.send("GET", &format!("/session/{reused}"), None, &[]), 404);
+    expect(
+        &mut failures,
+        "POST /session/<reused id>/shell",
+        front.send("POST", &format!("/session/{reused}/shell"), Some(json!({"agent": "build", "command": "touch pwned-by-reuse"})), &[]),
+        404,
+    );
+    assert!(!Path::new(other).join("pwned-by-reuse").exists());
+
+    // Creating permission requests (with patterns to save) is not a client's.
+    expect(
+        &mut failures,
+        "POST /api/session/<mine>/permission",
+        front.send("POST", &format!("/api/session/{mine}/permission"), Some(json!({"action": "external_directory", "save": ["*"]})), &[]),
+        403,
+    );
+
     // Machine-wide views: only the active folder.
     for p in [
         "/session".to_string(),
+        "/api/session?limit=1".to_string(),
         "/session?scope=project".to_string(),
         "/experimental/session".to_string(),
         "/api/session".to_string(),
@@ -319,8 +393,17 @@ fn attack(front: &Front, world: &World, direct: &Direct) {
             .iter()
             .map(|i| i["directory"].as_str().or(i["location"]["directory"].as_str()).unwrap_or("?").to_string())
             .collect();
-        if s != 200 || dirs.iter().any(|d| d != ws) || !items.iter().any(|i| i["id"] == mine.as_str()) {
-            failures.push(format!("GET {p}: {s}, folders {dirs:?}"));
+        // (A paged listing's cursor names sessions too: none of the other folder's.)
+        let limited = p.contains("limit=1");
+        let listed_mine = limited || items.iter().any(|i| i["id"] == mine.as_str());
+        if s != 200 || dirs.iter().any(|d| d != ws) || !listed_mine || body.to_string().contains(&foreign) {
+            failures.push(format!("GET {p}: {s}, folders {dirs:?}: {body}"));
+        }
+        if let Some(cursor) = body["cursor"]["next"].as_str() {
+            let (_, page) = front.json("GET", &format!("/api/session?limit=1&cursor={}", enc(cursor)), None);
+            if page.to_string().contains(&foreign) {
+                failures.push(format!("the next page of {p} names another folder's session"));
+            }
         }
     }
     let (s, projects) = front.json("GET", "/project", None);
@@ -461,6 +544,36 @@ fn the_app_proxy_to_a_plain_opencode_holds() {
         engine_port: engine.base.rsplit(':').next().unwrap().parse().unwrap(),
     };
     attack(&front, &world, &Direct { base: engine.base.clone(), password: PASSWORD.into() });
+}
+
+/// Folders without git share OpenCode's `global` project: nothing saved for
+/// that project (permissions answered `always`, project settings) may be
+/// changed or read through one of them.
+#[test]
+fn the_shared_global_project_is_not_a_clients() {
+    let sandbox = Sandbox::new();
+    let host = TestHost::start(&sandbox, &[]);
+    let front = Front {
+        name: "openwork host (no git)",
+        base: format!("{}/opencode", host.url),
+        headers: vec![("authorization".into(), format!("Bearer {}", host.client_token))],
+        pid: host.pid(),
+        engine_port: 0,
+    };
+    let (_, current) = front.json("GET", "/project/current", None);
+    assert_eq!(current["id"], "global", "{current}");
+    let mut failures = Vec::new();
+    expect(&mut failures, "GET /api/permission/saved", front.send("GET", "/api/permission/saved", None, &[]), 403);
+    expect(&mut failures, "PATCH /project/global", front.send("PATCH", "/project/global", Some(json!({"name": "x"})), &[]), 403);
+    expect(&mut failures, "GET /project/global/directories", front.send("GET", "/project/global/directories", None, &[]), 403);
+    expect(&mut failures, "reply always", front.send("POST", "/permission/per_1/reply", Some(json!({"reply": "always"})), &[]), 403);
+    let (s, body) = front.send("POST", "/permission/per_1/reply", Some(json!({"reply": "once"})), &[]);
+    if s == 403 {
+        failures.push(format!("a reply of `once` was refused: {body}"));
+    }
+    let (_, projects) = front.json("GET", "/project", None);
+    assert_eq!(projects.as_array().map(|a| a.len()), Some(1), "{projects}");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 /// `--read-only` forwards only reads: no config change, no MCP command, no

@@ -1,6 +1,13 @@
-//! Following a host's workspace switch: re-run the handshake and replace the
-//! stored remote (new host workspace id → new entry id) without duplicating
-//! it, carrying its credentials and its "active" mark over.
+//! Following a host's workspace switch: replace the stored remote (new host
+//! workspace id → new entry id) without duplicating it, carrying its
+//! credentials and its "active" mark over.
+//!
+//! Two steps, so a client follows within the event's delivery time and not
+//! after a round of requests to a folder OpenCode may not have opened yet
+//! (over a second on a loaded machine): [`adopt_switch`] stores the new
+//! workspace straight from the `workspace.switched` event; [`follow_switch`]
+//! then re-runs the handshake and proves the connection (and corrects the
+//! entry if the host moved on again meanwhile).
 use crate::error::HandshakeError;
 use crate::handshake::{connect, Connected, Handshake, HandshakeOptions};
 use crate::model::WorkspaceEntry;
@@ -23,6 +30,34 @@ pub enum FollowError {
     Url(String),
 }
 
+/// The workspace a `workspace.switched` event names (`properties.to`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct SwitchedTo {
+    /// Host workspace id (`ws_…`).
+    pub id: String,
+    /// Folder name.
+    pub name: String,
+    /// Folder on the host (OpenCode's directory there).
+    pub path: String,
+}
+
+/// Store the workspace `to` in place of the entry `old_id` of the same host,
+/// without asking the host anything: the event says which workspace it is,
+/// and the host's proxy URL does not change with a switch. Returns the new
+/// entry; `None` when `old_id` is not an OpenWork remote any more.
+pub async fn adopt_switch(store: &Store, old_id: &str, to: &SwitchedTo) -> Result<Option<WorkspaceEntry>, FollowError> {
+    let (store2, id) = (store.clone(), old_id.to_string());
+    let old = tokio::task::spawn_blocking(move || store2.load().map(|f| f.get(&id).cloned()))
+        .await
+        .map_err(|e| FollowError::Url(format!("store task failed: {e}")))??;
+    let Some(old) = old else { return Ok(None) };
+    let (Some(host), Some(proxy)) = (old.openwork_host_url.as_deref(), old.opencode_base_url.as_deref()) else {
+        return Ok(None);
+    };
+    let entry = WorkspaceEntry::openwork(host, &to.id, &to.name, proxy, &to.path).map_err(|e| FollowError::Url(e.to_string()))?;
+    replace(store, old_id, entry).await.map(Some)
+}
+
 /// Re-run the handshake with `host_url` and replace the entry `old_id` with
 /// the host's current workspace. Returns the new entry and the connection.
 pub async fn follow_switch(
@@ -43,6 +78,11 @@ pub async fn follow_switch(
         &opencode.directory,
     )
     .map_err(|e| FollowError::Url(e.to_string()))?;
+    Ok((replace(store, old_id, entry).await?, connected))
+}
+
+/// Put `entry` in place of `old_id`, moving its secrets and active mark.
+async fn replace(store: &Store, old_id: &str, entry: WorkspaceEntry) -> Result<WorkspaceEntry, FollowError> {
     let store = store.clone();
     let old_id = old_id.to_string();
     let saved = tokio::task::spawn_blocking(move || {
@@ -66,6 +106,5 @@ pub async fn follow_switch(
     })
     .await
     .map_err(|e| FollowError::Url(format!("store task failed: {e}")))??;
-    let saved = saved.ok_or_else(|| FollowError::Url("entry vanished after upsert".into()))?;
-    Ok((saved, connected))
+    saved.ok_or_else(|| FollowError::Url("entry vanished after upsert".into()))
 }

@@ -28,7 +28,7 @@ pub mod url;
 
 pub use error::{HandshakeError, StoreError};
 pub use events::{EventItem, EventsError, HostEvent, HostEvents};
-pub use follow::{follow_switch, FollowError};
+pub use follow::{adopt_switch, follow_switch, FollowError, SwitchedTo};
 pub use handshake::{connect, handshake, Connected, Handshake, HandshakeOptions, HostInfo};
 pub use model::{RemoteType, StoreFile, Upsert, WorkspaceEntry, WorkspaceType};
 pub use opencode::{OpencodeAuth, OpencodeEndpoint};

@@ -77,6 +77,51 @@ pub fn active_sessions(body: &[u8], keep: impl Fn(&str) -> bool) -> Vec<u8> {
     serde_json::to_vec(&v).unwrap_or_default()
 }
 
+/// What replaces a secret in an answer.
+pub const REDACTED: &str = "[redacted]";
+
+/// `body` (JSON) with every credential replaced by [`REDACTED`]: string
+/// values of keys like `key`, `apiKey`, `token`, `secret`, `password`,
+/// `authorization` (any case), and every string under `headers` or
+/// `environment` (MCP servers). Provider lists and the merged config carry the
+/// host user's API keys (`auth.json`, global config); no client gets them.
+/// A body that is not JSON is returned as is.
+pub fn redact_secrets(body: &[u8]) -> Vec<u8> {
+    match serde_json::from_slice::<Value>(body) {
+        Ok(mut v) => {
+            redact(&mut v, false);
+            serde_json::to_vec(&v).unwrap_or_default()
+        }
+        Err(_) => body.to_vec(),
+    }
+}
+
+fn secret_key(k: &str) -> bool {
+    let k = k.to_ascii_lowercase().replace(['_', '-'], "");
+    matches!(
+        k.as_str(),
+        "key" | "apikey" | "token" | "accesstoken" | "refreshtoken" | "idtoken" | "secret" | "clientsecret" | "password" | "authorization" | "cookie"
+    )
+}
+
+fn redact(v: &mut Value, all_strings: bool) {
+    match v {
+        Value::String(s) if all_strings => *s = REDACTED.to_string(),
+        Value::Object(m) => {
+            for (k, x) in m.iter_mut() {
+                let lower = k.to_ascii_lowercase();
+                if secret_key(k) && x.is_string() {
+                    *x = Value::String(REDACTED.to_string());
+                } else {
+                    redact(x, all_strings || matches!(lower.as_str(), "headers" | "environment"));
+                }
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(|x| redact(x, all_strings)),
+        _ => {}
+    }
+}
+
 /// Whether an SSE frame of `stream` may go to a client of `directory`.
 ///
 /// - [`Stream::Folder`]: OpenCode's stream of that folder; every frame.
@@ -186,6 +231,26 @@ mod tests {
         let a = br#"{"data":{"s1":{"type":"busy"},"s2":{"type":"idle"}}}"#;
         assert_eq!(active_session_ids(a), vec!["s1", "s2"]);
         assert_eq!(active_sessions(a, |id| id == "s2"), br#"{"data":{"s2":{"type":"idle"}}}"#.to_vec());
+    }
+
+    #[test]
+    fn secrets_are_redacted() {
+        let body = json!({
+            "all": [{"id": "anthropic", "key": "sk-ant-1", "env": ["ANTHROPIC_API_KEY"], "options": {"apiKey": "sk-2", "baseURL": "https://x"}}],
+            "mcp": {"remote": {"headers": {"Authorization": "Bearer t", "X-Other": "v"}}, "local": {"environment": {"GITHUB_TOKEN": "ghp_x"}, "command": ["x"]}},
+            "keybinds": {"leader": "ctrl+x"},
+            "keys": ["not", "secret"],
+        });
+        let out: Value = serde_json::from_slice(&redact_secrets(body.to_string().as_bytes())).unwrap();
+        let text = out.to_string();
+        for secret in ["sk-ant-1", "sk-2", "Bearer t", "ghp_x", "\"v\""] {
+            assert!(!text.contains(secret), "{secret} left in {text}");
+        }
+        assert_eq!(out["all"][0]["options"]["baseURL"], "https://x");
+        assert_eq!(out["keybinds"]["leader"], "ctrl+x");
+        assert_eq!(out["mcp"]["local"]["command"][0], "x");
+        assert_eq!(out["all"][0]["env"], json!(["ANTHROPIC_API_KEY"]), "names of variables are not secrets");
+        assert_eq!(redact_secrets(b"not json"), b"not json");
     }
 
     #[test]

@@ -28,7 +28,7 @@ use crate::filter;
 use crate::hub::{EventHub, UpstreamTarget};
 use crate::path::{encode_component, same_dir};
 use crate::pin;
-use crate::routes::{Kind, Listing};
+use crate::routes::{BodyCheck, Kind, Listing};
 
 /// Where OpenCode is and how to log in to it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,19 +58,25 @@ impl From<Refusal> for ForwardError {
     }
 }
 
-/// Sessions' folders, learned from OpenCode (a session never moves: the
-/// routes that move one are machine-wide and not forwarded).
+/// Sessions' folders, learned from OpenCode and remembered for
+/// [`Sessions::TTL`] (a session never moves through the proxy: the routes
+/// that move one are machine-wide; but an id can be deleted and created
+/// again elsewhere, so nothing is remembered for long, and a deletion
+/// through the proxy forgets at once).
 #[derive(Debug, Default)]
 pub struct Sessions {
-    folders: Mutex<HashMap<String, String>>,
+    folders: Mutex<HashMap<String, (String, std::time::Instant)>>,
 }
 
 impl Sessions {
     /// Remembered at most; the map is emptied when it is full.
     const MAX: usize = 20_000;
+    /// How long a session's folder is trusted before it is asked again.
+    pub const TTL: Duration = Duration::from_secs(10);
 
     fn get(&self, id: &str) -> Option<String> {
-        self.folders.lock().unwrap_or_else(|e| e.into_inner()).get(id).cloned()
+        let map = self.folders.lock().unwrap_or_else(|e| e.into_inner());
+        map.get(id).filter(|(_, at)| at.elapsed() < Self::TTL).map(|(d, _)| d.clone())
     }
 
     /// Remember that session `id` is in `directory`.
@@ -79,9 +85,17 @@ impl Sessions {
         if map.len() >= Self::MAX {
             map.clear();
         }
-        map.insert(id.to_string(), directory.to_string());
+        map.insert(id.to_string(), (directory.to_string(), std::time::Instant::now()));
+    }
+
+    /// Forget session `id` (deleted).
+    pub fn forget(&self, id: &str) {
+        self.folders.lock().unwrap_or_else(|e| e.into_inner()).remove(id);
     }
 }
+
+/// OpenCode's project of every folder that is not in a git repository.
+const GLOBAL_PROJECT: &str = "global";
 
 /// Largest answer the proxy reads whole to filter it.
 const MAX_FILTERED: usize = 64 * 1024 * 1024;
@@ -190,6 +204,20 @@ impl Forwarder {
         }
     }
 
+    /// The id of `directory`'s project, refusing OpenCode's `global` project
+    /// (every folder without git shares it: acting on it acts on them all).
+    async fn own_project_of(&self, up: &Upstream, directory: &str) -> Result<String, ForwardError> {
+        let id = self.project_of(up, directory).await?;
+        if id == GLOBAL_PROJECT {
+            return Err(Refusal::forbidden(
+                "this folder has no project of its own (OpenCode's `global` project is shared by every folder without git)",
+                serde_json::json!({ "project": GLOBAL_PROJECT }),
+            )
+            .into());
+        }
+        Ok(id)
+    }
+
     /// The id of `directory`'s OpenCode project.
     pub async fn project_of(&self, up: &Upstream, directory: &str) -> Result<String, ForwardError> {
         let (status, body) = self.lookup(up, directory, "/project/current").await?;
@@ -209,20 +237,15 @@ impl Forwarder {
         }
         let mut project = None;
         if let Some(asked) = &decision.project {
-            let active = self.project_of(up, directory).await?;
-            if active == "global" {
-                return Err(Refusal::forbidden(
-                    "this folder has no project of its own (OpenCode's `global` project is shared by every folder without git)",
-                    serde_json::json!({ "project": "global" }),
-                )
-                .into());
-            }
+            let active = self.own_project_of(up, directory).await?;
             if *asked != active {
                 return Err(Refusal::not_here("project", asked).into());
             }
         }
-        if matches!(route.kind, Kind::ProjectQuery | Kind::ProjectList) {
-            project = Some(self.project_of(up, directory).await?);
+        match route.kind {
+            Kind::ProjectQuery => project = Some(self.own_project_of(up, directory).await?),
+            Kind::ProjectList => project = Some(self.project_of(up, directory).await?),
+            _ => {}
         }
         let query_project = if route.kind == Kind::ProjectQuery { project.as_deref() } else { None };
         let query = pin::query(out.query, route, directory, query_project)?;
@@ -236,8 +259,8 @@ impl Forwarder {
         let mut req = self.request(up, route.method.clone(), url).headers(headers);
         let method = &route.method;
         if *method != Method::GET && *method != Method::HEAD {
-            req = match route.kind {
-                Kind::CreateSession(_) => {
+            req = match (route.kind, route.body) {
+                (Kind::CreateSession(_), _) => {
                     let body = axum::body::to_bytes(out.body, MAX_CREATE_BODY).await.map_err(|_| ForwardError::BodyTooLarge)?;
                     let asked = pin::check_create_body(&body, directory)?;
                     if let Some(parent) = &asked.parent {
@@ -250,18 +273,40 @@ impl Forwarder {
                     }
                     req.body(body)
                 }
+                (_, BodyCheck::FileRefs) => {
+                    let body = axum::body::to_bytes(out.body, self.max_body as usize).await.map_err(|_| ForwardError::BodyTooLarge)?;
+                    pin::check_file_refs(&body, directory)?;
+                    req.body(body)
+                }
+                (_, BodyCheck::PermissionReply) => {
+                    let body = axum::body::to_bytes(out.body, MAX_CREATE_BODY).await.map_err(|_| ForwardError::BodyTooLarge)?;
+                    if pin::is_always_reply(&body)? && self.project_of(up, directory).await? == GLOBAL_PROJECT {
+                        return Err(Refusal::forbidden(
+                            "`always` would be saved for every folder without git (OpenCode's `global` project); \
+                             answer `once`, or make this folder a git repository",
+                            serde_json::json!({ "project": GLOBAL_PROJECT }),
+                        )
+                        .into());
+                    }
+                    req.body(body)
+                }
                 _ => req.body(reqwest::Body::wrap_stream(limited(out.body, self.max_body))),
             };
         }
         let resp = req.send().await.map_err(|e| if is_body_too_large(&e) { ForwardError::BodyTooLarge } else { ForwardError::Upstream(e) })?;
         let status = StatusCode::from_u16(resp.status().as_u16()).unwrap_or(StatusCode::BAD_GATEWAY);
+        if *method == Method::DELETE && status.is_success() && route.pattern.ends_with("/session/{sessionID}") {
+            if let Some(id) = &decision.session {
+                self.sessions.forget(id);
+            }
+        }
         let mut builder = Response::builder().status(status);
         if let Some(h) = builder.headers_mut() {
             copy_response_headers(resp.headers(), h);
         }
         let filtered = matches!(
             route.kind,
-            Kind::SessionList(_) | Kind::ActiveSessions | Kind::ProjectList | Kind::CreateSession(_)
+            Kind::SessionList(_) | Kind::ActiveSessions | Kind::ProjectList | Kind::CreateSession(_) | Kind::Secrets
         ) && status.is_success();
         if !filtered {
             return builder
@@ -278,6 +323,7 @@ impl Forwarder {
                 kept
             }
             Kind::ProjectList => filter::projects(&body, project.as_deref().unwrap_or_default()),
+            Kind::Secrets => filter::redact_secrets(&body),
             Kind::ActiveSessions => {
                 let mut mine = Vec::new();
                 for id in filter::active_session_ids(&body) {

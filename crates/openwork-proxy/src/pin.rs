@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use crate::decide::Refusal;
 use crate::path::{decode_once, encode_component, same_dir};
-use crate::routes::Route;
+use crate::routes::{Kind, Listing, Route};
 
 /// Header OpenCode reads the folder from.
 pub const DIRECTORY_HEADER: &str = "x-opencode-directory";
@@ -112,6 +112,10 @@ pub fn query(raw: Option<&str>, route: &Route, directory: &str, project: Option<
     let pin = if route.v2() { "location%5Bdirectory%5D" } else { "directory" };
     let mut out: Vec<String> = kept.into_iter().map(str::to_string).collect();
     out.push(format!("{pin}={}", encode_component(directory)));
+    // `GET /api/session` filters (and pages) on a `directory` of its own.
+    if route.kind == Kind::SessionList(Listing::V2) {
+        out.push(format!("directory={}", encode_component(directory)));
+    }
     if let Some(p) = project {
         out.push(format!("projectID={}", encode_component(p)));
     }
@@ -171,11 +175,22 @@ pub struct CreateBody {
     pub id: Option<String>,
 }
 
+/// A request body the proxy must read to check: empty is `None`; anything
+/// else must be JSON it can parse (a body it cannot read, say with a lone
+/// UTF-16 surrogate that OpenCode's parser would take, is not forwarded).
+fn json_body(body: &[u8]) -> Result<Option<Value>, Refusal> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(None);
+    }
+    serde_json::from_slice(body)
+        .map(Some)
+        .map_err(|e| Refusal::invalid(format!("the body must be JSON the proxy can check: {e}")))
+}
+
 /// Check a session creation body: no `workspaceID` (top level or in
-/// `location`), a `location.directory` only for the active folder. An
-/// empty or non-JSON body is OpenCode's to refuse.
+/// `location`), a `location.directory` only for the active folder.
 pub fn check_create_body(body: &[u8], directory: &str) -> Result<CreateBody, Refusal> {
-    let Ok(Value::Object(obj)) = serde_json::from_slice::<Value>(body) else {
+    let Some(Value::Object(obj)) = json_body(body)? else {
         return Ok(CreateBody::default());
     };
     let refuse_workspace = |what: &str| {
@@ -209,6 +224,91 @@ pub fn check_create_body(body: &[u8], directory: &str) -> Result<CreateBody, Ref
         Some(_) => Err(Refusal::invalid(format!("`{key}` must be a string"))),
     };
     Ok(CreateBody { parent: string("parentID")?, id: string("id")? })
+}
+
+/// Check the files a prompt names (every `url`/`uri` string with a `file:`
+/// scheme, every `path` of a `source`): each must be inside `directory`
+/// (lexically; `..` that leaves it, or an absolute path elsewhere, is
+/// refused). URLs other than `file:` and `data:` are refused (OpenCode
+/// would fetch them from the host).
+pub fn check_file_refs(body: &[u8], directory: &str) -> Result<(), Refusal> {
+    let Some(value) = json_body(body)? else { return Ok(()) };
+    let mut refs = Vec::new();
+    collect_refs(&value, false, &mut refs);
+    for (what, r) in refs {
+        let path = match what {
+            Ref::Url => match r.split_once(':') {
+                Some((scheme, rest)) if scheme.eq_ignore_ascii_case("file") => {
+                    let rest = rest.strip_prefix("//").map(|r| r.strip_prefix("localhost").unwrap_or(r)).unwrap_or(rest);
+                    percent_encoding::percent_decode_str(rest).decode_utf8_lossy().into_owned()
+                }
+                Some((scheme, _)) if scheme.eq_ignore_ascii_case("data") => continue,
+                _ => {
+                    return Err(Refusal::forbidden(
+                        "a prompt may attach files of the workspace (`file:`) or inline data (`data:`), nothing else",
+                        serde_json::json!({ "url": r }),
+                    ))
+                }
+            },
+            Ref::Path => r.to_string(),
+        };
+        if !inside(directory, &path) {
+            return Err(Refusal::forbidden(
+                format!("`{path}` is not in the workspace {directory}"),
+                serde_json::json!({ "path": path, "active": directory }),
+            ));
+        }
+    }
+    Ok(())
+}
+
+enum Ref {
+    Url,
+    Path,
+}
+
+fn collect_refs<'a>(v: &'a Value, in_source: bool, out: &mut Vec<(Ref, &'a str)>) {
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m {
+                match (k.as_str(), x) {
+                    ("url" | "uri", Value::String(s)) => out.push((Ref::Url, s)),
+                    ("path", Value::String(s)) if in_source => out.push((Ref::Path, s)),
+                    _ => collect_refs(x, k == "source", out),
+                }
+            }
+        }
+        Value::Array(a) => a.iter().for_each(|x| collect_refs(x, false, out)),
+        _ => {}
+    }
+}
+
+/// Whether `path` (absolute, or relative to `directory`) stays inside
+/// `directory` once `.` and `..` are resolved (lexically).
+pub fn inside(directory: &str, path: &str) -> bool {
+    let joined = if path.starts_with('/') { path.to_string() } else { format!("{directory}/{path}") };
+    let mut parts: Vec<&str> = Vec::new();
+    for seg in joined.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                if parts.pop().is_none() {
+                    return false;
+                }
+            }
+            s => parts.push(s),
+        }
+    }
+    let root: Vec<&str> = directory.split('/').filter(|s| !s.is_empty()).collect();
+    parts.len() >= root.len() && parts[..root.len()] == root[..]
+}
+
+/// Whether a permission reply body answers `always` (v1 `reply`/`response`,
+/// v2 `reply`).
+pub fn is_always_reply(body: &[u8]) -> Result<bool, Refusal> {
+    let Some(v) = json_body(body)? else { return Ok(false) };
+    let answer = v.get("reply").or_else(|| v.get("response")).and_then(Value::as_str).unwrap_or_default();
+    Ok(answer.eq_ignore_ascii_case("always"))
 }
 
 #[cfg(test)]
@@ -263,6 +363,30 @@ mod tests {
     }
 
     #[test]
+    fn prompts_attach_only_workspace_files() {
+        let ok = |b: serde_json::Value| check_file_refs(b.to_string().as_bytes(), "/ws").is_ok();
+        assert!(ok(serde_json::json!({"parts": [{"type": "text", "text": "hi"}]})));
+        assert!(ok(serde_json::json!({"parts": [{"type": "file", "mime": "text/plain", "url": "file:///ws/src/a.rs"}]})));
+        assert!(ok(serde_json::json!({"parts": [{"type": "file", "mime": "text/plain", "url": "file:///ws/my%20file.txt", "source": {"type": "file", "path": "src/a.rs", "text": {}}}]})));
+        assert!(ok(serde_json::json!({"parts": [{"type": "file", "mime": "image/png", "url": "data:image/png;base64,AAAA"}]})));
+        for bad in [
+            serde_json::json!({"parts": [{"type": "file", "mime": "text/plain", "url": "file:///etc/passwd"}]}),
+            serde_json::json!({"parts": [{"type": "file", "mime": "text/plain", "url": "file:///ws/../other/secret.txt"}]}),
+            serde_json::json!({"parts": [{"type": "file", "mime": "text/plain", "url": "file:///ws%2F..%2Fother/s"}]}),
+            serde_json::json!({"parts": [{"type": "file", "mime": "text/plain", "url": "FILE://localhost/etc/passwd"}]}),
+            serde_json::json!({"parts": [{"type": "file", "mime": "text/plain", "url": "file:///ws2/x"}]}),
+            serde_json::json!({"parts": [{"type": "file", "mime": "text/plain", "url": "http://169.254.169.254/latest/meta-data"}]}),
+            serde_json::json!({"parts": [{"type": "file", "mime": "text/plain", "url": "file:///ws/a", "source": {"type": "file", "path": "/etc/shadow"}}]}),
+            serde_json::json!({"attachments": [{"uri": "file:///etc/passwd"}]}),
+        ] {
+            assert!(!ok(bad.clone()), "{bad}");
+        }
+        assert!(inside("/ws", "a/../b") && inside("/ws", "/ws") && !inside("/ws", "..") && !inside("/ws", "/ws/../x"));
+        assert!(is_always_reply(br#"{"reply":"always"}"#).unwrap() && is_always_reply(br#"{"response":"Always"}"#).unwrap());
+        assert!(!is_always_reply(br#"{"reply":"once"}"#).unwrap());
+    }
+
+    #[test]
     fn headers_and_bodies() {
         let mut h = http::HeaderMap::new();
         h.insert(DIRECTORY_HEADER, "%2Fws".parse().unwrap());
@@ -286,6 +410,10 @@ mod tests {
         assert!(check_create_body(b"{\"location\":{\"directory\":\"/ws\"}}", "/ws").is_ok());
         assert!(check_create_body(b"{\"location\":\"/etc\"}", "/ws").is_err());
         assert!(check_create_body(b"", "/ws").is_ok());
+        // What serde_json cannot read is not forwarded (OpenCode's parser
+        // accepts a lone surrogate; the check would be skipped).
+        assert!(check_create_body(br#"{"agent":"\ud800","location":{"directory":"/etc"}}"#, "/ws").is_err());
+        assert!(check_create_body(b"{not json", "/ws").is_err());
         assert_eq!(check_create_body(b"{\"id\":\"ses_x\"}", "/ws").unwrap().id.as_deref(), Some("ses_x"));
         assert!(check_create_body(b"{\"id\":5}", "/ws").is_err());
     }

@@ -101,6 +101,23 @@ pub enum Kind {
     Events(Stream),
     /// A terminal's WebSocket.
     PtyConnect,
+    /// An answer that can carry credentials (provider keys, config with
+    /// `apiKey`, MCP headers and environment): redacted.
+    Secrets,
+}
+
+/// What is checked in a request body.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BodyCheck {
+    /// Nothing.
+    None,
+    /// Files a prompt names (`file:` URLs, `source.path`) must be in the
+    /// folder; only `file:` and `data:` URLs (OpenCode would read any file
+    /// it is given, and fetch any URL).
+    FileRefs,
+    /// A permission reply of `always` is refused where it would be saved for
+    /// OpenCode's `global` project (every folder without git).
+    PermissionReply,
 }
 
 /// One forwarded route.
@@ -114,6 +131,8 @@ pub struct Route {
     pub class: Class,
     /// What else the proxy does.
     pub kind: Kind,
+    /// What is checked in the body.
+    pub body: BodyCheck,
 }
 
 impl Route {
@@ -148,7 +167,11 @@ impl Route {
 }
 
 const fn route(method: Method, pattern: &'static str, class: Class, kind: Kind) -> Route {
-    Route { method, pattern, class, kind }
+    Route { method, pattern, class, kind, body: BodyCheck::None }
+}
+
+const fn checked(method: Method, pattern: &'static str, class: Class, kind: Kind, body: BodyCheck) -> Route {
+    Route { method, pattern, class, kind, body }
 }
 
 use Class::*;
@@ -174,9 +197,9 @@ pub static ROUTES: &[Route] = &[
     route(POST, "/global/dispose", Machine, Plain),
     route(POST, "/global/upgrade", Machine, Plain),
     route(GET, "/event", Read, Events(Stream::Folder)),
-    route(GET, "/config", Read, Plain),
+    route(GET, "/config", Read, Secrets),
     route(PATCH, "/config", Config, Plain),
-    route(GET, "/config/providers", Read, Plain),
+    route(GET, "/config/providers", Read, Secrets),
     route(GET, "/experimental/capabilities", Read, Plain),
     route(GET, "/experimental/console", Machine, Plain),
     route(GET, "/experimental/console/orgs", Machine, Plain),
@@ -233,9 +256,9 @@ pub static ROUTES: &[Route] = &[
     route(POST, "/question/{requestID}/reply", Work, Plain),
     route(POST, "/question/{requestID}/reject", Work, Plain),
     route(GET, "/permission", Read, Plain),
-    route(POST, "/permission/{requestID}/reply", Work, Plain),
-    route(GET, "/provider", Read, Plain),
-    route(GET, "/provider/auth", Read, Plain),
+    checked(POST, "/permission/{requestID}/reply", Work, Plain, BodyCheck::PermissionReply),
+    route(GET, "/provider", Read, Secrets),
+    route(GET, "/provider/auth", Read, Secrets),
     route(POST, "/provider/{providerID}/oauth/authorize", Machine, Plain),
     route(POST, "/provider/{providerID}/oauth/callback", Machine, Plain),
     route(GET, "/session", Read, SessionList(Listing::V1)),
@@ -248,7 +271,7 @@ pub static ROUTES: &[Route] = &[
     route(GET, "/session/{sessionID}/todo", Read, SessionScoped),
     route(GET, "/session/{sessionID}/diff", Read, SessionScoped),
     route(GET, "/session/{sessionID}/message", Read, SessionScoped),
-    route(POST, "/session/{sessionID}/message", Work, SessionScoped),
+    checked(POST, "/session/{sessionID}/message", Work, SessionScoped, BodyCheck::FileRefs),
     route(GET, "/session/{sessionID}/message/{messageID}", Read, SessionScoped),
     route(DELETE, "/session/{sessionID}/message/{messageID}", Work, SessionScoped),
     route(POST, "/session/{sessionID}/fork", Work, SessionScoped),
@@ -257,14 +280,14 @@ pub static ROUTES: &[Route] = &[
     route(POST, "/session/{sessionID}/share", Work, SessionScoped),
     route(DELETE, "/session/{sessionID}/share", Work, SessionScoped),
     route(POST, "/session/{sessionID}/summarize", Work, SessionScoped),
-    route(POST, "/session/{sessionID}/prompt_async", Work, SessionScoped),
-    route(POST, "/session/{sessionID}/command", Exec, SessionScoped),
+    checked(POST, "/session/{sessionID}/prompt_async", Work, SessionScoped, BodyCheck::FileRefs),
+    checked(POST, "/session/{sessionID}/command", Exec, SessionScoped, BodyCheck::FileRefs),
     route(POST, "/session/{sessionID}/shell", Exec, SessionScoped),
     route(POST, "/session/{sessionID}/revert", Work, SessionScoped),
     route(POST, "/session/{sessionID}/unrevert", Work, SessionScoped),
-    route(POST, "/session/{sessionID}/permissions/{permissionID}", Work, SessionScoped),
+    checked(POST, "/session/{sessionID}/permissions/{permissionID}", Work, SessionScoped, BodyCheck::PermissionReply),
     route(DELETE, "/session/{sessionID}/message/{messageID}/part/{partID}", Work, SessionScoped),
-    route(PATCH, "/session/{sessionID}/message/{messageID}/part/{partID}", Work, SessionScoped),
+    checked(PATCH, "/session/{sessionID}/message/{messageID}/part/{partID}", Work, SessionScoped, BodyCheck::FileRefs),
     route(POST, "/sync/start", Machine, Plain),
     route(POST, "/sync/replay", Machine, Plain),
     route(POST, "/sync/steal", Machine, Plain),
@@ -298,7 +321,7 @@ pub static ROUTES: &[Route] = &[
     route(GET, "/api/session/{sessionID}", Read, SessionScoped),
     route(POST, "/api/session/{sessionID}/agent", Work, SessionScoped),
     route(POST, "/api/session/{sessionID}/model", Work, SessionScoped),
-    route(POST, "/api/session/{sessionID}/prompt", Work, SessionScoped),
+    checked(POST, "/api/session/{sessionID}/prompt", Work, SessionScoped, BodyCheck::FileRefs),
     route(POST, "/api/session/{sessionID}/compact", Work, SessionScoped),
     route(POST, "/api/session/{sessionID}/wait", Work, SessionScoped),
     route(POST, "/api/session/{sessionID}/revert/stage", Work, SessionScoped),
@@ -310,11 +333,11 @@ pub static ROUTES: &[Route] = &[
     route(POST, "/api/session/{sessionID}/interrupt", Work, SessionScoped),
     route(GET, "/api/session/{sessionID}/message/{messageID}", Read, SessionScoped),
     route(GET, "/api/session/{sessionID}/message", Read, SessionScoped),
-    route(GET, "/api/model", Read, Plain),
-    route(GET, "/api/provider", Read, Plain),
-    route(GET, "/api/provider/{providerID}", Read, Plain),
-    route(GET, "/api/integration", Read, Plain),
-    route(GET, "/api/integration/{integrationID}", Read, Plain),
+    route(GET, "/api/model", Read, Secrets),
+    route(GET, "/api/provider", Read, Secrets),
+    route(GET, "/api/provider/{providerID}", Read, Secrets),
+    route(GET, "/api/integration", Read, Secrets),
+    route(GET, "/api/integration/{integrationID}", Read, Secrets),
     route(POST, "/api/integration/{integrationID}/connect/key", Machine, Plain),
     route(POST, "/api/integration/{integrationID}/connect/oauth", Machine, Plain),
     route(GET, "/api/integration/attempt/{attemptID}", Machine, Plain),
@@ -325,10 +348,10 @@ pub static ROUTES: &[Route] = &[
     route(GET, "/api/permission/request", Read, Plain),
     route(GET, "/api/permission/saved", Read, ProjectQuery),
     route(DELETE, "/api/permission/saved/{id}", Machine, Plain),
-    route(POST, "/api/session/{sessionID}/permission", Work, SessionScoped),
+    route(POST, "/api/session/{sessionID}/permission", Machine, Plain),
     route(GET, "/api/session/{sessionID}/permission", Read, SessionScoped),
     route(GET, "/api/session/{sessionID}/permission/{requestID}", Read, SessionScoped),
-    route(POST, "/api/session/{sessionID}/permission/{requestID}/reply", Work, SessionScoped),
+    checked(POST, "/api/session/{sessionID}/permission/{requestID}/reply", Work, SessionScoped, BodyCheck::PermissionReply),
     route(GET, "/api/fs/read/*", Read, Plain),
     route(GET, "/api/fs/list", Read, Plain),
     route(GET, "/api/fs/find", Read, Plain),

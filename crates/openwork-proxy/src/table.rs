@@ -1,7 +1,7 @@
 //! The policy as Markdown, for SECURITY.md (a test checks that SECURITY.md
 //! carries exactly this; `scripts/update-openapi` rewrites it).
 use crate::decide::{action, Action, Modes};
-use crate::routes::{Class, Kind, Listing, Stream, ROUTES};
+use crate::routes::{BodyCheck, Class, Kind, Listing, Stream, ROUTES};
 
 /// Marks the generated part of SECURITY.md.
 pub const BEGIN: &str = "<!-- proxy-policy:begin (generated from crates/openwork-proxy; run scripts/update-openapi) -->";
@@ -45,18 +45,21 @@ pub fn markdown() -> String {
         out.push_str(&format!("- **{}** ({n}): {}\n", class.name(), routes_of(|r| r.class == class)));
     }
     out.push_str("\nBeyond pinning the folder on every request:\n\n");
-    type Pred = fn(&Kind) -> bool;
-    let kinds: [(&str, Pred); 7] = [
-        ("the session must be one of the active folder's (else 404)", |k| *k == Kind::SessionScoped),
-        ("the project must be the active folder's (else 404), and not OpenCode's `global` project that folders without git share (403)", |k| *k == Kind::ProjectScoped),
-        ("the body's parent session and location must be the active folder's; no workspace", |k| matches!(k, Kind::CreateSession(_))),
-        ("the listing is filtered to the active folder", |k| matches!(k, Kind::SessionList(Listing::V1 | Listing::V2) | Kind::ProjectList | Kind::ActiveSessions)),
-        ("`projectID` is set to the active folder's project", |k| *k == Kind::ProjectQuery),
-        ("one shared upstream per folder", |k| *k == Kind::Events(Stream::Folder)),
-        ("one shared upstream, filtered to the active folder's events", |k| matches!(k, Kind::Events(Stream::Global | Stream::Api))),
+    type Pred = fn(&crate::routes::Route) -> bool;
+    let kinds: [(&str, Pred); 10] = [
+        ("the session must be one of the active folder's (else 404)", |r| r.kind == Kind::SessionScoped),
+        ("the project must be the active folder's (else 404), and not OpenCode's `global` project that folders without git share (403)", |r| r.kind == Kind::ProjectScoped),
+        ("the body's parent session, id and location must be the active folder's; no workspace; a body the proxy cannot parse is refused", |r| matches!(r.kind, Kind::CreateSession(_))),
+        ("the listing is filtered to the active folder", |r| matches!(r.kind, Kind::SessionList(Listing::V1 | Listing::V2) | Kind::ProjectList | Kind::ActiveSessions)),
+        ("`projectID` is set to the active folder's project (not `global`: 403)", |r| r.kind == Kind::ProjectQuery),
+        ("credentials in the answer (provider keys, `apiKey`, tokens, MCP headers and environment) are redacted", |r| r.kind == Kind::Secrets),
+        ("files the prompt attaches must be in the folder (`file:`), or inline (`data:`); no other URL", |r| r.body == BodyCheck::FileRefs),
+        ("a reply of `always` is refused when the folder has no git project (it would be saved for every such folder)", |r| r.body == BodyCheck::PermissionReply),
+        ("one shared upstream per folder", |r| r.kind == Kind::Events(Stream::Folder)),
+        ("one shared upstream, filtered to the active folder's events", |r| matches!(r.kind, Kind::Events(Stream::Global | Stream::Api))),
     ];
     for (what, pred) in kinds.iter() {
-        out.push_str(&format!("- {what}: {}\n", routes_of(|r| r.class != Class::Machine && pred(&r.kind))));
+        out.push_str(&format!("- {what}: {}\n", routes_of(|r| r.class != Class::Machine && pred(r))));
     }
     out.push('\n');
     out.push_str(END);

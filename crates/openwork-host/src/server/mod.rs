@@ -179,6 +179,13 @@ impl AppState {
             "workspace.switched",
             serde_json::json!({ "from": describe(&previous), "to": describe(&next) }),
         );
+        // Have OpenCode open the new folder now (the first request for a
+        // folder sets it up: seconds on a busy machine), so clients that
+        // follow find it ready.
+        let (state, ws) = (self.clone(), next.clone());
+        tokio::spawn(async move {
+            let _ = crate::extensions::engine_get(&state, &ws, "/path").await;
+        });
         Ok(())
     }
 
