@@ -105,7 +105,7 @@ fn extensions_reach_the_real_engine() {
     assert_eq!(s, 422, "{b}");
     assert_eq!(b["code"], "invalid_config", "{b}");
     assert_eq!(b["details"]["issues"][0]["path"][0], "model", "{b}");
-    assert_eq!(b["details"]["engineRestarted"], true, "OpenCode keeps a rejected config until it restarts: {b}");
+    assert!(b["details"]["engineRestarted"].is_null(), "checked in a scratch folder: no restart needed: {b}");
     assert_eq!(std::fs::read_to_string(&cfg_path).unwrap(), COMMENTED, "rolled back byte for byte");
     assert!(!sandbox.workspace.join(".opencode/openwork.json").exists(), "the other file of the patch is rolled back too");
     let (s, sessions) = get(&format!("{}/opencode/session", host.url), Some(&token));

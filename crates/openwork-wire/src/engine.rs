@@ -70,6 +70,10 @@ pub struct EngineStatus {
     /// Last lines OpenCode wrote to stderr (kept when `failed`).
     #[serde(default)]
     pub stderr_tail: Vec<String>,
+    /// A config change waits for the active folder to be idle before
+    /// OpenCode reloads it (see the `engine.reload` events).
+    #[serde(default)]
+    pub reload_pending: bool,
 }
 
 impl EngineStatus {
@@ -86,6 +90,7 @@ impl EngineStatus {
             last_exit: None,
             last_error: None,
             stderr_tail: Vec::new(),
+            reload_pending: false,
         }
     }
 }

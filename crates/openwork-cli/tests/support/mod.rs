@@ -356,6 +356,132 @@ impl App {
     }
 }
 
+/// An OpenAI-compatible chat-completions server for tests (the LLM is the
+/// one part that cannot run here). Every request gets a short streamed
+/// reply, except prompts containing [`StubLlm::SLOW`]: those stream
+/// `slow_pieces` pieces, one every `piece_delay`, then finish; a client that
+/// hangs up before the end is counted in `hangups`.
+pub struct StubLlm {
+    pub port: u16,
+    /// Requests seen (chat completions).
+    pub requests: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    /// Slow streams whose client hung up before the end.
+    pub hangups: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    /// Slow streams sent to the end.
+    pub completed: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl StubLlm {
+    /// Marker of a prompt answered slowly.
+    pub const SLOW: &'static str = "SLOW-STREAM";
+    /// The last piece of a slow answer.
+    pub const SLOW_END: &'static str = "SLOW-END";
+
+    pub fn start(slow_pieces: usize, piece_delay: Duration) -> StubLlm {
+        use std::io::{Read, Write};
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use std::sync::Arc;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let (requests, hangups, completed) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+        let (r, h, c) = (requests.clone(), hangups.clone(), completed.clone());
+        std::thread::spawn(move || {
+            for mut sock in listener.incoming().map_while(Result::ok) {
+                let (r, h, c) = (r.clone(), h.clone(), c.clone());
+                std::thread::spawn(move || {
+                    let mut buf = Vec::new();
+                    let mut chunk = [0u8; 8192];
+                    let head_end = loop {
+                        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                            break i + 4;
+                        }
+                        match sock.read(&mut chunk) {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                        }
+                    };
+                    let head = String::from_utf8_lossy(&buf[..head_end]).to_lowercase();
+                    let len: usize = head
+                        .lines()
+                        .find_map(|l| l.strip_prefix("content-length:"))
+                        .and_then(|v| v.trim().parse().ok())
+                        .unwrap_or(0);
+                    while buf.len() < head_end + len {
+                        match sock.read(&mut chunk) {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                        }
+                    }
+                    let body = String::from_utf8_lossy(&buf[head_end..]).into_owned();
+                    if !head.starts_with("post") || !head.contains("/chat/completions") {
+                        let _ = sock.write_all(b"HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+                        return;
+                    }
+                    r.fetch_add(1, Ordering::SeqCst);
+                    let json: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
+                    let with_tools = json["tools"].as_array().is_some_and(|t| !t.is_empty());
+                    let last_user = json["messages"]
+                        .as_array()
+                        .and_then(|m| m.iter().rev().find(|m| m["role"] == "user"))
+                        .map(|m| m["content"].to_string())
+                        .unwrap_or_default();
+                    let slow = with_tools && last_user.contains(Self::SLOW);
+                    let frame = |delta: Value, finish: Value| {
+                        let c = serde_json::json!({"id": "chatcmpl-stub", "object": "chat.completion.chunk", "created": 0, "model": "stub-model",
+                            "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+                            "usage": {"prompt_tokens": 10, "completion_tokens": 10, "total_tokens": 20}});
+                        format!("data: {c}\n\n")
+                    };
+                    let mut out = String::from("HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncache-control: no-cache\r\nconnection: close\r\n\r\n");
+                    out.push_str(&frame(serde_json::json!({"role": "assistant", "content": ""}), Value::Null));
+                    if sock.write_all(out.as_bytes()).is_err() {
+                        return;
+                    }
+                    let pieces: Vec<String> = if slow {
+                        (0..slow_pieces).map(|i| format!("{i} ")).chain(std::iter::once(Self::SLOW_END.to_string())).collect()
+                    } else {
+                        vec!["STUB-REPLY".to_string()]
+                    };
+                    for p in pieces {
+                        if slow {
+                            std::thread::sleep(piece_delay); // the stream's pace (what is being tested), not a wait
+                        }
+                        if sock.write_all(frame(serde_json::json!({"content": p}), Value::Null).as_bytes()).and_then(|_| sock.flush()).is_err() {
+                            if slow {
+                                h.fetch_add(1, Ordering::SeqCst);
+                            }
+                            return;
+                        }
+                    }
+                    let end = format!("{}data: [DONE]\n\n", frame(serde_json::json!({}), Value::from("stop")));
+                    if sock.write_all(end.as_bytes()).is_err() {
+                        if slow {
+                            h.fetch_add(1, Ordering::SeqCst);
+                        }
+                        return;
+                    }
+                    if slow {
+                        c.fetch_add(1, Ordering::SeqCst);
+                    }
+                });
+            }
+        });
+        StubLlm { port, requests, hangups, completed }
+    }
+
+    /// A project config that makes OpenCode use this stub as its model.
+    pub fn config(&self) -> Value {
+        serde_json::json!({
+            "$schema": "https://opencode.ai/config.json",
+            "provider": {"stub": {"npm": "@ai-sdk/openai-compatible", "name": "Stub",
+                "options": {"baseURL": format!("http://127.0.0.1:{}/v1", self.port), "apiKey": "stub"},
+                "models": {"stub-model": {"name": "Stub model"}}}},
+            "model": "stub/stub-model",
+            "small_model": "stub/stub-model",
+        })
+    }
+}
+
 /// A running `openwork host`.
 pub struct TestHost {
     pub child: Child,

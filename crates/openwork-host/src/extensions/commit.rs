@@ -14,16 +14,14 @@
 //!    loads it once for the batch;
 //! 3. accepted: every change of the batch is answered. Rejected with one
 //!    config change in the batch: it is rolled back and told (422). Rejected
-//!    with several: the batch's config changes are rolled back, the engine is
-//!    restarted (OpenCode keeps a rejected config until then), and they are
-//!    re-applied and checked one at a time, as if they had come in series,
-//!    so only the change that OpenCode rejects is refused.
+//!    with several: the batch's config changes are rolled back, re-applied
+//!    and checked one at a time, as if they had come in series, so only the
+//!    change that OpenCode rejects is refused.
 //!
 //! The batch runs in its own task, so a client that hangs up does not cut
 //! it half way (files written, check not done).
 use std::any::Any;
 use std::collections::HashMap;
-use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 
 use tokio::sync::oneshot;
@@ -169,7 +167,7 @@ async fn run_batch(state: &AppState, batch: Vec<Job>) {
     let ext = &state.extensions;
     let applied_config = batch.iter().zip(&results).filter(|(j, r)| j.checked && r.is_ok()).count();
     for _ in results.iter().filter(|r| r.is_ok()) {
-        ext.reload.written.fetch_add(1, Ordering::SeqCst);
+        ext.reload.changed();
     }
     let mut outcomes: Vec<Outcome> = results
         .into_iter()
@@ -192,21 +190,14 @@ async fn run_batch(state: &AppState, batch: Vec<Job>) {
                             }
                         }
                     }
-                    Ok(()) => {
-                        let restarted = config_check::restart_engine_after_rejection(state).await;
-                        if applied_config == 1 {
-                            for (job, outcome) in batch.iter().zip(outcomes.iter_mut()) {
-                                if job.checked && matches!(outcome, Outcome::Applied(_)) {
-                                    *outcome = Outcome::Rejected(config_check::with_engine_outcome(
-                                        rejected.clone(),
-                                        restarted,
-                                    ));
-                                }
+                    Ok(()) if applied_config == 1 => {
+                        for (job, outcome) in batch.iter().zip(outcomes.iter_mut()) {
+                            if job.checked && matches!(outcome, Outcome::Applied(_)) {
+                                *outcome = Outcome::Rejected(rejected.clone());
                             }
-                        } else {
-                            recheck_one_by_one(state, &ws, &batch, &mut outcomes, restarted).await;
                         }
                     }
+                    Ok(()) => recheck_one_by_one(state, &ws, &batch, &mut outcomes).await,
                 }
             }
         } else {
@@ -220,26 +211,9 @@ async fn run_batch(state: &AppState, batch: Vec<Job>) {
 
 /// After a rejected batch was rolled back: apply its config changes again,
 /// one at a time, each checked by OpenCode as a single write would be.
-/// `engine_fresh`: the engine was restarted, so it no longer holds the
-/// rejected config; when it could not be (an engine this host does not
-/// own), every change is refused, as OpenCode still rejects the folder.
-async fn recheck_one_by_one(
-    state: &AppState,
-    ws: &Arc<ActiveWorkspace>,
-    batch: &[Job],
-    outcomes: &mut [Outcome],
-    mut engine_fresh: bool,
-) {
+async fn recheck_one_by_one(state: &AppState, ws: &Arc<ActiveWorkspace>, batch: &[Job], outcomes: &mut [Outcome]) {
     for (i, job) in batch.iter().enumerate() {
         if !(job.checked && matches!(outcomes[i], Outcome::Applied(_))) {
-            continue;
-        }
-        if !engine_fresh {
-            outcomes[i] = Outcome::Rejected(ApiError::new(
-                openwork_wire::ErrorCode::InvalidConfig,
-                "OpenCode rejects the workspace config and could not be restarted from this host; \
-                 restart OpenCode, then try again; nothing was changed",
-            ));
             continue;
         }
         let paths = job.paths.clone();
@@ -262,7 +236,7 @@ async fn recheck_one_by_one(
                 continue;
             }
         };
-        state.extensions.reload.written.fetch_add(1, Ordering::SeqCst);
+        state.extensions.reload.changed();
         match check(state, ws, 1).await {
             None => {
                 state.extensions.note_config(ws);
@@ -275,8 +249,7 @@ async fn recheck_one_by_one(
                     outcomes[i] = Outcome::Failed(e);
                     continue;
                 }
-                engine_fresh = config_check::restart_engine_after_rejection(state).await;
-                outcomes[i] = Outcome::Rejected(config_check::with_engine_outcome(rejected, engine_fresh));
+                outcomes[i] = Outcome::Rejected(rejected);
             }
         }
     }

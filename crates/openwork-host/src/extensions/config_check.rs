@@ -1,9 +1,18 @@
 //! OpenCode has the last word on its config: after a write that touches
-//! `opencode.json(c)`, the engine reloads the workspace and loads the config;
-//! when it rejects it (`ConfigInvalidError`, `ConfigJsonError`: every OpenCode
-//! request for the folder would then fail with 400), the files the write
-//! touched are put back as they were and the client gets 422
-//! `invalid_config` with OpenCode's issues.
+//! `opencode.json(c)`, OpenCode loads the config; when it rejects it
+//! (`ConfigInvalidError`, `ConfigJsonError`: every OpenCode request for the
+//! folder would then fail with 400), the files the write touched are put
+//! back as they were and the client gets 422 `invalid_config` with OpenCode's
+//! issues.
+//!
+//! The config is loaded in a scratch folder made for the check inside the
+//! workspace (`<ws>/.openwork-check-<random>`): OpenCode walks up from it and
+//! loads the very same files, but as another instance. The workspace's own
+//! instance is neither reloaded (a running session is not cut: the reload
+//! comes later, when the folder is idle, see [`super::reload`]) nor
+//! poisoned: OpenCode 1.18.33 keeps a rejected config for a folder until its
+//! process restarts (even `/instance/dispose` then answers 400), so a check on
+//! the workspace itself cost an engine restart each time OpenCode said no.
 //!
 //! Runs under the workspace write lock, so a rollback never undoes another
 //! client's change.
@@ -13,7 +22,7 @@ use std::time::Duration;
 use openwork_wire::ErrorCode;
 use serde_json::{json, Value};
 
-use super::{engine_request, jsonc, reload_engine};
+use super::jsonc;
 use crate::server::error::ApiError;
 use crate::server::{ActiveWorkspace, AppState};
 
@@ -82,61 +91,42 @@ impl FileSnapshot {
     }
 }
 
-/// Reload the workspace in the engine and load its config: `Some(error)`
-/// when OpenCode rejects it, `None` when it loads, when the engine is not
-/// running or when it answers something else (not this check's business).
+/// Load the config OpenCode would load for `ws` now (in a scratch folder,
+/// see the module docs): `Some(error)` when OpenCode rejects it, `None` when
+/// it loads, when the engine is not running or when the check cannot be
+/// made (it is not this check's business then).
 pub async fn engine_rejection(state: &AppState, ws: &ActiveWorkspace) -> Option<ApiError> {
-    reload_engine(state, ws).await;
-    let resp = engine_request(state, ws, "/config", Duration::from_secs(15)).await?;
-    if resp.status() != reqwest::StatusCode::BAD_REQUEST {
+    let ep = state.engine.endpoint()?;
+    let scratch = ws.path.join(format!("{SCRATCH_PREFIX}{}", hex::encode(rand::random::<[u8; 6]>())));
+    if let Err(e) = std::fs::create_dir(&scratch) {
+        tracing::warn!("cannot check the config with OpenCode ({}: {e})", scratch.display());
         return None;
     }
-    let body: Value = resp.json().await.ok()?;
-    rejection(&body)
-}
-
-/// OpenCode 1.18.33 keeps a rejected config for the folder even after the
-/// file is fixed and the instance disposed (`/instance/dispose` itself then
-/// answers 400; `/global/dispose` does not help): only a new process loads
-/// the folder again. Restart the engine when this host owns it and wait
-/// (bounded) until it runs; `false` when it cannot be restarted from here.
-pub async fn restart_engine_after_rejection(state: &AppState) -> bool {
-    if !state.engine.owns_engine() {
-        return false;
-    }
-    let mut transitions = state.engine.subscribe();
-    state.engine.restart().await;
-    let running = async {
-        loop {
-            match transitions.recv().await {
-                Ok(s) if s.state == openwork_wire::EngineState::Running => return true,
-                Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
-                Err(tokio::sync::broadcast::error::RecvError::Closed) => return false,
-            }
-        }
+    let dir = scratch.display().to_string();
+    let engine = |method: reqwest::Method, path: &str| {
+        state
+            .http
+            .request(method, format!("{}{path}", ep.base_url))
+            .query(&[("directory", dir.as_str())])
+            .header(openwork_proxy::pin::DIRECTORY_HEADER, openwork_proxy::path::encode_component(&dir))
+            .basic_auth(&ep.username, Some(&ep.password))
+            .timeout(Duration::from_secs(15))
     };
-    match tokio::time::timeout(Duration::from_secs(60), running).await {
-        Ok(ok) => ok,
-        Err(_) => {
-            tracing::warn!("the engine restarted after a rejected config is not running after 60 s");
-            false
-        }
+    let resp = engine(reqwest::Method::GET, "/config").send().await;
+    let rejected = match resp {
+        Ok(r) if r.status() == reqwest::StatusCode::BAD_REQUEST => r.json::<Value>().await.ok().and_then(|b| rejection(&b)),
+        _ => None,
+    };
+    // Let OpenCode drop the scratch instance (it answers 400 for a rejected one).
+    let _ = engine(reqwest::Method::POST, "/instance/dispose").send().await;
+    if let Err(e) = std::fs::remove_dir_all(&scratch) {
+        tracing::warn!("could not remove {}: {e}", scratch.display());
     }
+    rejected
 }
 
-/// Say in the rejection whether the engine was restarted to drop the config
-/// (`details.engineRestarted`).
-pub fn with_engine_outcome(mut err: ApiError, restarted: bool) -> ApiError {
-    err.0.message.push_str(if restarted {
-        "; OpenCode was restarted, since it keeps a rejected config until then"
-    } else {
-        "; OpenCode keeps a rejected config until it restarts: restart it"
-    });
-    if let Some(Value::Object(d)) = err.0.details.as_mut() {
-        d.insert("engineRestarted".into(), Value::Bool(restarted));
-    }
-    err
-}
+/// Name prefix of the scratch folders of [`engine_rejection`].
+pub const SCRATCH_PREFIX: &str = ".openwork-check-";
 
 /// The 422 for an OpenCode config error body
 /// (`{"name":"ConfigInvalidError","data":{"path","issues"}}`), `None` for
@@ -190,9 +180,6 @@ mod tests {
         let details = err.0.details.clone().expect("details");
         assert_eq!(details["issues"][0]["path"][0], "model");
         assert_eq!(details["engineError"], "ConfigInvalidError");
-        let told = with_engine_outcome(err, true);
-        assert_eq!(told.0.details.as_ref().unwrap()["engineRestarted"], true);
-        assert!(told.0.message.contains("restarted"));
         assert!(rejection(&json!({"name":"ConfigJsonError","data":{}})).is_some());
         assert!(rejection(&json!({"name":"NotFoundError"})).is_none());
         assert!(rejection(&json!([1, 2])).is_none());

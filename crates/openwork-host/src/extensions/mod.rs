@@ -31,6 +31,7 @@ pub mod governance;
 pub mod jsonc;
 mod mcp;
 mod plugins;
+pub mod reload;
 pub mod schemas;
 pub mod skills;
 #[cfg(test)]
@@ -38,7 +39,6 @@ mod tests;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -70,19 +70,11 @@ pub struct ExtensionsState {
     pub audit: AuditLog,
     commits: commit::Commits,
     listings: tokio::sync::Semaphore,
-    reload: Reload,
+    /// Reloads of the engine's folder (deferred while it is busy).
+    pub reload: reload::Reload,
     /// The config each workspace's engine last loaded, as
     /// [`config_check::effective_config`] sees it (by config file path).
     config_seen: Mutex<HashMap<PathBuf, Option<Value>>>,
-}
-
-#[derive(Debug, Default)]
-struct Reload {
-    /// Bumped after every applied write.
-    written: AtomicU64,
-    /// Highest `written` value a completed reload started after.
-    covered: AtomicU64,
-    lock: tokio::sync::Mutex<()>,
 }
 
 /// What a write is, for approvals and the audit log.
@@ -115,7 +107,7 @@ impl ExtensionsState {
             audit: AuditLog::new(audit_dir),
             commits: commit::Commits::default(),
             listings: tokio::sync::Semaphore::new(LISTINGS_AT_ONCE),
-            reload: Reload::default(),
+            reload: reload::Reload::default(),
             config_seen: Mutex::new(HashMap::new()),
         }
     }
@@ -296,11 +288,10 @@ pub async fn approve(
 }
 
 /// Make OpenCode see what was edited by hand on the host: after each
-/// `config.changed` from the file watcher, the engine reloads the active
-/// folder (under the write lock, like an API write). When OpenCode then
-/// rejects the config it is restarted (see [`config_check`]: it would keep
-/// the rejection even after the file is fixed) and the issues are logged.
-/// Runs until the event bus closes.
+/// `config.changed` from the file watcher, the folder is reloaded (once
+/// idle; a config OpenCode rejects is not loaded, the folder keeps the
+/// config it runs with and `config.invalid` tells clients what OpenCode
+/// says: see [`reload`]). Runs until the event bus closes.
 ///
 /// OpenCode itself adds `"$schema"` to a project config that lacks it when it
 /// first loads the folder: an edit of `opencode.json(c)` that changes nothing
@@ -324,60 +315,18 @@ pub async fn follow_hand_edits(state: AppState) {
             Err(RecvError::Closed) => return,
         };
         let ws = state.active_workspace();
-        let lock = state.extensions.lock_for(&ws.id);
-        let _guard = lock.lock().await;
         let only_config = !paths.is_empty()
             && paths.iter().all(|p| p.as_str().is_some_and(|p| p == "opencode.json" || p == "opencode.jsonc"));
         if !state.extensions.note_config(&ws) && only_config {
             tracing::debug!("config file rewritten without a change OpenCode cares about; no reload");
             continue;
         }
-        state.extensions.reload.written.fetch_add(1, Ordering::SeqCst);
-        let Some(rejected) = config_check::engine_rejection(&state, &ws).await else { continue };
-        let details = rejected.0.details.clone().unwrap_or(Value::Null);
-        if !config_check::restart_engine_after_rejection(&state).await {
-            tracing::warn!(%details, "OpenCode rejects the workspace config edited on the host; restart OpenCode once it is fixed");
-            continue;
-        }
-        match config_check::engine_rejection(&state, &ws).await {
-            None => tracing::info!("OpenCode restarted to load the workspace config edited on the host"),
-            Some(still) => {
-                let details = still.0.details.unwrap_or(Value::Null);
-                tracing::warn!(%details, "OpenCode rejects the workspace config edited on the host; it is loaded again at the next edit")
-            }
-        }
+        state.extensions.reload.changed();
+        reload_engine(&state, &ws).await;
     }
 }
 
-/// Make OpenCode reload the workspace (`POST /instance/dispose`). Reloads are
-/// coalesced: a caller returns once a reload that started after its write
-/// has finished. Failures are logged (the engine may be restarting).
-pub async fn reload_engine(state: &AppState, ws: &ActiveWorkspace) {
-    let r = &state.extensions.reload;
-    let mine = r.written.load(Ordering::SeqCst);
-    let _g = r.lock.lock().await;
-    if r.covered.load(Ordering::SeqCst) >= mine {
-        return;
-    }
-    let target = r.written.load(Ordering::SeqCst);
-    if let Some(ep) = state.engine.endpoint() {
-        let res = state
-            .http
-            .post(format!("{}/instance/dispose", ep.base_url))
-            .query(&[("directory", ws.directory.as_str())])
-            .header(openwork_proxy::pin::DIRECTORY_HEADER, openwork_proxy::path::encode_component(&ws.directory))
-            .basic_auth(&ep.username, Some(&ep.password))
-            .timeout(Duration::from_secs(15))
-            .send()
-            .await;
-        match res {
-            Ok(resp) if resp.status().is_success() => {}
-            Ok(resp) => tracing::warn!(status = %resp.status(), "engine reload (instance/dispose) failed"),
-            Err(e) => tracing::warn!("engine reload (instance/dispose) failed: {e}"),
-        }
-    }
-    r.covered.store(target, Ordering::SeqCst);
-}
+pub use reload::{reload_engine, Reloaded};
 
 /// `GET` an OpenCode route for the workspace through the engine; `None`
 /// when the engine is not running or does not answer with JSON.

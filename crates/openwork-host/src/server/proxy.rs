@@ -10,7 +10,7 @@
 //! `running` the answer is 503 `engine_unavailable` with the engine state.
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use openwork_proxy::{Action, Class, Decision, ForwardError, Modes, Outgoing, Refusal, Upstream};
 use openwork_wire::{ErrorCode, OPENCODE_PROXY_PREFIX};
 use serde_json::json;
@@ -61,10 +61,29 @@ pub async fn forward(actor: Actor, State(state): State<AppState>, req: Request) 
     let Some(endpoint) = state.engine.endpoint() else {
         return Err(engine_unavailable(&state));
     };
+    // A client asking OpenCode to reload the folder gets the host's reload:
+    // once the folder is idle, and only with a config OpenCode accepts.
+    if decision.route.pattern == "/instance/dispose" {
+        state.extensions.reload.changed();
+        let reloaded = extensions::reload_engine(&state, &ws).await;
+        if let Some(intent) = &audited {
+            extensions::record_audit(&state, &actor, &ws, intent, "applied");
+        }
+        let mut resp = axum::Json(true).into_response();
+        let value = if reloaded == extensions::Reloaded::Deferred { "pending" } else { "done" };
+        resp.headers_mut().insert("x-openwork-reload", http::HeaderValue::from_static(value));
+        return Ok(resp);
+    }
     let upstream = Upstream {
         base_url: endpoint.base_url.clone(),
         username: endpoint.username.clone(),
         password: Some(endpoint.password.clone()),
+    };
+    // Anything that can start work holds the reload gate until OpenCode
+    // answers: a reload of the folder never starts under it.
+    let _gate = match decision.class() {
+        Class::Read => None,
+        _ => Some(state.extensions.reload.gate.read().await),
     };
     let out = Outgoing { decision: &decision, query: parts.uri.query(), headers: &parts.headers, body };
     // A request waiting on an engine that stops answering (or exits) ends

@@ -62,7 +62,9 @@ pub async fn capabilities(_: ClientAuth, State(state): State<AppState>) -> Json<
 #[utoipa::path(get, path = "/engine", tag = "host", security(("clientToken" = [])),
     responses((status = 200, description = "The engine's status", body = EngineStatus)))]
 pub async fn engine_status(_: ClientAuth, State(state): State<AppState>) -> Json<EngineStatus> {
-    Json(state.engine.status())
+    let mut status = state.engine.status();
+    status.reload_pending = state.extensions.reload.is_pending(&state.active_workspace().id);
+    Json(status)
 }
 
 /// `POST /engine/restart` (host token): restart, also out of `failed`.
