@@ -260,6 +260,12 @@ async function main() {
   await shot(page, '06-extensions-skill-removed');
   const statuses = await page.evaluate(() => window.__statusLog);
   if (statuses.some((t) => !t.includes('Connected'))) throw new Error(`header left "Connected" during extension changes: ${JSON.stringify([...new Set(statuses)])}`);
+  // The open chat survived the config changes (and the engine reload they
+  // caused): same session open, its messages still there.
+  await page.getByRole('tab', { name: 'Sessions' }).click();
+  await expectText(assistant, REPLY, 'the open chat kept across config changes', 10_000);
+  const kept = await page.locator('.session-list .item.selected').count();
+  if (kept !== 1) throw new Error(`the open session is no longer selected after config changes (${kept})`);
 
   // 6. Settings (host mode: this machine hosts).
   await page.getByRole('tab', { name: 'Settings' }).click();

@@ -49,7 +49,13 @@ export function App() {
   const [pickerOpen, setPickerOpen] = createSignal(false);
   const [modalOpen, setModalOpen] = createSignal(false);
   const [toast, setToast] = createSignal<string | null>(null);
+  // `epoch`: another workspace or connection (views start over);
+  // `refresh`: the same workspace changed under us (config, engine restart,
+  // a reconnect that may have missed events): views reload in place and
+  // keep what is open.
   const [epoch, setEpoch] = createSignal(0);
+  const [refresh, setRefresh] = createSignal(0);
+  const refreshViews = () => setRefresh(refresh() + 1);
   const [onboardingError, setOnboardingError] = createSignal<string | null>(null);
   const [hostPath, setHostPath] = createSignal('');
   const [hostError, setHostError] = createSignal<string | null>(null);
@@ -180,7 +186,7 @@ export function App() {
             try {
               const ev = JSON.parse(m.data) as { type?: string; properties?: { to?: { name?: string } } };
               if (ev.type === 'workspace.switched') void follow(`The host switched to “${ev.properties?.to?.name ?? 'another folder'}”.`);
-              if (ev.type === 'engine.state' || ev.type === 'config.changed') setEpoch(epoch() + 1);
+              if (ev.type === 'engine.state' || ev.type === 'config.changed' || ev.type === 'engine.reload') refreshViews();
             } catch {
               /* not JSON */
             }
@@ -211,6 +217,8 @@ export function App() {
       try {
         await verify();
         if (conn().kind === 'disconnected' && (conn() as { authFailed: boolean }).authFailed) return;
+        // Events may have been missed while the streams were down.
+        refreshViews();
       } catch {
         /* try again */
       }
@@ -423,12 +431,13 @@ export function App() {
             </For>
           </nav>
           <main class="main">
+            {/* Sessions stay mounted (hidden) on the other tabs: what is open stays open. */}
+            <div hidden={view() !== 'sessions'}>
+              <Sessions transport={transport()} epoch={epoch()} refresh={refresh()} subscribe={subscribe} />
+            </div>
             <Switch>
-              <Match when={view() === 'sessions'}>
-                <Sessions transport={transport()} epoch={epoch()} subscribe={subscribe} />
-              </Match>
               <Match when={view() === 'extensions'}>
-                <Extensions transport={transport()} remoteType={active()?.remoteType} workspaceId={active()?.openworkWorkspaceId} epoch={epoch()} />
+                <Extensions transport={transport()} remoteType={active()?.remoteType} workspaceId={active()?.openworkWorkspaceId} epoch={epoch() * 1000 + refresh()} />
               </Match>
               <Match when={view() === 'settings'}>
                 <Settings appMode={appMode()} active={active()} conn={conn()} epoch={epoch()} onChanged={() => setEpoch(epoch() + 1)} />

@@ -4,8 +4,11 @@ import { applyEvent, emptyTranscript, messageText, pendingPermissions, transcrip
 
 export interface SessionsProps {
   transport: Transport;
-  /** Changes when the workspace (or connection) changes: reload. */
+  /** Changes when the workspace (or connection) changes: start over. */
   epoch: number;
+  /** Changes when the same workspace changed under us (config, engine
+   *  restart, reconnect): reload in place, keep the open session. */
+  refresh: number;
   /** Register for OpenCode events; returns an unsubscribe function. */
   subscribe: (fn: (ev: { type?: string; properties?: unknown }) => void) => () => void;
 }
@@ -29,6 +32,13 @@ export function Sessions(props: SessionsProps) {
   };
   // A new epoch is another workspace or connection: never show the old list meanwhile.
   createEffect(on(() => props.epoch, () => { setOpen(null); setSessions([]); void load(); }));
+  // Same workspace, changed under us: reload the list, catch the open
+  // session up (events may have been missed); what is open stays open.
+  createEffect(on(() => props.refresh, () => {
+    void load();
+    const t = open();
+    if (t) void resync(t.sessionID);
+  }, { defer: true }));
 
   const unsubscribe = props.subscribe((ev) => {
     const t = open();
@@ -53,6 +63,19 @@ export function Sessions(props: SessionsProps) {
       setOpen({ ...t, permissions: merged });
     } catch (e) {
       setError(`Could not open the session: ${(e as Error).message}`);
+    }
+  };
+
+  /** Catch the open session up from OpenCode, keeping it open. */
+  const resync = async (id: string) => {
+    try {
+      const [msgs, asked] = await Promise.all([oc(`/session/${encodeURIComponent(id)}/message`), oc('/permission').catch(() => [])]);
+      const cur = open();
+      if (cur?.sessionID !== id) return;
+      const t = transcriptFromList(id, msgs);
+      setOpen({ ...t, busy: cur.busy && !t.messages.at(-1)?.done, permissions: pendingPermissions(id, asked) });
+    } catch {
+      /* keep what is shown; the next event or refresh catches up */
     }
   };
 
