@@ -138,6 +138,8 @@ pub fn router(state: AppState) -> Router {
         .route("/app/api/local-host/rotate", post(local_host::rotate))
         .route("/app/api/local-host/restart", post(local_host::restart))
         .route("/app/api/local-host/start", post(local_host::start))
+        .route("/app/api/local-host/approvals", get(local_host::approvals))
+        .route("/app/api/local-host/approvals/{id}", post(local_host::reply_approval))
         .route_layer(middleware::from_fn_with_state(state.clone(), auth::require));
     Router::new()
         .merge(api)

@@ -172,6 +172,50 @@ pub async fn restart(State(state): State<AppState>) -> Response {
     }
 }
 
+/// `GET /app/api/local-host/approvals`: changes waiting for the host's
+/// approval (`--approval manual`), each with the change itself.
+pub async fn approvals(State(state): State<AppState>) -> Response {
+    let local = match find_async().await {
+        Ok(Some(l)) => l,
+        Ok(None) => return not_running(),
+        Err(r) => return r,
+    };
+    match call(&state, state.http.get(format!("{}/approvals", local.info.local_url)).header(HOST_TOKEN_HEADER, &local.host_token)).await {
+        Ok(b) => Json(b).into_response(),
+        Err(r) => r,
+    }
+}
+
+/// Body of `POST /app/api/local-host/approvals/:id`.
+#[derive(Debug, Deserialize)]
+pub struct ReplyBody {
+    /// `allow` or `deny`.
+    pub reply: String,
+}
+
+/// `POST /app/api/local-host/approvals/:id {reply}`: allow or deny.
+pub async fn reply_approval(
+    State(state): State<AppState>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    Json(body): Json<ReplyBody>,
+) -> Response {
+    let local = match find_async().await {
+        Ok(Some(l)) => l,
+        Ok(None) => return not_running(),
+        Err(r) => return r,
+    };
+    let enc: String = url::form_urlencoded::byte_serialize(id.as_bytes()).collect();
+    let req = state
+        .http
+        .post(format!("{}/approvals/{enc}", local.info.local_url))
+        .header(HOST_TOKEN_HEADER, &local.host_token)
+        .json(&json!({ "reply": body.reply }));
+    match call(&state, req).await {
+        Ok(b) => Json(b).into_response(),
+        Err(r) => r,
+    }
+}
+
 /// Body of `POST /app/api/local-host/start`.
 #[derive(Debug, Deserialize)]
 pub struct StartBody {

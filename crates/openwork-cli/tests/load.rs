@@ -48,17 +48,6 @@ fn raise_nofile() -> u64 {
     lim.rlim_cur
 }
 
-fn rss_mb(pid: i32) -> f64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-    let kb: f64 = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.split_whitespace().next())
-        .and_then(|v| v.parse().ok())
-        .unwrap();
-    kb / 1024.0
-}
-
 /// One SSE subscriber: what it saw (`type:key`) and whether its stream ended.
 #[derive(Clone, Default)]
 struct Sub {

@@ -1,5 +1,5 @@
-import { createResource, createSignal, Show } from 'solid-js';
-import { app, type LocalHostInfo } from '../lib/api';
+import { createResource, createSignal, For, onCleanup, Show } from 'solid-js';
+import { app, type Approval, type LocalHostInfo } from '../lib/api';
 import { formatUptime, headerLabel, maskToken, primaryLine, tokenStatus, type ConnState, type WorkspaceEntry } from '../lib/state';
 
 export interface SettingsProps {
@@ -16,6 +16,13 @@ export function Settings(props: SettingsProps) {
     () => (props.appMode ? props.epoch + 1 : null),
     () => app.localHost().catch((): LocalHostInfo => ({ running: false })),
   );
+  const [approvals, { refetch: refetchApprovals }] = createResource(
+    () => (props.appMode && local()?.running ? props.epoch + 1 : null),
+    () => app.approvals().then((r) => r.items).catch((): Approval[] => []),
+  );
+  // Changes arrive while the page is open: look again every few seconds.
+  const poll = window.setInterval(() => { if (local()?.running) void refetchApprovals(); }, 3000);
+  onCleanup(() => window.clearInterval(poll));
   const [reveal, setReveal] = createSignal(false);
   const [msg, setMsg] = createSignal<string | null>(null);
 
@@ -25,6 +32,7 @@ export function Settings(props: SettingsProps) {
       await f();
       setMsg(done);
       void refetch();
+      void refetchApprovals();
       props.onChanged();
     } catch (e) {
       setMsg((e as Error).message);
@@ -77,6 +85,25 @@ export function Settings(props: SettingsProps) {
               <dd>{h().engine?.lastError ?? 'none'}</dd>
             </dl>
             <button onClick={() => act(() => app.restart(), 'Engine restarting…')}>Restart engine</button>
+            <Show when={approvals()?.length}>
+              <h3>Waiting for your approval</h3>
+              <ul class="list" data-testid="approvals">
+                <For each={approvals()}>
+                  {(a) => (
+                    <li class="approval">
+                      <p><strong>{a.summary}</strong></p>
+                      <Show when={a.change}>
+                        <pre class="change" aria-label={`The change: ${a.summary}`}>{a.change}</pre>
+                      </Show>
+                      <span class="row">
+                        <button class="primary" onClick={() => act(() => app.answerApproval(a.id, 'allow'), 'Allowed.')}>Allow</button>
+                        <button class="danger" onClick={() => act(() => app.answerApproval(a.id, 'deny'), 'Denied.')}>Deny</button>
+                      </span>
+                    </li>
+                  )}
+                </For>
+              </ul>
+            </Show>
           </section>
         )}
       </Show>

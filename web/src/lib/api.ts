@@ -129,7 +129,20 @@ export const app = {
   rotate: () => request<{ clientToken: string }>(appTransport, '/app/api/local-host/rotate', { method: 'POST' }),
   restart: () => request<unknown>(appTransport, '/app/api/local-host/restart', { method: 'POST' }),
   hostFolder: (path: string) => request<ConnectResult>(appTransport, '/app/api/local-host/start', { method: 'POST', body: { path } }),
+  approvals: () => request<{ items: Approval[] }>(appTransport, '/app/api/local-host/approvals'),
+  answerApproval: (id: string, reply: 'allow' | 'deny') =>
+    request<unknown>(appTransport, `/app/api/local-host/approvals/${encodeURIComponent(id)}`, { method: 'POST', body: { reply } }),
 };
+
+/** A change waiting for the host's approval (`--approval manual`). */
+export interface Approval {
+  id: string;
+  action: string;
+  summary: string;
+  /** The change itself: a diff, or the request through the proxy. */
+  change?: string;
+  createdAt: number;
+}
 
 export interface EngineStatus {
   state: string;

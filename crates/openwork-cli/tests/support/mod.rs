@@ -676,6 +676,18 @@ pub fn fill_disk(dir: &Path) -> PathBuf {
     filler
 }
 
+/// Resident memory of process `pid`, in MB (`VmRSS`).
+pub fn rss_mb(pid: i32) -> f64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let kb: f64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .unwrap();
+    kb / 1024.0
+}
+
 /// Canonical path as a string.
 pub fn canonical(p: &Path) -> String {
     p.canonicalize().unwrap().to_str().unwrap().to_string()

@@ -157,7 +157,7 @@ pub(super) async fn remove(
         action: "commands.remove",
         target: name.clone(),
         summary: format!("Remove command {name}"),
-        paths: vec![ws.path.join(".opencode/commands").join(format!("{name}.md")).display().to_string()],
+        paths: DIRS.iter().map(|d| ws.path.join(".opencode").join(d).join(format!("{name}.md")).display().to_string()).collect(),
     };
     write(&state, &actor, &ws, intent, move |ws| {
         let mut removed = 0;

@@ -106,10 +106,31 @@ pub enum Decision {
     TimedOut,
 }
 
-/// Pending approvals, answered by the host.
+/// Pending approvals, answered by the host. What waits is bounded: at most
+/// [`Approvals::MAX_PENDING`] requests holding at most
+/// [`Approvals::MAX_HELD_BYTES`] of request bodies ([`Approvals::reserve`],
+/// before a body is even read).
 #[derive(Debug, Default)]
 pub struct Approvals {
     pending: Mutex<HashMap<String, (ApprovalRequest, oneshot::Sender<bool>)>>,
+    /// Reserved: (requests, bytes of bodies).
+    held: Mutex<(usize, u64)>,
+}
+
+/// A place in the approval queue, held from before a request's body is
+/// read until its approval is answered; released on drop.
+#[derive(Debug)]
+pub struct Reservation {
+    approvals: std::sync::Arc<Approvals>,
+    bytes: u64,
+}
+
+impl Drop for Reservation {
+    fn drop(&mut self) {
+        let mut held = self.approvals.held.lock().unwrap_or_else(|e| e.into_inner());
+        held.0 = held.0.saturating_sub(1);
+        held.1 = held.1.saturating_sub(self.bytes);
+    }
 }
 
 /// Removes a pending approval if the waiting request goes away.
@@ -122,6 +143,36 @@ impl Drop for PendingGuard<'_> {
 }
 
 impl Approvals {
+    /// Requests that may wait for approval at once.
+    pub const MAX_PENDING: usize = 16;
+    /// Bytes of request bodies the waiting requests may hold in all.
+    pub const MAX_HELD_BYTES: u64 = 64 * 1024 * 1024;
+
+    /// Reserve a place for a request holding `bytes` while it waits: 429
+    /// `too_many_requests` when [`Self::MAX_PENDING`] wait already, 507
+    /// `storage_full` when the bytes would pass [`Self::MAX_HELD_BYTES`].
+    pub fn reserve(self: &std::sync::Arc<Self>, bytes: u64) -> Result<Reservation, ApiError> {
+        let mut held = self.held.lock().unwrap_or_else(|e| e.into_inner());
+        if held.0 >= Self::MAX_PENDING {
+            return Err(ApiError::new(
+                openwork_wire::ErrorCode::TooManyRequests,
+                format!("{} changes already wait for the host's approval; try again once some are answered", held.0),
+            ));
+        }
+        if held.1.saturating_add(bytes) > Self::MAX_HELD_BYTES {
+            return Err(ApiError::new(
+                openwork_wire::ErrorCode::StorageFull,
+                format!(
+                    "changes waiting for approval would hold more than {} MiB; try again once some are answered",
+                    Self::MAX_HELD_BYTES / (1024 * 1024)
+                ),
+            ));
+        }
+        held.0 += 1;
+        held.1 += bytes;
+        Ok(Reservation { approvals: self.clone(), bytes })
+    }
+
     /// Pending requests, oldest first.
     pub fn list(&self) -> Vec<ApprovalRequest> {
         let mut items: Vec<_> =

@@ -31,6 +31,7 @@ pub mod governance;
 pub mod jsonc;
 mod mcp;
 mod plugins;
+pub mod preview;
 pub mod reload;
 pub mod schemas;
 pub mod skills;
@@ -51,7 +52,7 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-pub use governance::{Actor, ApprovalMode, ApprovalRequest, Approvals, AuditEntry, AuditLog, Decision};
+pub use governance::{Actor, ApprovalMode, ApprovalRequest, Approvals, AuditEntry, AuditLog, Decision, Reservation};
 
 use crate::server::auth::HostAuth;
 use schemas::{ApprovalList, ApprovalReplied, AuditList};
@@ -65,7 +66,7 @@ pub struct ExtensionsState {
     approval: ApprovalMode,
     approval_timeout: Duration,
     /// Writes waiting for the host.
-    pub approvals: Approvals,
+    pub approvals: Arc<Approvals>,
     /// The audit log.
     pub audit: AuditLog,
     commits: commit::Commits,
@@ -103,7 +104,7 @@ impl ExtensionsState {
             read_only: options.read_only,
             approval: options.approval,
             approval_timeout: options.approval_timeout,
-            approvals: Approvals::default(),
+            approvals: Arc::default(),
             audit: AuditLog::new(audit_dir),
             commits: commit::Commits::default(),
             listings: tokio::sync::Semaphore::new(LISTINGS_AT_ONCE),
@@ -183,11 +184,39 @@ pub async fn write<T: Send + 'static>(
     intent: WriteIntent,
     change: impl Fn(&ActiveWorkspace) -> Result<T, ApiError> + Send + Sync + 'static,
 ) -> Result<T, ApiError> {
-    let ext = &state.extensions;
-    if ext.read_only || state.options.read_only {
+    write_held(state, actor, ws, intent, None, change).await
+}
+
+/// Refused on a read-only host.
+pub fn check_writable(state: &AppState) -> Result<(), ApiError> {
+    if state.extensions.read_only || state.options.read_only {
         return Err(ApiError::new(ErrorCode::ReadOnly, "this host is read-only (--read-only)"));
     }
-    approve(state, actor, ws, &intent, None).await?;
+    Ok(())
+}
+
+/// [`write`] for a request that reserved its place in the approval queue
+/// before reading its body (`held`; see [`Approvals::reserve`]).
+pub async fn write_held<T: Send + 'static>(
+    state: &AppState,
+    actor: &Actor,
+    ws: &Arc<ActiveWorkspace>,
+    intent: WriteIntent,
+    held: Option<Reservation>,
+    change: impl Fn(&ActiveWorkspace) -> Result<T, ApiError> + Send + Sync + 'static,
+) -> Result<T, ApiError> {
+    check_writable(state)?;
+    let change = Arc::new(change);
+    if state.extensions.approval == ApprovalMode::Manual {
+        // The approver reads the change itself: a dry run on a copy.
+        let (c, w, paths) = (change.clone(), ws.clone(), intent.paths.clone());
+        let diff = tokio::task::spawn_blocking(move || preview::describe(&w, &paths, |x| c(x)))
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| "(the files this change touches are too large to show)".into());
+        approve_held(state, actor, ws, &intent, Some(diff), held).await?;
+    }
     let audit = |outcome: &str| record_audit(state, actor, ws, &intent, outcome);
     let change: commit::Change = Arc::new(move |ws: &ActiveWorkspace| change(ws).map(|v| Box::new(v) as commit::Output));
     let value = match commit::submit(state, ws, intent.paths.clone(), change).await {
@@ -239,10 +268,27 @@ pub async fn approve(
     intent: &WriteIntent,
     change: Option<String>,
 ) -> Result<(), ApiError> {
+    approve_held(state, actor, ws, intent, change, None).await
+}
+
+/// [`approve`] with a place reserved before (`None`: reserved here, for
+/// the change text).
+async fn approve_held(
+    state: &AppState,
+    actor: &Actor,
+    ws: &ActiveWorkspace,
+    intent: &WriteIntent,
+    change: Option<String>,
+    held: Option<Reservation>,
+) -> Result<(), ApiError> {
     let ext = &state.extensions;
     if ext.approval != ApprovalMode::Manual {
         return Ok(());
     }
+    let _held = match held {
+        Some(r) => r,
+        None => ext.approvals.reserve(change.as_ref().map_or(0, |c| c.len() as u64))?,
+    };
     let req = ApprovalRequest {
         id: governance::new_id("apr"),
         workspace_id: ws.id.clone(),

@@ -257,7 +257,15 @@ pub(super) async fn remove(
         action: "plugins.remove",
         target: name.clone(),
         summary: format!("Remove plugin {name}"),
-        paths: vec![cfg.display().to_string()],
+        // The config entry, and a plugin file of that name in either folder.
+        paths: std::iter::once(cfg.display().to_string())
+            .chain(
+                ["plugins", "plugin"]
+                    .iter()
+                    .filter(|_| fsguard::is_single_component(&name))
+                    .map(|d| ws.path.join(".opencode").join(d).join(&name).display().to_string()),
+            )
+            .collect(),
     };
     write(&state, &actor, &ws, intent, move |ws| {
         let cfg = jsonc::config_path(&ws.path);

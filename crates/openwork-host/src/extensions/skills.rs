@@ -235,12 +235,30 @@ pub(super) async fn add_archive(
     UrlPath(id): UrlPath<String>,
     Query(q): Query<ArchiveQuery>,
     headers: HeaderMap,
-    body: axum::body::Bytes,
+    body: axum::body::Body,
 ) -> Result<Json<Value>, ApiError> {
     let ws = workspace(&state, &id)?;
     if let Some(n) = &q.name {
         check_name(n)?;
     }
+    super::check_writable(&state)?;
+    // An archive that will wait for approval reserves its place (and its
+    // size) first: the host never holds more than the queue allows, however
+    // many uploads arrive.
+    let max = state.options.max_body_bytes;
+    let held = if state.options.approval == super::ApprovalMode::Manual {
+        let declared = headers
+            .get(http::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(max as u64);
+        Some(state.extensions.approvals.reserve(declared.min(max as u64))?)
+    } else {
+        None
+    };
+    let body = axum::body::to_bytes(body, max).await.map_err(|_| {
+        ApiError::new(ErrorCode::PayloadTooLarge, format!("request body is larger than {max} bytes"))
+    })?;
     let kind = ArchiveKind::detect(&body, headers.get(http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()))?;
     let label = q.name.clone().unwrap_or_else(|| "(from archive)".into());
     let intent = WriteIntent {
@@ -249,7 +267,7 @@ pub(super) async fn add_archive(
         summary: format!("Install skill {label} from an uploaded archive ({} bytes)", body.len()),
         paths: vec![ws.path.join(".opencode/skills").display().to_string()],
     };
-    let item = write(&state, &actor, &ws, intent, move |ws| install_archive(&ws.path, &body, kind, q.name.as_deref()))
+    let item = super::write_held(&state, &actor, &ws, intent, held, move |ws| install_archive(&ws.path, &body, kind, q.name.as_deref()))
         .await?;
     Ok(Json(serde_json::to_value(item).unwrap_or(Value::Null)))
 }
