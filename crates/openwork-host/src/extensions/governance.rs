@@ -85,8 +85,10 @@ pub struct ApprovalRequest {
     pub summary: String,
     /// Files the write would touch.
     pub paths: Vec<String>,
-    /// The change itself, for the approver to read (for a request through
-    /// the `/opencode` proxy: method, path and body).
+    /// The change itself, for the approver to read: a unified diff of the
+    /// files it writes (new files, binary or large files by size, files
+    /// deleted), or for a request through the `/opencode` proxy: method,
+    /// path and body.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change: Option<String>,
     /// Unix ms.
