@@ -141,7 +141,12 @@ async function main() {
   const plainEnv = envFor(path.join(tmp, 'plain-home'));
   delete plainEnv.OPENCODE_SERVER_PASSWORD;
   const plainStarted = startPlainOpencode(plainEnv, wsPlain);
-  const app = start(OPENWORK, ['app', '--port', '0', '--no-open', '--json'], { env: machine }, 'app');
+  // `openwork app` opens "the browser" on a private page holding a one-time
+  // code; the stand-in browser records what it was given.
+  const opened = path.join(tmp, 'browser-argv.log');
+  const recorder = path.join(tmp, 'browser.sh');
+  fs.writeFileSync(recorder, `#!/bin/sh\nprintf '%s\\n' "$@" >> '${opened}'\n`, { mode: 0o755 });
+  const app = start(OPENWORK, ['app', '--port', '0', '--json'], { env: { ...machine, BROWSER: recorder } }, 'app');
 
   const [hostReady, appReady, plainPort] = await Promise.all([firstJsonLine(host, 'host'), firstJsonLine(app, 'app'), plainStarted]);
   log('host ready', hostReady.localUrl, 'app ready', appReady.url);
@@ -170,10 +175,16 @@ async function main() {
     });
   };
 
-  // 1. Sign in to the app and land on onboarding.
-  await page.goto(appReady.loginUrl);
+  // 1. Sign in to the app (the page the app opened posts its code) and land on onboarding.
+  const pageFile = (await waitFor(() => fs.existsSync(opened) && fs.readFileSync(opened, 'utf8').trim(), 'the app opened the browser', 30_000)).split('\n')[0];
+  const code = new URL(appReady.loginUrl).searchParams.get('code');
+  if (pageFile.includes(code) || !pageFile.startsWith('file://')) throw new Error(`the browser was given the code: ${pageFile}`);
+  await page.goto(pageFile);
   await page.getByRole('heading', { name: 'Welcome to OpenWork' }).waitFor();
-  if (page.url().includes('token=')) throw new Error('token left in the address bar');
+  if (page.url().includes('code=') || page.url().startsWith('file:')) throw new Error(`not signed in at the app's root: ${page.url()}`);
+  // The code was used: the printed link no longer signs anyone in.
+  const reuse = await fetch(appReady.loginUrl, { redirect: 'manual' });
+  if (reuse.headers.get('set-cookie')) throw new Error('a used sign-in code signed in again');
   await expectText(status, 'Disconnected', 'initial header');
   await shot(page, '01-onboarding');
 

@@ -388,7 +388,7 @@ export function App() {
         <Match when={detected()?.mode === 'app' && !(detected() as { signedIn: boolean }).signedIn}>
           <section class="card narrow">
             <h1>Signed out</h1>
-            <p>Open the link that <code>openwork app</code> printed in your terminal to sign in to this app.</p>
+            <p>Run <code>openwork app</code> again on this machine: it opens a signed-in page. (A sign-in link works once, within a minute.)</p>
           </section>
         </Match>
         <Match when={showOnboarding()}>

@@ -12,9 +12,12 @@
 //! proxy to the active remote with its stored credentials, and control of an
 //! OpenWork host running on this machine ("host mode").
 //!
-//! - [`auth`]: per-launch token exchanged for an HttpOnly, SameSite=Strict
-//!   cookie (as Jupyter does), `Host` check against DNS rebinding, and a
-//!   required `x-openwork-app` header on every API call.
+//! - [`auth`]: one-time sign-in codes (a minute, once) exchanged for an
+//!   HttpOnly, SameSite=Strict cookie, `Host` check against DNS rebinding,
+//!   and a required `x-openwork-app` header on every API call.
+//! - [`browser`]: opens the browser on a 0600 page holding the code, never
+//!   on a command line; [`runtime`]: `app.json`, how a second `openwork app`
+//!   asks the running one for a new code.
 //! - [`workspaces`]: `GET /app/api/workspaces`, `POST /app/api/connect`,
 //!   `POST /app/api/workspaces/:id/activate`, `DELETE /app/api/workspaces/:id`,
 //!   `GET /app/api/status`.
@@ -26,6 +29,7 @@ pub mod auth;
 pub mod browser;
 pub mod local_host;
 pub mod remote;
+pub mod runtime;
 pub mod workspaces;
 
 use std::net::SocketAddr;
@@ -59,7 +63,7 @@ pub struct AppOptions {
 /// State shared by the handlers.
 #[derive(Clone)]
 pub struct AppState {
-    /// Launch token and session secret.
+    /// Sign-in codes, session and control secrets.
     pub auth: Arc<auth::AppAuth>,
     /// The client's workspace store.
     pub store: Store,
@@ -75,17 +79,18 @@ pub struct AppState {
 pub struct RunningApp {
     /// `http://127.0.0.1:PORT`.
     pub url: String,
-    /// The per-launch token.
-    pub token: String,
+    /// Where the runtime file and sign-in pages live (the data directory).
+    pub data_dir: std::path::PathBuf,
     state: AppState,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
 impl RunningApp {
-    /// The link that signs the browser in: `http://127.0.0.1:PORT/?token=...`.
-    pub fn login_url(&self) -> String {
-        format!("{}/?token={}", self.url, self.token)
+    /// A new link that signs a browser in once, within
+    /// [`auth::CODE_TTL`]: `http://127.0.0.1:PORT/signin?code=...`.
+    pub fn sign_in_url(&self) -> String {
+        sign_in_url(&self.url, &self.state.auth)
     }
 
     /// Bind 127.0.0.1:`port` and serve.
@@ -98,7 +103,9 @@ impl RunningApp {
         };
         let http = reqwest::Client::builder().connect_timeout(Duration::from_secs(5)).no_proxy().build()?;
         let auth = Arc::new(auth::AppAuth::new(port));
-        let token = auth.launch_token().to_string();
+        let url = format!("http://127.0.0.1:{port}");
+        let data_dir = store.dir().to_path_buf();
+        runtime::write(&data_dir, &runtime::AppRuntime { pid: std::process::id(), url: url.clone(), control: auth.control_secret().to_string() })?;
         let proxy = Arc::new(openwork_proxy::Forwarder::new(http.clone(), MAX_BODY_BYTES));
         let state = AppState { auth, store, http, hosted: Arc::new(local_host::Hosted::default()), proxy };
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
@@ -110,7 +117,7 @@ impl RunningApp {
                 })
                 .await
         });
-        Ok(Self { url: format!("http://127.0.0.1:{port}"), token, state, stop: Some(tx), task })
+        Ok(Self { url, data_dir, state, stop: Some(tx), task })
     }
 
     /// Stop serving, and stop a host this app started.
@@ -120,6 +127,7 @@ impl RunningApp {
         }
         self.state.hosted.stop().await;
         let _ = tokio::time::timeout(Duration::from_secs(5), &mut self.task).await;
+        runtime::remove_if_ours(&self.data_dir, std::process::id());
     }
 }
 
@@ -143,6 +151,8 @@ pub fn router(state: AppState) -> Router {
         .route_layer(middleware::from_fn_with_state(state.clone(), auth::require));
     Router::new()
         .merge(api)
+        .route("/signin", get(sign_in_get).post(sign_in_post))
+        .route("/app/control/sign-in", post(control_sign_in))
         .fallback(ui_or_not_found)
         .layer(middleware::from_fn_with_state(state.clone(), auth::check_host))
         .with_state(state)
@@ -153,13 +163,34 @@ async fn info() -> Json<serde_json::Value> {
     Json(json!({ "mode": "app", "version": env!("CARGO_PKG_VERSION") }))
 }
 
-/// UI assets; `/?token=` is the sign-in exchange; JSON 404 for the rest.
-async fn ui_or_not_found(State(state): State<AppState>, req: Request) -> Response {
-    if req.uri().path() == "/" {
-        if let Some(resp) = auth::exchange(&state.auth, req.uri().query()) {
-            return resp;
-        }
+fn sign_in_url(base: &str, auth: &auth::AppAuth) -> String {
+    format!("{base}/signin?code={}", auth.new_code())
+}
+
+/// `GET /signin?code=…` (the printed link): see [`auth::AppAuth::sign_in`].
+async fn sign_in_get(State(state): State<AppState>, req: Request) -> Response {
+    state.auth.sign_in(req.uri().query().and_then(auth::code_field).as_deref())
+}
+
+/// `POST /signin` with a form field `code` (the page the browser is opened on).
+async fn sign_in_post(State(state): State<AppState>, body: String) -> Response {
+    state.auth.sign_in(auth::code_field(&body).as_deref())
+}
+
+/// `POST /app/control/sign-in` (control secret from the runtime file): a new
+/// sign-in link, for `openwork app` run again while this one runs.
+async fn control_sign_in(State(state): State<AppState>, headers: http::HeaderMap) -> Response {
+    if !state.auth.is_control(&headers) {
+        return api_error(StatusCode::UNAUTHORIZED, "unauthorized", "control secret required");
     }
+    let base = format!("http://127.0.0.1:{}", state.auth.port());
+    let mut resp = Json(json!({ "url": sign_in_url(&base, &state.auth) })).into_response();
+    resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    resp
+}
+
+/// UI assets; JSON 404 for the rest.
+async fn ui_or_not_found(req: Request) -> Response {
     match openwork_webui::response_for(req.method(), req.uri().path()) {
         Some(resp) => resp,
         None => api_error(StatusCode::NOT_FOUND, "not_found", "no such route"),

@@ -118,3 +118,108 @@ fn cors_only_for_configured_origins() {
         .unwrap();
     assert!(resp.headers().get("access-control-allow-origin").is_none());
 }
+
+/// `openwork app` sign-in: the browser is started on a private page holding a
+/// one-time code (never on a command line); the code signs in once; no
+/// bearer token opens the API; running `openwork app` again asks the running
+/// app for a new code. (Expiry within a minute: unit test in `auth.rs`.)
+#[test]
+fn app_sign_in_is_a_one_time_code_never_on_a_command_line() {
+    use std::os::unix::fs::PermissionsExt;
+    let sandbox = Sandbox::new();
+    let argv_log = sandbox.path("browser-argv.log");
+    let browser = sandbox.path("browser.sh");
+    std::fs::write(&browser, format!("#!/bin/sh\nprintf '%s\\n' \"$@\" >> '{}'\n", argv_log.display())).unwrap();
+    std::fs::set_permissions(&browser, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let start_app = |port: &str| {
+        sandbox
+            .openwork()
+            .args(["app", "--port", port, "--json"])
+            .env("BROWSER", &browser)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let mut child = start_app("0");
+    let out = ChildOutput::collect(&mut child);
+    let _kill = KillOnDrop(child);
+    let ready: serde_json::Value = serde_json::from_str(&out.first_line.recv_timeout(Duration::from_secs(60)).expect("ready line")).unwrap();
+    let url = ready["url"].as_str().unwrap().to_string();
+    let login = ready["loginUrl"].as_str().unwrap().to_string();
+    let code_of = |link: &str| link.split("code=").nth(1).unwrap().to_string();
+
+    // The browser got a file, and only a file; the page holds the code.
+    let opened = |n: usize| {
+        poll(Duration::from_secs(30), "the browser started", || {
+            let lines: Vec<String> = std::fs::read_to_string(&argv_log).ok()?.lines().map(str::to_string).collect();
+            (lines.len() >= n).then_some(lines)
+        })
+    };
+    let argv = opened(1);
+    let page_of = |arg: &str| std::path::PathBuf::from(arg.strip_prefix("file://").unwrap_or_else(|| panic!("not a file: {arg}")));
+    let page = page_of(&argv[0]);
+    let code = code_of(&login);
+    assert!(!argv[0].contains(&code), "the code is on the browser's command line: {argv:?}");
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.contains(&code) && html.contains(&format!("{url}/signin")), "{html}");
+    assert_eq!(std::fs::metadata(&page).unwrap().permissions().mode() & 0o777, 0o600);
+    assert_eq!(std::fs::metadata(page.parent().unwrap()).unwrap().permissions().mode() & 0o777, 0o700);
+    let runtime = sandbox.path("ow-data").join("app.json");
+    assert_eq!(std::fs::metadata(&runtime).unwrap().permissions().mode() & 0o777, 0o600);
+
+    // The page posts the code: a cookie, once.
+    let client = reqwest::blocking::Client::builder().redirect(reqwest::redirect::Policy::none()).no_proxy().build().unwrap();
+    let post = |code: &str| {
+        let r = client.post(format!("{url}/signin")).header("content-type", "application/x-www-form-urlencoded").body(format!("code={code}")).send().unwrap();
+        assert_eq!(r.status().as_u16(), 303);
+        r.headers().get("set-cookie").map(|c| c.to_str().unwrap().split(';').next().unwrap().to_string())
+    };
+    let cookie = post(&code).expect("the code signs in");
+    let info = |headers: &[(&str, &str)]| {
+        let mut req = http().get(format!("{url}/app/api/info")).header("x-openwork-app", "1");
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        req.send().unwrap().status().as_u16()
+    };
+    assert_eq!(info(&[("cookie", &cookie)]), 200);
+    assert!(post(&code).is_none(), "a used code signs in again");
+    assert!(App::sign_in(&login).is_none(), "the printed link works after its code was used");
+    // No bearer opens the API.
+    assert_eq!(info(&[("authorization", &format!("Bearer {code}"))]), 401);
+    assert_eq!(info(&[]), 401);
+    let s = http().post(format!("{url}/app/control/sign-in")).bearer_auth(&code).send().unwrap().status().as_u16();
+    assert_eq!(s, 401, "the control endpoint takes only the control secret");
+    // Guesses of the same shape fail too.
+    assert!(post(&"0".repeat(32)).is_none());
+    assert!(post(&code.to_uppercase()).is_none());
+
+    // `openwork app` again on the same port: the running app gives a new code.
+    let port = url.rsplit(':').next().unwrap().to_string();
+    let again = start_app(&port).wait_with_output().unwrap();
+    assert!(again.status.success(), "{}", String::from_utf8_lossy(&again.stderr));
+    let line: serde_json::Value = serde_json::from_slice(again.stdout.split(|b| *b == b'\n').next().unwrap()).unwrap();
+    assert_eq!(line["event"], "signIn", "{line}");
+    let second = code_of(line["loginUrl"].as_str().unwrap());
+    assert_ne!(second, code);
+    let argv = opened(2);
+    assert!(!argv[1].contains(&second), "{argv:?}");
+    assert!(std::fs::read_to_string(page_of(&argv[1])).unwrap().contains(&second));
+    let again_cookie = post(&second).expect("the new code signs in");
+    assert_eq!(info(&[("cookie", &again_cookie)]), 200);
+    // The app's own command line has no secret either.
+    let cmdline = std::fs::read(format!("/proc/{}/cmdline", _kill.0.id())).unwrap();
+    let cmdline = String::from_utf8_lossy(&cmdline);
+    assert!(!cmdline.contains(&code) && !cmdline.contains(&second), "{cmdline}");
+}
+
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}

@@ -317,8 +317,9 @@ impl Sidecar {
 pub struct App {
     pub child: Child,
     pub url: String,
-    /// The launch token (also accepted as a bearer token by `/app/api`).
-    pub token: String,
+    /// `name=value` of the session cookie, from signing in with the
+    /// one-time link of the ready line.
+    pub cookie: String,
 }
 
 impl Drop for App {
@@ -345,14 +346,29 @@ impl App {
             panic!("openwork app did not start; stderr:\n{}", stderr.lock().unwrap().join("\n"))
         });
         let v: Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}: {line}"));
-        let login = v["loginUrl"].as_str().expect("loginUrl").to_string();
-        let token = login.split("token=").nth(1).expect("token in the login URL").to_string();
-        App { child, url: v["url"].as_str().unwrap().to_string(), token }
+        let login = v["loginUrl"].as_str().expect("loginUrl");
+        let cookie = App::sign_in(login).expect("the ready line's link signs in");
+        App { child, url: v["url"].as_str().unwrap().to_string(), cookie }
     }
 
-    /// `/app/api/...` request headers: the launch token and the app header.
+    /// Follow a sign-in link like a browser: `name=value` of the cookie it
+    /// sets, if it sets one.
+    pub fn sign_in(link: &str) -> Option<String> {
+        let client = reqwest::blocking::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .no_proxy()
+            .timeout(Duration::from_secs(60))
+            .build()
+            .unwrap();
+        let resp = client.get(link).send().unwrap();
+        assert_eq!(resp.status().as_u16(), 303, "a sign-in link redirects to /");
+        let cookie = resp.headers().get("set-cookie")?.to_str().unwrap();
+        Some(cookie.split(';').next().unwrap().to_string())
+    }
+
+    /// `/app/api/...` request headers: the session cookie and the app header.
     pub fn headers(&self) -> Vec<(String, String)> {
-        vec![("authorization".into(), format!("Bearer {}", self.token)), ("x-openwork-app".into(), "1".into())]
+        vec![("cookie".into(), self.cookie.clone()), ("x-openwork-app".into(), "1".into())]
     }
 }
 
