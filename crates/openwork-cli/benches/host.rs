@@ -28,8 +28,8 @@ use openwork_client::{handshake, Handshake, HandshakeOptions};
 use serde_json::{json, Value};
 
 const PASSWORD: &str = "bench-engine-password";
-const CLIENT: &str = "bench-client-token";
-const HOST: &str = "bench-host-token";
+const CLIENT: &str = "R-N5wYGa97CYiV-RcG1l1uOuv6-vMYe8eKW0v6nFZqI";
+const HOST: &str = "GIi3QJ2Jp8aXGr-ZmV7gRLJ-g1cjYzURbMVCfr1RBOM";
 
 struct Opts {
     runs: usize,

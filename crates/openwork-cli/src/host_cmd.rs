@@ -47,9 +47,12 @@ pub struct HostArgs {
     #[arg(long)]
     install_engine: bool,
     /// Client token for this run (not stored). Default: the stored one.
+    /// Tokens (also in the token file) need 128 bits of estimated entropy:
+    /// make one with `openssl rand -base64 32`.
     #[arg(long, env = "OPENWORK_TOKEN", hide_env_values = true, allow_hyphen_values = true)]
     token: Option<String>,
     /// Host token for this run (not stored). Default: the stored one.
+    /// Also 128 bits or more.
     #[arg(long, env = "OPENWORK_HOST_TOKEN", hide_env_values = true, allow_hyphen_values = true)]
     host_token: Option<String>,
     /// Print the client token in full.

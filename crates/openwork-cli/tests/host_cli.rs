@@ -116,8 +116,9 @@ fn tokens_persist_0600_across_restarts_and_env_overrides_win() {
     drop(second);
 
     // OPENWORK_TOKEN overrides for one run, without being stored.
+    let env_token = "Kq3vX9tLmP2wR8yZ4nB7cD1fG6hJ0sA5eU-iO_xVQ";
     let mut cmd = sandbox.openwork();
-    cmd.env("OPENWORK_TOKEN", "env-token-for-this-run-0123456789")
+    cmd.env("OPENWORK_TOKEN", env_token)
         .args(["host", "--port", "0", "--json", "--workspace"])
         .arg(&sandbox.workspace)
         .stdout(Stdio::piped())
@@ -128,7 +129,7 @@ fn tokens_persist_0600_across_restarts_and_env_overrides_win() {
     let ready: Value = serde_json::from_str(&line).unwrap();
     let url = ready["localUrl"].as_str().unwrap();
     assert!(ready.get("clientToken").is_none(), "token printed without --show-token");
-    let (status, _) = get(&format!("{url}/workspaces"), Some("env-token-for-this-run-0123456789"));
+    let (status, _) = get(&format!("{url}/workspaces"), Some(env_token));
     assert_eq!(status, 200);
     let (status, _) = get(&format!("{url}/workspaces"), Some(&token));
     assert_eq!(status, 401);
@@ -136,7 +137,7 @@ fn tokens_persist_0600_across_restarts_and_env_overrides_win() {
     signal(child.id() as i32, 15);
     child.wait().unwrap();
     poll(Duration::from_secs(30), "engine gone", || (!pid_alive(engine)).then_some(()));
-    assert!(!std::fs::read_to_string(&file).unwrap().contains("env-token-for-this-run"));
+    assert!(!std::fs::read_to_string(&file).unwrap().contains(env_token));
 }
 
 #[test]

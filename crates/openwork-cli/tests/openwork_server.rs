@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 use support::*;
 
-const CLIENT: &str = "sidecar-client-token";
-const HOST: &str = "sidecar-host-token";
+const CLIENT: &str = "UeVi9WrVGt5aWLqer_i96GCwJZ7RvqJxQzz4eDi45Tg";
+const HOST: &str = "oRlNlXqLO8qG-gObCvax58bVD7xSEq1CyKFkOoLc_a0";
 const PASSWORD: &str = "engine-pw-42";
 
 fn start_engine(sandbox: &Sandbox) -> Opencode {
@@ -308,4 +308,28 @@ fn a_hung_external_engine_is_reported() {
         let (_, e) = get(&format!("{}/engine", server.url), Some(CLIENT));
         (e["state"] == "running").then_some(())
     });
+}
+
+/// openwork-orchestrator gives its sidecar `randomUUID()` tokens (122 bits):
+/// accepted here (and only here); a weak token is refused with a way out.
+#[test]
+fn the_orchestrators_uuid_tokens_are_accepted_and_weak_ones_refused() {
+    let sandbox = Sandbox::new();
+    let engine = start_engine(&sandbox);
+    let (client, host) = ("0b7a4c2e-5f1d-4a8b-9c3e-7d6f5a4b3c2d", "e4d3c2b1-a0f9-4e8d-b7c6-5a4b3c2d1e0f");
+    let server = Sidecar::start(&sandbox, &engine.base, PASSWORD, (client, host), &[]);
+    let (status, body) = get(&format!("{}/workspaces", server.url), Some(client));
+    assert_eq!(status, 200, "{body}");
+    drop(server);
+    let out = Command::new(env!("CARGO_BIN_EXE_openwork-server"))
+        .args(["--host", "127.0.0.1", "--port", "0", "--workspace"])
+        .arg(&sandbox.workspace)
+        .args(["--opencode-base-url", &engine.base])
+        .envs(sandbox.envs())
+        .env("OPENWORK_TOKEN", "sidecar-client-token")
+        .env("OPENWORK_HOST_TOKEN", HOST)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && err.contains("OPENWORK_TOKEN") && err.contains("openssl rand -base64 32"), "{err}");
 }

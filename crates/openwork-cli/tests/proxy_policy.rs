@@ -24,8 +24,8 @@ use serde_json::{json, Value};
 use support::*;
 
 const PASSWORD: &str = "engine-pw-for-the-policy-suite-0123456789";
-const CLIENT: &str = "policy-suite-client-token-0123456789abcdef";
-const HOST: &str = "policy-suite-host-token-fedcba9876543210abcd";
+const CLIENT: &str = "M1Claa9GxIU5yph83_ALIthzL8ypVobrbDAvl2keBPA";
+const HOST: &str = "5iSiFOYvtqihELUJRQqKX1v0UM9p2_fFNYjLaFR2264";
 
 /// The machine: the active workspace, another folder with a secret, and the
 /// host user's OpenCode credentials and global config.

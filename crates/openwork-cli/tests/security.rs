@@ -36,6 +36,74 @@ fn brute_force_slows_down_but_a_valid_client_is_unaffected() {
     assert!(valid < Duration::from_millis(1500), "the valid token was delayed: {valid:?}");
 }
 
+/// Guesses spread over 50 loopback addresses count as one machine's: the
+/// first 10 are answered 401, the other 90 are slowed down and refused; a
+/// valid token from yet another loopback address goes straight through.
+#[test]
+fn guesses_spread_over_many_addresses_are_slowed_too() {
+    let sandbox = Sandbox::new();
+    let host = TestHost::start(&sandbox, &[]);
+    let url = format!("{}/workspaces", host.url);
+    let from = |last: u8| {
+        reqwest::blocking::Client::builder()
+            .local_address(std::net::IpAddr::from([127, 0, 0, last]))
+            .no_proxy()
+            .timeout(Duration::from_secs(120))
+            .build()
+            .unwrap()
+    };
+    let start = Instant::now();
+    let statuses: Vec<u16> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..50u8)
+            .map(|i| {
+                let (client, url) = (from(10 + i), url.clone());
+                s.spawn(move || {
+                    (0..2).map(|n| client.get(&url).bearer_auth(format!("guess-{i}-{n}")).send().unwrap().status().as_u16()).collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap()).collect()
+    });
+    report("100 guesses from 50 loopback addresses", format!("{:?}", start.elapsed()));
+    assert_eq!(statuses.iter().filter(|s| **s == 401).count(), 10, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|s| **s == 429).count(), 90, "{statuses:?}");
+    let t = Instant::now();
+    let status = from(200).get(&url).bearer_auth(&host.client_token).send().unwrap().status().as_u16();
+    assert_eq!(status, 200);
+    let valid = t.elapsed();
+    report("valid token from loopback while it is being slowed down", format!("{valid:?}"));
+    assert!(valid < Duration::from_millis(1500), "the valid token was delayed: {valid:?}");
+}
+
+/// Weak tokens are refused where they come in (environment, flag, a
+/// hand-edited token file) with a message that says how to make one.
+#[test]
+fn weak_tokens_are_refused_at_start() {
+    let sandbox = Sandbox::new();
+    let ws = sandbox.workspace.to_str().unwrap().to_string();
+    let fails = |cmd: &mut std::process::Command, expect: &str| {
+        let out = cmd.output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr).to_string();
+        assert!(!out.status.success(), "started with a weak token");
+        assert!(err.contains(expect) && err.contains("openssl rand -base64 32"), "{err}");
+    };
+    fails(sandbox.openwork().args(["host", "--workspace", &ws, "--port", "0"]).env("OPENWORK_TOKEN", "1"), "OPENWORK_TOKEN");
+    fails(sandbox.openwork().args(["host", "--workspace", &ws, "--port", "0", "--host-token", "hunter2hunter2hunter2"]), "OPENWORK_HOST_TOKEN");
+    // The same tokens spelled as a UUID: 122 bits, refused by the host.
+    fails(
+        sandbox.openwork().args(["host", "--workspace", &ws, "--port", "0"]).env("OPENWORK_TOKEN", "3f2b8c1e-9d4a-4e7b-a1c2-5e6f7a8b9c0d"),
+        "OPENWORK_TOKEN",
+    );
+    // A hand-edited token file.
+    let host = TestHost::start(&sandbox, &[]);
+    drop(host);
+    let file = sandbox.path("ow-config").join("tokens.json");
+    let (client, _) = sandbox.tokens();
+    let text = std::fs::read_to_string(&file).unwrap().replace(&client, "x");
+    std::fs::write(&file, text).unwrap();
+    fails(sandbox.openwork().args(["host", "--workspace", &ws, "--port", "0"]), "tokens.json");
+}
+
 #[test]
 fn tokens_never_reach_the_logs_even_at_trace_level() {
     let sandbox = Sandbox::new();

@@ -127,6 +127,7 @@ impl RunningHost {
             &token_file,
             config.client_token.clone(),
             config.host_token.clone(),
+            crate::tokens::Strength::Strict,
         )?);
         let workspace = ActiveWorkspace::open(&config.workspace)?;
         let (bin, _) = binary::locate(config.opencode_bin.as_deref(), &data_dir)?;

@@ -43,6 +43,111 @@ pub fn generate() -> String {
     }
 }
 
+/// Least estimated entropy, in bits, of a token the host takes from its
+/// token file, a flag or the environment ([`check_strength`]).
+pub const MIN_BITS: f64 = 128.0;
+
+/// How to make a token that passes [`check_strength`], for messages.
+pub const HOW_TO_MAKE_ONE: &str = "make one with `openssl rand -base64 32`";
+
+/// Estimated entropy of `token`, in bits.
+///
+/// zxcvbn finds what a guesser would try first in the token's first 100
+/// characters (dictionary words, repeats, sequences, keyboard walks, dates)
+/// and counts each such piece by its guesses; the rest counts as random
+/// characters from the classes the token uses (16 for hex, else 26 per
+/// letter case, 10 digits, 32 symbols). A canonical random UUID counts as its
+/// 122 random bits. Anything but printable ASCII counts as 0 (a token travels
+/// in an HTTP header).
+pub fn estimate_bits(token: &str) -> f64 {
+    if token.is_empty() || !token.bytes().all(|b| b.is_ascii_graphic()) {
+        return 0.0;
+    }
+    if is_uuid_v4(token) {
+        return 122.0;
+    }
+    let head: String = token.chars().take(100).collect();
+    bits_of(&head, charset(token).log2(), 0)
+}
+
+/// [`estimate_bits`] of a piece: zxcvbn's matches by their guesses; what it
+/// leaves to brute force is looked at again on its own (zxcvbn prefers one
+/// long brute-force stretch to many short words, `-horse-battery-`), and
+/// counted as random characters only when nothing is found in it.
+fn bits_of(piece: &str, per_char: f64, depth: u8) -> f64 {
+    use zxcvbn::matching::patterns::MatchPattern;
+    let random = |s: &str| s.chars().count() as f64 * per_char;
+    let entropy = zxcvbn::zxcvbn(piece, &[]);
+    entropy
+        .sequence()
+        .iter()
+        .map(|m| match (&m.pattern, m.guesses) {
+            (MatchPattern::BruteForce, _) | (_, None) if m.token == piece || depth >= 4 => random(&m.token),
+            (MatchPattern::BruteForce, _) | (_, None) => bits_of(&m.token, per_char, depth + 1),
+            (_, Some(g)) => (g.max(1) as f64).log2(),
+        })
+        .sum()
+}
+
+/// Size of the alphabet the characters of `token` are drawn from.
+fn charset(token: &str) -> f64 {
+    let all = |f: fn(&u8) -> bool| token.as_bytes().iter().all(f);
+    if all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()) || all(|b| b.is_ascii_hexdigit() && !b.is_ascii_lowercase()) {
+        return 16.0;
+    }
+    let any = |f: fn(&u8) -> bool| token.as_bytes().iter().any(f);
+    let mut n = 0.0;
+    for (present, size) in [
+        (any(u8::is_ascii_lowercase), 26.0),
+        (any(u8::is_ascii_uppercase), 26.0),
+        (any(u8::is_ascii_digit), 10.0),
+        (any(u8::is_ascii_punctuation), 32.0),
+    ] {
+        if present {
+            n += size;
+        }
+    }
+    n
+}
+
+/// `xxxxxxxx-xxxx-4xxx-[89ab]xxx-xxxxxxxxxxxx` (one letter case).
+pub fn is_uuid_v4(token: &str) -> bool {
+    let b = token.as_bytes();
+    b.len() == 36
+        && b.iter().enumerate().all(|(i, c)| if [8, 13, 18, 23].contains(&i) { *c == b'-' } else { c.is_ascii_hexdigit() })
+        && b[14] == b'4'
+        && matches!(b[19].to_ascii_lowercase(), b'8' | b'9' | b'a' | b'b')
+        && (token.bytes().all(|c| !c.is_ascii_uppercase()) || token.bytes().all(|c| !c.is_ascii_lowercase()))
+}
+
+/// Which tokens a run accepts besides those of [`MIN_BITS`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Strength {
+    /// [`MIN_BITS`] or more.
+    #[default]
+    Strict,
+    /// Also a random UUID (122 bits): `openwork-orchestrator` makes its
+    /// sidecar's tokens with `randomUUID()`.
+    OrAnyUuid,
+}
+
+/// Refuse a token with less than [`MIN_BITS`] of estimated entropy
+/// ([`estimate_bits`]); `what` names it and where it came from, `fix` says
+/// what to do.
+pub fn check_strength(token: &str, what: &str, fix: &str, strength: Strength) -> Result<()> {
+    if strength == Strength::OrAnyUuid && is_uuid_v4(token) {
+        return Ok(());
+    }
+    if !token.bytes().all(|b| b.is_ascii_graphic()) {
+        anyhow::bail!("{what} has spaces, control or non-ASCII characters (a token is printable ASCII): {fix}");
+    }
+    let bits = estimate_bits(token);
+    if bits < MIN_BITS {
+        anyhow::bail!("{what} is too easy to guess (about {bits:.0} bits of entropy, at least {MIN_BITS:.0} needed): {fix}");
+    }
+    Ok(())
+}
+
 /// A token shortened for display and logs: first 4 and last 2 characters.
 pub fn mask(token: &str) -> String {
     let n = token.chars().count();
@@ -103,10 +208,14 @@ impl TokenSet {
     /// Load the tokens from `file`, creating it (0600) with fresh tokens when
     /// it is missing. `client_override`/`host_override` replace the stored
     /// values for this run only.
+    ///
+    /// Every token must pass [`check_strength`]: a weak token in the file or
+    /// given for the run is refused with a message that says how to make one.
     pub fn load_or_create(
         file: &Path,
         client_override: Option<String>,
         host_override: Option<String>,
+        strength: Strength,
     ) -> Result<Self> {
         let stored = match crate::paths::read_limited(file, crate::paths::MAX_READ) {
             Ok(Some(bytes)) => {
@@ -128,6 +237,22 @@ impl TokenSet {
             client_token: client_override.filter(|t| !t.is_empty()).unwrap_or(stored.client_token),
             host_token: host_override.filter(|t| !t.is_empty()).unwrap_or(stored.host_token),
         };
+        let stored_fix = format!(
+            "{HOW_TO_MAKE_ONE} and put it in the file, or delete {} and OpenWork makes new tokens (paired devices then need the new client token)",
+            file.display()
+        );
+        let (client_from, client_fix) = if client_overridden {
+            ("the client token from OPENWORK_TOKEN/--token".to_string(), HOW_TO_MAKE_ONE.to_string())
+        } else {
+            (format!("the client token in {}", file.display()), stored_fix.clone())
+        };
+        let (host_from, host_fix) = if host_overridden {
+            ("the host token from OPENWORK_HOST_TOKEN/--host-token".to_string(), HOW_TO_MAKE_ONE.to_string())
+        } else {
+            (format!("the host token in {}", file.display()), stored_fix)
+        };
+        check_strength(&tokens.client_token, &client_from, &client_fix, strength)?;
+        check_strength(&tokens.host_token, &host_from, &host_fix, strength)?;
         if tokens.client_token == tokens.host_token {
             anyhow::bail!("the client token and the host token must differ");
         }
@@ -277,10 +402,10 @@ mod tests {
     fn persisted_0600_and_reused() {
         let dir = tempfile::tempdir().unwrap();
         let file = token_file(dir.path());
-        let first = TokenSet::load_or_create(&file, None, None).unwrap();
+        let first = TokenSet::load_or_create(&file, None, None, Strength::Strict).unwrap();
         let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);
-        let second = TokenSet::load_or_create(&file, None, None).unwrap();
+        let second = TokenSet::load_or_create(&file, None, None, Strength::Strict).unwrap();
         assert_eq!(first.client(), second.client());
         assert_eq!(first.host(), second.host());
         assert_ne!(first.client(), first.host());
@@ -293,10 +418,11 @@ mod tests {
     fn overrides_win_and_are_not_persisted() {
         let dir = tempfile::tempdir().unwrap();
         let file = token_file(dir.path());
-        let set = TokenSet::load_or_create(&file, Some("override-client".into()), None).unwrap();
-        assert_eq!(set.client(), "override-client");
+        let strong = generate();
+        let set = TokenSet::load_or_create(&file, Some(strong.clone()), None, Strength::Strict).unwrap();
+        assert_eq!(set.client(), strong);
         let raw = std::fs::read_to_string(&file).unwrap();
-        assert!(!raw.contains("override-client"));
+        assert!(!raw.contains(&strong));
         assert!(set.rotate_client().is_err());
     }
 
@@ -304,12 +430,12 @@ mod tests {
     fn rotation_persists_and_invalidates_old_token() {
         let dir = tempfile::tempdir().unwrap();
         let file = token_file(dir.path());
-        let set = TokenSet::load_or_create(&file, None, None).unwrap();
+        let set = TokenSet::load_or_create(&file, None, None, Strength::Strict).unwrap();
         let old = set.client();
         let fresh = set.rotate_client().unwrap();
         assert_ne!(old, fresh);
         assert_eq!(set.classify(&old), None);
-        let reloaded = TokenSet::load_or_create(&file, None, None).unwrap();
+        let reloaded = TokenSet::load_or_create(&file, None, None, Strength::Strict).unwrap();
         assert_eq!(reloaded.client(), fresh);
         assert_eq!(reloaded.host(), set.host());
     }
@@ -318,9 +444,71 @@ mod tests {
     fn world_readable_file_is_refused() {
         let dir = tempfile::tempdir().unwrap();
         let file = token_file(dir.path());
-        TokenSet::load_or_create(&file, None, None).unwrap();
+        TokenSet::load_or_create(&file, None, None, Strength::Strict).unwrap();
         std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
-        let err = TokenSet::load_or_create(&file, None, None).unwrap_err();
+        let err = TokenSet::load_or_create(&file, None, None, Strength::Strict).unwrap_err();
         assert!(err.to_string().contains("chmod 600"), "{err}");
+    }
+
+    #[test]
+    fn weak_tokens_are_estimated_low() {
+        for weak in [
+            "a",
+            "secret",
+            "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+            "passwordpasswordpasswordpasswordpasswordpassword",
+            "correct-horse-battery-staple",
+            "0123456789abcdef0123456789abcdef",
+            "qwertyuiopasdfghjklzxcvbnmqwertyuiop",
+            "sidecar-client-token",
+            "2026-11-30-2026-11-30-2026-11-30",
+        ] {
+            let bits = estimate_bits(weak);
+            assert!(bits < MIN_BITS, "{weak}: {bits:.0} bits");
+        }
+        assert_eq!(estimate_bits("tab\there-but-long-enough-to-count-as-random-0123456789"), 0.0);
+        assert_eq!(estimate_bits("é-non-ascii"), 0.0);
+    }
+
+    #[test]
+    fn random_tokens_pass() {
+        // Our own tokens, and 32 random bytes as hex: always well above.
+        let mut lowest = f64::MAX;
+        for _ in 0..40 {
+            let mut bytes = [0u8; 32];
+            rand::rngs::OsRng.fill_bytes(&mut bytes);
+            for t in [generate(), hex::encode(bytes)] {
+                let bits = estimate_bits(&t);
+                lowest = lowest.min(bits);
+                assert!(bits >= MIN_BITS + 64.0, "{t}: {bits:.0} bits");
+            }
+        }
+        assert!(lowest > MIN_BITS);
+        eprintln!("lowest estimate of 80 random 32-byte tokens: {lowest:.0} bits");
+        for t in ["x", "secret", "correct-horse-battery-staple", "0123456789abcdef0123456789abcdef"] {
+            eprintln!("{t}: {:.0} bits", estimate_bits(t));
+        }
+        // A random UUID: its 122 bits, accepted only where asked for.
+        let uuid = "3f2b8c1e-9d4a-4e7b-a1c2-5e6f7a8b9c0d";
+        assert!(is_uuid_v4(uuid) && !is_uuid_v4("3f2b8c1e-9d4a-1e7b-a1c2-5e6f7a8b9c0d"));
+        assert_eq!(estimate_bits(uuid), 122.0);
+        assert!(check_strength(uuid, "t", "fix", Strength::Strict).is_err());
+        assert!(check_strength(uuid, "t", "fix", Strength::OrAnyUuid).is_ok());
+    }
+
+    #[test]
+    fn weak_tokens_are_refused_with_a_way_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = token_file(dir.path());
+        let err = TokenSet::load_or_create(&file, Some("x".into()), None, Strength::Strict).unwrap_err().to_string();
+        assert!(err.contains("OPENWORK_TOKEN") && err.contains("openssl rand -base64 32") && err.contains("bits"), "{err}");
+        let err = TokenSet::load_or_create(&file, None, Some("hunter2hunter2".into()), Strength::Strict).unwrap_err().to_string();
+        assert!(err.contains("OPENWORK_HOST_TOKEN"), "{err}");
+        // A hand-edited file.
+        let set = TokenSet::load_or_create(&file, None, None, Strength::Strict).unwrap();
+        let text = std::fs::read_to_string(&file).unwrap().replace(&set.client(), "1");
+        crate::paths::write_atomic(&file, text.as_bytes(), 0o600).unwrap();
+        let err = TokenSet::load_or_create(&file, None, None, Strength::Strict).unwrap_err().to_string();
+        assert!(err.contains("client token in") && err.contains("delete") && err.contains("openssl"), "{err}");
     }
 }

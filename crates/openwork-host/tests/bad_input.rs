@@ -34,8 +34,8 @@ use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRu
 use serde_json::{json, Value};
 use tower::ServiceExt;
 
-const CLIENT: &str = "client-token-for-bad-input-0123456789";
-const HOST: &str = "host-token-for-bad-input-9876543210";
+const CLIENT: &str = "QIsg_xBr466EPdT-ZiA-vCISFHwSyEQ5bIdpkmDL_3c";
+const HOST: &str = "N2c48jWJ7mxLZ--us-WJd8WAC-7FNxtvTc0G88IOkp4";
 const MAX_BODY: usize = 64 * 1024;
 /// Seed of the generator unless `BAD_INPUT_SEED` says otherwise.
 const DEFAULT_SEED: u64 = 0x0b5e_55ed_2026_1130;
@@ -398,7 +398,7 @@ fn bad_input_never_breaks_the_api() {
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
     let (router, state) = rt.block_on(async {
         let tokens = Arc::new(
-            TokenSet::load_or_create(&root.join("data/tokens.json"), Some(CLIENT.into()), Some(HOST.into())).unwrap(),
+            TokenSet::load_or_create(&root.join("data/tokens.json"), Some(CLIENT.into()), Some(HOST.into()), openwork_host::tokens::Strength::Strict).unwrap(),
         );
         let mut cfg = EngineConfig::new(root.join("no-such-opencode"), ws_dir.clone());
         cfg.policy = RestartPolicy { max_consecutive_failures: 1, ..RestartPolicy::default() };

@@ -15,8 +15,8 @@ use openwork_host::tokens::TokenSet;
 use serde_json::Value;
 use tower::ServiceExt;
 
-const CLIENT: &str = "client-token-for-auth-matrix-0123456789";
-const HOST: &str = "host-token-for-auth-matrix-9876543210";
+const CLIENT: &str = "oaQEoOZbh-EN5BdvrEvu6Ao_AzWFWZ94kFd42JZlJZQ";
+const HOST: &str = "YUrQzKns4qejX_FpCpTG7HD-H55BBTpIXdgAgVN4yvk";
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Cred {
@@ -36,7 +36,7 @@ async fn every_operation_checks_the_right_token() {
     let ws = root.path().join("ws");
     std::fs::create_dir_all(&ws).unwrap();
     let tokens = Arc::new(
-        TokenSet::load_or_create(&root.path().join("tokens.json"), Some(CLIENT.into()), Some(HOST.into())).unwrap(),
+        TokenSet::load_or_create(&root.path().join("tokens.json"), Some(CLIENT.into()), Some(HOST.into()), openwork_host::tokens::Strength::Strict).unwrap(),
     );
     let mut cfg = EngineConfig::new(root.path().join("no-such-opencode"), ws.clone());
     cfg.policy = RestartPolicy { max_consecutive_failures: 1, ..RestartPolicy::default() };
@@ -123,7 +123,7 @@ async fn a_slow_request_head_is_cut_off() {
     let ws = root.path().join("ws");
     std::fs::create_dir_all(&ws).unwrap();
     let tokens = Arc::new(
-        TokenSet::load_or_create(&root.path().join("tokens.json"), Some(CLIENT.into()), Some(HOST.into())).unwrap(),
+        TokenSet::load_or_create(&root.path().join("tokens.json"), Some(CLIENT.into()), Some(HOST.into()), openwork_host::tokens::Strength::Strict).unwrap(),
     );
     let engine = EngineSupervisor::start(EngineConfig::new(root.path().join("no-such-opencode"), ws.clone()));
     let options = ServerOptions { header_timeout: std::time::Duration::from_millis(300), ..ServerOptions::default() };

@@ -73,6 +73,8 @@ struct Args {
     #[arg(long, env = "OPENWORK_OPENCODE_PASSWORD", hide_env_values = true, allow_hyphen_values = true, value_name = "PASSWORD")]
     opencode_password: Option<String>,
     /// Client token for this run (prefer the environment variable; not stored).
+    /// 128 bits of estimated entropy or a random UUID (what
+    /// openwork-orchestrator generates); `openssl rand -base64 32` makes one.
     #[arg(long, env = "OPENWORK_TOKEN", hide_env_values = true, allow_hyphen_values = true, value_name = "TOKEN")]
     token: Option<String>,
     /// Host token for this run (prefer the environment variable; not stored).
@@ -126,6 +128,8 @@ async fn run(args: Args) -> Result<()> {
         &token_file(&config_dir),
         args.token.clone(),
         args.host_token.clone(),
+        // openwork-orchestrator gives its sidecar random UUIDs.
+        openwork_host::tokens::Strength::OrAnyUuid,
     )?);
     let base_url = url::Url::parse(&args.opencode_base_url)
         .ok()

@@ -16,8 +16,8 @@ use crate::engine::{EngineConfig, EngineSupervisor, RestartPolicy};
 use crate::server::{self, ActiveWorkspace, AppState, ServerOptions};
 use crate::tokens::TokenSet;
 
-const CLIENT: &str = "client-token-for-tests-0123456789";
-const HOST: &str = "host-token-for-tests-9876543210";
+const CLIENT: &str = "wn-yeSOATi-8--n2pkpYlqkXVyhnbMYJm4VgFfSzJy4";
+const HOST: &str = "AjCYOjULkIwvQeWX0NU9_t9xCWYNvLzAtGZt5QkUBoE";
 
 struct App {
     router: Router,
@@ -37,7 +37,7 @@ async fn app(options: ServerOptions) -> App {
     let ws_dir = dir.path().join("workspace");
     std::fs::create_dir_all(&ws_dir).unwrap();
     let tokens =
-        Arc::new(TokenSet::load_or_create(&dir.path().join("tokens.json"), Some(CLIENT.into()), Some(HOST.into())).unwrap());
+        Arc::new(TokenSet::load_or_create(&dir.path().join("tokens.json"), Some(CLIENT.into()), Some(HOST.into()), crate::tokens::Strength::Strict).unwrap());
     let mut cfg = EngineConfig::new(dir.path().join("no-such-opencode"), ws_dir.clone());
     cfg.policy = RestartPolicy { max_consecutive_failures: 1, ..RestartPolicy::default() };
     let engine = EngineSupervisor::start(cfg);
