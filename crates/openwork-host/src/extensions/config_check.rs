@@ -65,6 +65,9 @@ impl FileSnapshot {
                 }
                 Ok(_) => {}
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => files.push((path, None)),
+                // A name no file can have (longer than the file system
+                // allows): nothing to record, nothing the change can write.
+                Err(e) if e.raw_os_error() == Some(nix::errno::Errno::ENAMETOOLONG as i32) => {}
                 Err(e) => return Err(ApiError::internal(&anyhow::anyhow!("could not read {}: {e}", path.display()))),
             }
         }
