@@ -1,49 +1,22 @@
 import { createMemo, createSignal, For, Match, onCleanup, onMount, Show, Switch, createEffect, on } from 'solid-js';
-import {
-  app,
-  appTransport,
-  detectMode,
-  hostTransport,
-  remote,
-  storedToken,
-  storeToken,
-  type ConnectInput,
-  type ConnectResult,
-  type Detected,
-  type HostWorkspace,
-  type WorkspaceList,
-} from './lib/api';
-import { HttpError, streamSse } from './lib/sse';
-import {
-  backoffDelay,
-  badge,
-  fallbackHint,
-  GIVE_UP_AFTER,
-  headerLabel,
-  primaryLine,
-  reduceConn,
-  secondaryLine,
-  takeTokenFromUrl,
-  type ConnEvent,
-  type ConnState,
-  type WorkspaceEntry,
-} from './lib/state';
+import { detectMode, storedToken, storeToken, type AppWorkspaceList, type ConnectInput, type Detected } from './lib/api';
+import type { Workspace } from './lib/api-types';
+import { badge, fallbackHint, headerLabel, primaryLine, reduceConn, secondaryLine, takeTokenFromUrl, type ConnEvent, type ConnState, type WorkspaceEntry } from './lib/state';
+import { activeWorkspace, createSupervisor } from './lib/supervisor';
 import { ConnectForm } from './components/ConnectForm';
 import { Sessions } from './components/Sessions';
 import { Extensions } from './components/Extensions';
 import { Settings } from './components/Settings';
 
 type View = 'sessions' | 'extensions' | 'settings';
-type OcEvent = { type?: string; properties?: unknown };
 
-const FALLBACK_KEY = 'openwork.fallback';
-
+/** The page. The connection logic lives in lib/supervisor.ts; this keeps its
+ *  state in signals and shows it. */
 export function App() {
   const [detected, setDetected] = createSignal<Detected | null>(null);
   const [conn, setConn] = createSignal<ConnState>({ kind: 'idle' });
-  const dispatch = (e: ConnEvent) => setConn((s) => reduceConn(s, e));
-  const [list, setList] = createSignal<WorkspaceList>({ activeId: null, items: [] });
-  const [hostWs, setHostWs] = createSignal<HostWorkspace | null>(null);
+  const [list, setList] = createSignal<AppWorkspaceList>({ activeId: null, items: [] });
+  const [hostWs, setHostWs] = createSignal<Workspace | null>(null);
   const [token, setToken] = createSignal<string | null>(null);
   const [view, setView] = createSignal<View>('sessions');
   const [pickerOpen, setPickerOpen] = createSignal(false);
@@ -55,31 +28,13 @@ export function App() {
   // keep what is open.
   const [epoch, setEpoch] = createSignal(0);
   const [refresh, setRefresh] = createSignal(0);
-  const refreshViews = () => setRefresh(refresh() + 1);
   const [onboardingError, setOnboardingError] = createSignal<string | null>(null);
   const [hostPath, setHostPath] = createSignal('');
   const [hostError, setHostError] = createSignal<string | null>(null);
 
   const appMode = () => detected()?.mode === 'app';
-  const transport = createMemo(() => (appMode() ? appTransport : hostTransport(token)));
-
   /** The active workspace (host-served page: the host's one workspace). */
-  const active = createMemo<WorkspaceEntry | undefined>(() => {
-    if (appMode()) return list().items.find((w) => w.id === list().activeId);
-    const w = hostWs();
-    if (!w) return undefined;
-    return {
-      id: w.id,
-      name: w.name,
-      workspaceType: 'remote',
-      remoteType: 'openwork',
-      openworkHostUrl: location.origin,
-      openworkWorkspaceId: w.id,
-      openworkWorkspaceName: w.name,
-      opencodeDirectory: w.path,
-      hasToken: Boolean(token()),
-    };
-  });
+  const active = createMemo(() => activeWorkspace(appMode() ? 'app' : 'host', list(), hostWs(), token(), location.origin));
   const showOnboarding = () => detected() !== null && !active() && conn().kind !== 'connecting';
 
   let toastTimer: number | undefined;
@@ -89,152 +44,28 @@ export function App() {
     toastTimer = window.setTimeout(() => setToast(null), 5000);
   };
 
-  // ---- events -------------------------------------------------------------
-  const listeners = new Set<(ev: OcEvent) => void>();
-  const subscribe = (fn: (ev: OcEvent) => void) => {
-    listeners.add(fn);
-    return () => listeners.delete(fn);
-  };
-  let supervisor: AbortController | null = null;
-
-  const fallbackFor = (id: string | undefined) => {
-    try {
-      return id !== undefined && sessionStorage.getItem(`${FALLBACK_KEY}.${id}`) === '1';
-    } catch {
-      return false;
-    }
-  };
-
-  /** Check the active remote; dispatches connected / failed. Throws on transient failure. */
-  const verify = async (): Promise<void> => {
-    if (appMode()) {
-      const s = await app.status();
-      if (s.state === 'connected' && s.remoteType) {
-        dispatch({ type: 'connected', remoteType: s.remoteType, viaFallback: fallbackFor(active()?.id) });
-        if (s.hostWorkspaceChanged) await follow('The host switched workspace.');
-        return;
-      }
-      if (s.state === 'auth_failed' || s.state === 'wrong_password' || s.state === 'needs_password') {
-        dispatch({ type: 'failed', reason: s.message ?? s.state, authFailed: true });
-        return;
-      }
-      throw new Error(s.message ?? s.state);
-    }
-    try {
-      const w = await remote<{ active: HostWorkspace }>(transport(), '/workspaces');
-      const prev = hostWs();
-      setHostWs(w.active);
-      if (prev && prev.id !== w.active.id) {
-        showToast(`The host switched to “${w.active.name}”. Reconnected.`);
-        setEpoch(epoch() + 1);
-      }
-      dispatch({ type: 'connected', remoteType: 'openwork', viaFallback: false });
-    } catch (e) {
-      if (e instanceof HttpError && (e.status === 401 || e.status === 403)) {
-        dispatch({ type: 'failed', reason: 'The access token was refused.', authFailed: true });
-        return;
-      }
-      throw e;
-    }
-  };
-
-  const follow = async (why: string) => {
-    if (appMode()) {
-      const r = await app.follow();
-      setList(await app.workspaces());
-      showToast(`${why} Reconnected to “${r.workspace.openworkWorkspaceName ?? r.workspace.name}”.`);
-    } else {
-      await verify();
-    }
-    setEpoch(epoch() + 1);
-  };
-
-  const sleep = (ms: number, signal: AbortSignal) =>
-    new Promise<void>((resolve) => {
-      const t = window.setTimeout(resolve, ms);
-      signal.addEventListener('abort', () => { window.clearTimeout(t); resolve(); }, { once: true });
-    });
-
-  /** Keep the OpenCode and host event streams open; reconnect with backoff.
-   *  Both streams of one round share an AbortController, so a round never
-   *  leaves a stream behind. A stream that ends (OpenCode reloads the
-   *  workspace after every extension change) is reopened at once and quietly;
-   *  only when that fails does the header say "Connecting…". */
-  const supervise = async (signal: AbortSignal) => {
-    let attempt = 0;
-    while (!signal.aborted) {
-      const t = transport();
-      const round = new AbortController();
-      const endRound = () => round.abort();
-      signal.addEventListener('abort', endRound, { once: true });
-      const streams: Promise<void>[] = [
-        streamSse(`${t.remoteBase}/opencode/event`, { headers: t.headers(), credentials: 'same-origin' }, (m) => {
-          if (attempt > 0) {
-            attempt = 0;
-          }
-          try {
-            const ev = JSON.parse(m.data) as OcEvent;
-            for (const l of listeners) l(ev);
-          } catch {
-            /* not JSON */
-          }
-        }, round.signal),
-      ];
-      if (active()?.remoteType === 'openwork') {
-        streams.push(
-          streamSse(`${t.remoteBase}/events`, { headers: t.headers(), credentials: 'same-origin' }, (m) => {
-            try {
-              const ev = JSON.parse(m.data) as { type?: string; properties?: { to?: { name?: string } } };
-              if (ev.type === 'workspace.switched') void follow(`The host switched to “${ev.properties?.to?.name ?? 'another folder'}”.`);
-              if (ev.type === 'engine.state' || ev.type === 'config.changed' || ev.type === 'engine.reload') refreshViews();
-            } catch {
-              /* not JSON */
-            }
-          }, round.signal),
-        );
-      }
-      for (const st of streams) st.catch(() => { /* reported through the race below */ });
-      try {
-        await Promise.race(streams);
-      } catch (e) {
-        if (signal.aborted) return;
-        if (e instanceof HttpError && (e.status === 401 || e.status === 403) && e.code !== 'forbidden') {
-          dispatch({ type: 'failed', reason: 'The access token was refused.', authFailed: true });
-          return;
-        }
-      } finally {
-        round.abort();
-        signal.removeEventListener('abort', endRound);
-      }
-      if (signal.aborted) return;
-      attempt += 1;
-      const quiet = attempt === 1;
-      if (!quiet) {
-        dispatch({ type: 'lost', reason: 'connection lost' });
-        if (attempt >= GIVE_UP_AFTER) dispatch({ type: 'giveUp', reason: 'The remote does not answer.' });
-        await sleep(backoffDelay(attempt - 1), signal);
-      }
-      try {
-        await verify();
-        if (conn().kind === 'disconnected' && (conn() as { authFailed: boolean }).authFailed) return;
-        // Events may have been missed while the streams were down.
-        refreshViews();
-      } catch {
-        /* try again */
-      }
-    }
-  };
-
-  const restartSupervisor = () => {
-    supervisor?.abort();
-    supervisor = new AbortController();
-    void supervise(supervisor.signal);
-  };
-  onCleanup(() => supervisor?.abort());
+  const sup = createSupervisor({
+    mode: () => (appMode() ? 'app' : 'host'),
+    conn,
+    dispatch: (e: ConnEvent) => setConn((s) => reduceConn(s, e)),
+    list,
+    setList,
+    hostWorkspace: hostWs,
+    setHostWorkspace: setHostWs,
+    token,
+    setToken,
+    active,
+    newEpoch: () => setEpoch(epoch() + 1),
+    refreshViews: () => setRefresh(refresh() + 1),
+    showSessions: () => setView('sessions'),
+    toast: showToast,
+  });
+  const transport = createMemo(() => sup.transport());
+  onCleanup(() => sup.stop());
 
   // Reconnect streams whenever the active workspace changes.
   createEffect(on(() => active()?.id, (id) => {
-    if (id && conn().kind === 'connected') restartSupervisor();
+    if (id && conn().kind === 'connected') sup.restart();
   }));
 
   // ---- startup ------------------------------------------------------------
@@ -247,103 +78,31 @@ export function App() {
     setToken(storedToken());
     const d = await detectMode();
     setDetected(d);
-    if (d.mode === 'app' && !d.signedIn) return;
-    if (d.mode === 'app') setList(await app.workspaces());
-    if ((d.mode === 'app' && list().activeId) || (d.mode === 'host' && token())) {
-      dispatch({ type: 'connect', remoteType: active()?.remoteType });
-      try {
-        await verify();
-      } catch (e) {
-        dispatch({ type: 'failed', reason: (e as Error).message });
-      }
-      if (conn().kind === 'connected') restartSupervisor();
-      else if (d.mode === 'host') setOnboardingError('The access token was refused. Paste the current client token.');
-    }
+    const error = await sup.resume(d);
+    if (error) setOnboardingError(error);
   });
 
   // ---- actions ------------------------------------------------------------
-  const afterConnect = async (r: ConnectResult) => {
-    try {
-      sessionStorage.setItem(`${FALLBACK_KEY}.${r.workspace.id}`, r.fallback ? '1' : '0');
-    } catch {
-      /* ignore */
-    }
-    setList(await app.workspaces());
-    dispatch({ type: 'connected', remoteType: r.remoteType, viaFallback: r.fallback });
-    setEpoch(epoch() + 1);
-    setView('sessions');
-    restartSupervisor();
-  };
-
   /** Connect (onboarding or the modal). Returns an inline error or null. */
   const connect = async (input: ConnectInput): Promise<string | null> => {
-    if (!appMode()) {
-      const t = input.token ?? '';
-      if (!t) return 'Enter the access token.';
-      const prev = token();
-      setToken(t);
-      try {
-        const w = await remote<{ active: HostWorkspace }>(hostTransport(() => t), '/workspaces');
-        storeToken(t);
-        setHostWs(w.active);
-        dispatch({ type: 'connected', remoteType: 'openwork', viaFallback: false });
-        setEpoch(epoch() + 1);
-        restartSupervisor();
-        return null;
-      } catch (e) {
-        setToken(prev);
-        if (e instanceof HttpError && (e.status === 401 || e.status === 403)) return 'This host refused the access token. Check the client token and try again.';
-        return (e as Error).message;
-      }
-    }
-    try {
-      await afterConnect(await app.connect(input));
-      setModalOpen(false);
-      return null;
-    } catch (e) {
-      if (e instanceof HttpError && e.code === 'auth_failed') return `The host refused the access token (HTTP ${e.status === 401 ? 401 : 403}). Nothing was saved.`;
-      return (e as Error).message;
-    }
+    const error = await sup.connect(input);
+    if (error === null && appMode()) setModalOpen(false);
+    return error;
   };
 
   const hostFolder = async (e: Event) => {
     e.preventDefault();
     setHostError(null);
     try {
-      await afterConnect(await app.hostFolder(hostPath()));
-      showToast('Hosting this folder. Open Settings for the pairing link.');
+      await sup.hostFolder(hostPath());
     } catch (err) {
       setHostError((err as Error).message);
     }
   };
 
-  const switchTo = async (w: WorkspaceEntry) => {
+  const switchTo = (w: WorkspaceEntry) => {
     setPickerOpen(false);
-    dispatch({ type: 'connect', remoteType: w.remoteType });
-    setList(await app.activate(w.id));
-    try {
-      await verify();
-    } catch (err) {
-      dispatch({ type: 'failed', reason: (err as Error).message });
-    }
-    setEpoch(epoch() + 1);
-    restartSupervisor();
-  };
-
-  const removeWs = async (w: WorkspaceEntry) => {
-    setList(await app.remove(w.id));
-    if (!list().activeId) {
-      supervisor?.abort();
-      dispatch({ type: 'reset' });
-    }
-  };
-
-  const signOut = () => {
-    storeToken(null);
-    setToken(null);
-    setHostWs(null);
-    supervisor?.abort();
-    dispatch({ type: 'reset' });
+    void sup.switchTo(w);
   };
 
   // Escape closes overlays.
@@ -433,7 +192,7 @@ export function App() {
           <main class="main">
             {/* Sessions stay mounted (hidden) on the other tabs: what is open stays open. */}
             <div hidden={view() !== 'sessions'}>
-              <Sessions transport={transport()} epoch={epoch()} refresh={refresh()} subscribe={subscribe} />
+              <Sessions transport={transport()} epoch={epoch()} refresh={refresh()} subscribe={sup.subscribe} />
             </div>
             <Switch>
               <Match when={view() === 'extensions'}>
@@ -442,7 +201,7 @@ export function App() {
               <Match when={view() === 'settings'}>
                 <Settings appMode={appMode()} active={active()} conn={conn()} epoch={epoch()} onChanged={() => setEpoch(epoch() + 1)} />
                 <Show when={!appMode()}>
-                  <button onClick={signOut}>Forget this token</button>
+                  <button onClick={() => sup.signOut()}>Forget this token</button>
                 </Show>
               </Match>
             </Switch>
@@ -464,7 +223,7 @@ export function App() {
                       <span class="secondary-line">{secondaryLine(w)}</span>
                     </button>
                     <Show when={appMode()}>
-                      <button class="danger" aria-label={`Remove ${w.name}`} onClick={() => removeWs(w)}>Remove</button>
+                      <button class="danger" aria-label={`Remove ${w.name}`} onClick={() => sup.remove(w)}>Remove</button>
                     </Show>
                   </li>
                 )}

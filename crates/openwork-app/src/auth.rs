@@ -20,10 +20,11 @@ use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use openwork_wire::ErrorCode;
 use rand::RngCore;
 use subtle::ConstantTimeEq;
 
-use crate::{api_error, AppState, APP_HEADER};
+use crate::{AppError, AppState, APP_HEADER};
 
 /// How long a sign-in code is valid.
 pub const CODE_TTL: Duration = Duration::from_secs(60);
@@ -157,7 +158,7 @@ pub fn code_field(s: &str) -> Option<String> {
 pub async fn check_host(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let host = req.headers().get(header::HOST).and_then(|v| v.to_str().ok());
     if !state.auth.host_allowed(host) {
-        return api_error(StatusCode::FORBIDDEN, "forbidden", "unexpected Host header");
+        return AppError::new(ErrorCode::Forbidden, "unexpected Host header").into_response();
     }
     next.run(req).await
 }
@@ -165,14 +166,14 @@ pub async fn check_host(State(state): State<AppState>, req: Request, next: Next)
 /// Middleware on `/app/api/*`: session cookie and the app header.
 pub async fn require(State(state): State<AppState>, req: Request, next: Next) -> Response {
     if !req.headers().contains_key(APP_HEADER) {
-        return api_error(StatusCode::FORBIDDEN, "forbidden", format!("missing {APP_HEADER} header"));
+        return AppError::new(ErrorCode::Forbidden, format!("missing {APP_HEADER} header")).into_response();
     }
     if !state.auth.is_authorized(req.headers()) {
-        return api_error(
-            StatusCode::UNAUTHORIZED,
-            "app_unauthorized",
+        return AppError::new(
+            ErrorCode::AppUnauthorized,
             "not signed in to this app: run `openwork app` again for a new sign-in link",
-        );
+        )
+        .into_response();
     }
     next.run(req).await
 }

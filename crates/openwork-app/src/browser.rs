@@ -40,7 +40,7 @@ pub fn write_sign_in_page(data_dir: &Path, sign_in_url: &str) -> Result<PathBuf>
     let code = url.query_pairs().find(|(k, _)| k == "code").map(|(_, v)| v.into_owned()).context("no code in the sign-in URL")?;
     let action = format!("{}/signin", url.origin().ascii_serialization());
     let dir = sign_in_dir(data_dir);
-    openwork_host::paths::ensure_private_dir(&dir)?;
+    openwork_client::fsutil::ensure_private_dir(&dir).with_context(|| format!("could not create {}", dir.display()))?;
     std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700))?;
     remove_expired(&dir);
     let page = format!(
@@ -52,7 +52,8 @@ pub fn write_sign_in_page(data_dir: &Path, sign_in_url: &str) -> Result<PathBuf>
         code = html_escape(&code),
     );
     let path = dir.join(format!("open-{}.html", hex::encode(rand::random::<[u8; 8]>())));
-    openwork_host::paths::write_atomic(&path, page.as_bytes(), 0o600)?;
+    openwork_client::fsutil::write_atomic(&path, page.as_bytes(), 0o600)
+        .with_context(|| format!("could not write {}", path.display()))?;
     Ok(path)
 }
 

@@ -1,7 +1,4 @@
 #![warn(missing_docs)]
-// Helpers return a ready HTTP error `Response` as their `Err`; it is built
-// once per failed request, so its size does not matter.
-#![allow(clippy::result_large_err)]
 //! `openwork app`: a local app backend for the web UI.
 //!
 //! It listens on `127.0.0.1` only, serves the embedded UI
@@ -12,6 +9,8 @@
 //! proxy to the active remote with its stored credentials, and control of an
 //! OpenWork host running on this machine ("host mode").
 //!
+//! - [`error`]: [`AppError`], every error answer: `{code, message}` over
+//!   [`openwork_wire::ErrorCode`], like the host's.
 //! - [`auth`]: one-time sign-in codes (a minute, once) exchanged for an
 //!   HttpOnly, SameSite=Strict cookie, `Host` check against DNS rebinding,
 //!   and a required `x-openwork-app` header on every API call.
@@ -23,10 +22,14 @@
 //!   `GET /app/api/status`.
 //! - [`remote`]: `/app/api/remote/*` → the active remote.
 //! - [`local_host`]: `/app/api/local-host[...]` (pairing URL, client token,
-//!   engine status, rotate, restart, start hosting a folder).
+//!   engine status, rotate, restart, approvals, start hosting a folder).
+//!
+//! Client-side access (connecting and saving, the saved remote's address and
+//! credentials, the local host) is `openwork-client`'s; this crate serves it.
 
 pub mod auth;
 pub mod browser;
+pub mod error;
 pub mod local_host;
 pub mod remote;
 pub mod runtime;
@@ -37,13 +40,16 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue};
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, delete, get, post};
 use axum::{Json, Router};
 use openwork_client::Store;
+use openwork_wire::ErrorCode;
 use serde_json::json;
+
+pub use error::{AppError, AppResult};
 
 /// Largest request body forwarded to a remote.
 const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
@@ -181,7 +187,7 @@ async fn sign_in_post(State(state): State<AppState>, body: String) -> Response {
 /// sign-in link, for `openwork app` run again while this one runs.
 async fn control_sign_in(State(state): State<AppState>, headers: http::HeaderMap) -> Response {
     if !state.auth.is_control(&headers) {
-        return api_error(StatusCode::UNAUTHORIZED, "unauthorized", "control secret required");
+        return AppError::new(ErrorCode::Unauthorized, "control secret required").into_response();
     }
     let base = format!("http://127.0.0.1:{}", state.auth.port());
     let mut resp = Json(json!({ "url": sign_in_url(&base, &state.auth) })).into_response();
@@ -193,13 +199,6 @@ async fn control_sign_in(State(state): State<AppState>, headers: http::HeaderMap
 async fn ui_or_not_found(req: Request) -> Response {
     match openwork_webui::response_for(req.method(), req.uri().path()) {
         Some(resp) => resp,
-        None => api_error(StatusCode::NOT_FOUND, "not_found", "no such route"),
+        None => AppError::new(ErrorCode::NotFound, "no such route").into_response(),
     }
-}
-
-/// A JSON error `{code, message}` like the host's.
-pub fn api_error(status: StatusCode, code: &str, message: impl Into<String>) -> Response {
-    let mut resp = (status, Json(json!({ "code": code, "message": message.into() }))).into_response();
-    resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    resp
 }

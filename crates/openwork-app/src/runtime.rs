@@ -1,49 +1,31 @@
-//! The app's runtime file, `<data dir>/app.json` (0600): how `openwork app`,
-//! run again while an app runs on the same port, finds it and asks it for a
-//! new one-time sign-in code (`POST /app/control/sign-in` with the control
-//! secret the file holds).
+//! The app's runtime file, `<data dir>/app.json` (0600,
+//! [`AppRuntime`]): how `openwork app`, run again while an app runs on the
+//! same port, finds it and asks it for a new one-time sign-in code
+//! (`POST /app/control/sign-in` with the control secret the file holds).
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use openwork_host::runtime::{self, Owned};
-use serde::{Deserialize, Serialize};
-
-/// What a running app tells a later `openwork app` on this machine.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AppRuntime {
-    /// Pid of the app process.
-    pub pid: u32,
-    /// `http://127.0.0.1:PORT`.
-    pub url: String,
-    /// Asks this app for sign-in codes (never printed, never on a command line).
-    pub control: String,
-}
-
-impl Owned for AppRuntime {
-    fn pid(&self) -> u32 {
-        self.pid
-    }
-}
+use openwork_client::runtime;
+pub use openwork_wire::runtime::AppRuntime;
 
 /// The runtime file in `data_dir`.
 pub fn file(data_dir: &Path) -> PathBuf {
-    data_dir.join("app.json")
+    openwork_wire::runtime::app_runtime_file(data_dir)
 }
 
 /// Write the runtime file (0600).
 pub fn write(data_dir: &Path, info: &AppRuntime) -> Result<()> {
-    runtime::write_file(&file(data_dir), info)
+    Ok(runtime::write(&file(data_dir), info)?)
 }
 
 /// Remove the runtime file if it names `pid`.
 pub fn remove_if_ours(data_dir: &Path, pid: u32) {
-    runtime::remove_file_if_ours::<AppRuntime>(&file(data_dir), pid)
+    runtime::remove_if_ours::<AppRuntime>(&file(data_dir), pid)
 }
 
 /// The app running at `url` (per the runtime file in `data_dir`), if any.
 pub fn running_at(data_dir: &Path, url: &str) -> Result<Option<AppRuntime>> {
-    Ok(runtime::read_live_file::<AppRuntime>(&file(data_dir))?.filter(|r| r.url == url))
+    Ok(runtime::read_live::<AppRuntime>(&file(data_dir))?.filter(|r| r.url == url))
 }
 
 /// Ask a running app for a new sign-in link (`…/signin?code=…`).

@@ -3,6 +3,8 @@ use anyhow::{Context, Result};
 use clap::Args;
 use openwork_app::{runtime, AppOptions, RunningApp};
 
+use crate::stop::StopSignal;
+
 /// Arguments of `openwork app`.
 ///
 /// Signing in: the browser is opened on a private (0600) page that posts a
@@ -31,6 +33,13 @@ pub async fn run(args: AppArgs) -> Result<()> {
         Err(e) if args.port != 0 && addr_in_use(&e) => return sign_in_to_running(&args).await.map_err(|again| again.context(e)),
         Err(e) => return Err(e),
     };
+    let mut stop = match StopSignal::install() {
+        Ok(stop) => stop,
+        Err(e) => {
+            app.shutdown().await;
+            return Err(e);
+        }
+    };
     let login = app.sign_in_url();
     if args.json {
         println!("{}", serde_json::json!({ "event": "ready", "url": app.url, "loginUrl": login }));
@@ -38,7 +47,7 @@ pub async fn run(args: AppArgs) -> Result<()> {
         println!("OpenWork app: {}", app.url);
     }
     open_or_print(&app.data_dir, &login, &args);
-    wait_for_stop().await;
+    stop.recv().await;
     app.shutdown().await;
     Ok(())
 }
@@ -46,7 +55,7 @@ pub async fn run(args: AppArgs) -> Result<()> {
 /// The port is taken: if it is an app of this user (its runtime file says
 /// so), ask it for a new sign-in link.
 async fn sign_in_to_running(args: &AppArgs) -> Result<()> {
-    let data_dir = openwork_host::paths::data_dir()?;
+    let data_dir = openwork_wire::runtime::data_dir()?;
     let url = format!("http://127.0.0.1:{}", args.port);
     let running = runtime::running_at(&data_dir, &url)?
         .with_context(|| format!("port {} is in use by another program; pick another with --port", args.port))?;
@@ -80,12 +89,4 @@ fn open_or_print(data_dir: &std::path::Path, login: &str, args: &AppArgs) {
 
 fn addr_in_use(e: &anyhow::Error) -> bool {
     e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::AddrInUse))
-}
-
-async fn wait_for_stop() {
-    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        _ = async { match term.as_mut() { Some(t) => { t.recv().await; } None => std::future::pending::<()>().await } } => {}
-    }
 }

@@ -5,8 +5,9 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::Context;
+use openwork_client::opencode::DEFAULT_OPENCODE_USERNAME;
 use openwork_client::{
-    connect, Connected, Handshake, HandshakeError, HandshakeOptions, Secrets, Store, WorkspaceEntry,
+    connect, Connected, Handshake, HandshakeError, HandshakeOptions, LocalHost, Secrets, Store, WorkspaceEntry,
     WorkspaceType,
 };
 use serde_json::json;
@@ -42,7 +43,7 @@ pub struct ConnectArgs {
     #[arg(long, env = "OPENCODE_SERVER_PASSWORD", hide_env_values = true, allow_hyphen_values = true)]
     pub opencode_password: Option<String>,
     /// User name for --opencode-password.
-    #[arg(long, env = "OPENCODE_SERVER_USERNAME", default_value = "opencode")]
+    #[arg(long, env = "OPENCODE_SERVER_USERNAME", default_value = DEFAULT_OPENCODE_USERNAME)]
     pub opencode_username: String,
     /// Bound on each health request, in milliseconds.
     #[arg(long, value_name = "MS", default_value_t = 1500)]
@@ -141,23 +142,9 @@ pub async fn run_connect(args: ConnectArgs) -> anyhow::Result<()> {
         request_timeout: Duration::from_millis(args.request_timeout_ms),
     };
     let connected = connect(&args.url, &opts).await.with_context(|| format!("could not connect to {}", args.url))?;
-    let (mut entry, secrets) = entry_for(&connected, &opts)?;
-    let explicit_name = args.name.is_some();
-    if let Some(n) = &args.name {
-        entry.name = n.clone();
-    }
     let store = Store::open_default().context("opening the workspace store")?;
-    let id = entry.id.clone();
-    let saved = blocking(move || {
-        store.update(move |ws, tokens| {
-            ws.upsert(entry, !explicit_name);
-            ws.active_id = Some(id.clone());
-            tokens.set(&id, secrets);
-            ws.get(&id).cloned().expect("just upserted")
-        })
-    })
-    .await
-    .context("saving the workspace")?;
+    let (c, o, name) = (connected.clone(), opts.clone(), args.name.clone());
+    let saved = blocking(move || store.save_connected(&c, &o, name)).await.context("saving the workspace")?.entry;
 
     if args.json {
         let mut v = connected_json(&connected);
@@ -326,14 +313,11 @@ pub async fn run_workspace(cmd: WorkspaceCommand) -> anyhow::Result<()> {
         }
         WorkspaceCommand::Switch { dir } => {
             let dir = dir.canonicalize().with_context(|| format!("{} does not exist", dir.display()))?;
-            let host = crate::local_host::LocalHost::find()?
+            let path = dir.to_str().with_context(|| format!("{} is not UTF-8", dir.display()))?;
+            let host = LocalHost::find()?
                 .context("no OpenWork host is running on this machine (start one with `openwork host`)")?;
-            let w = host.post_host_json("/workspaces/active", &json!({ "path": dir })).await?;
-            println!(
-                "Host now exposes {} ({}); connected clients follow.",
-                w["path"].as_str().unwrap_or_default(),
-                w["id"].as_str().unwrap_or_default()
-            );
+            let w = host.switch_workspace(path).await?;
+            println!("Host now exposes {} ({}); connected clients follow.", w.path, w.id);
             Ok(())
         }
         WorkspaceCommand::Import { path, json } => {
@@ -432,28 +416,6 @@ pub async fn remote_status(json: bool) -> anyhow::Result<Option<serde_json::Valu
     match result {
         Ok(_) => Ok(None),
         Err(e) => Err(anyhow::Error::new(e).context(format!("active workspace {} is not reachable", active.id))),
-    }
-}
-
-/// The store entry and secrets for a successful connect.
-fn entry_for(c: &Connected, opts: &HandshakeOptions) -> anyhow::Result<(WorkspaceEntry, Secrets)> {
-    match &c.handshake {
-        Handshake::OpenWork { host, opencode } => {
-            let entry = WorkspaceEntry::openwork(&host.url, &host.workspace_id, &host.workspace_name, &opencode.base_url, &opencode.directory)?;
-            Ok((entry, Secrets { token: opts.token.clone(), ..Default::default() }))
-        }
-        Handshake::OpenCode { opencode, .. } => {
-            let entry = WorkspaceEntry::opencode(&opencode.base_url, Some(&opencode.directory))?;
-            let secrets = match &opts.opencode_password {
-                Some(p) => Secrets {
-                    opencode_password: Some(p.clone()),
-                    opencode_username: opts.opencode_username.clone(),
-                    ..Default::default()
-                },
-                None => Secrets::default(),
-            };
-            Ok((entry, secrets))
-        }
     }
 }
 

@@ -1,10 +1,9 @@
 //! `openwork engine install|restart`.
 use anyhow::{Context, Result};
+use openwork_client::LocalHost;
 use openwork_host::engine::binary;
 use openwork_host::paths;
 use openwork_wire::TESTED_OPENCODE_VERSION;
-
-use crate::local_host::LocalHost;
 
 /// Engine (OpenCode) operations.
 #[derive(Debug, clap::Subcommand)]
@@ -34,7 +33,7 @@ pub async fn run(cmd: EngineCommand) -> Result<()> {
         }
         EngineCommand::Restart => {
             let host = LocalHost::find()?.context("no OpenWork host is running on this machine")?;
-            host.post_host("/engine/restart").await?;
+            host.restart_engine().await?;
             println!("Engine restart requested; `openwork status` shows its progress.");
         }
         EngineCommand::Which { opencode_bin } => {

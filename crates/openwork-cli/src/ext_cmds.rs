@@ -4,15 +4,14 @@
 //! An OpenWork remote is managed through the host's API
 //! (`/workspace/:id/...`, client token). A direct OpenCode remote can only be
 //! listed (OpenCode's `/skill`, `/config`, `/mcp`, `/command`); writes say
-//! "read-only: connected directly to OpenCode".
+//! "read-only: connected directly to OpenCode". The requests are
+//! `openwork_client::Extensions`'; this module parses and prints.
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
-use openwork_client::{RemoteType, Store, WorkspaceType};
+use openwork_client::extensions::{AddCommand, AddMcp, AddPlugin, AddSkill, ApprovalReply, ArchiveKind};
+use openwork_client::{Extensions, HostExtensions, LocalHost, SavedRemote, SavedRemoteError, Store};
 use serde_json::{json, Value};
-
-use crate::local_host::LocalHost;
 
 /// Options shared by the extension commands.
 #[derive(Debug, clap::Args)]
@@ -187,103 +186,21 @@ pub enum ApprovalsCommand {
     },
 }
 
-/// How to reach the workspace of the chosen remote.
-enum Remote {
-    OpenWork { http: reqwest::Client, base: String, token: String, workspace_id: String },
-    OpenCode { http: reqwest::Client, base: String, directory: Option<String>, basic: Option<(String, String)> },
-}
-
-const DIRECT_READ_ONLY: &str = "read-only: connected directly to OpenCode (connect through an OpenWork host to change skills, plugins, MCP servers or commands)";
-
-fn http() -> Result<reqwest::Client> {
-    Ok(reqwest::Client::builder().timeout(Duration::from_secs(120)).connect_timeout(Duration::from_secs(5)).build()?)
-}
-
-fn resolve(target: &Target) -> Result<Remote> {
+/// The extensions of the chosen saved remote (`--remote`, else the active one).
+fn resolve(target: &Target) -> Result<Extensions> {
     let store = Store::open_default()?;
-    let file = store.load()?;
-    let entry = match &target.remote {
-        Some(key) => file.find(key).with_context(|| format!("no saved workspace matches {key:?}"))?,
-        None => file.active().context("no active workspace: run `openwork connect <url>` first")?,
+    let (entry, secrets) = match &target.remote {
+        Some(key) => store.entry_with_secrets(Some(key))?.with_context(|| format!("no saved workspace matches {key:?}"))?,
+        None => store.entry_with_secrets(None)?.context("no active workspace: run `openwork connect <url>` first")?,
     };
-    if entry.workspace_type == WorkspaceType::Local {
-        bail!("the active workspace {:?} is a local folder; these commands manage a remote workspace", entry.name);
-    }
-    let secrets = store.secrets(&entry.id)?.unwrap_or_default();
-    match entry.remote_type.unwrap_or(RemoteType::Opencode) {
-        RemoteType::Openwork => Ok(Remote::OpenWork {
-            http: http()?,
-            base: entry.openwork_host_url.clone().context("the saved OpenWork remote has no host URL")?,
-            token: secrets.token.clone().context("no client token saved for this remote; run `openwork connect` again")?,
-            workspace_id: entry.openwork_workspace_id.clone().context("the saved remote has no host workspace id")?,
-        }),
-        RemoteType::Opencode => Ok(Remote::OpenCode {
-            http: http()?,
-            base: entry.opencode_base_url.clone().context("the saved OpenCode remote has no URL")?,
-            directory: entry.opencode_directory.clone(),
-            basic: secrets.opencode_password.clone().map(|p| {
-                (secrets.opencode_username.clone().unwrap_or_else(|| "opencode".into()), p)
-            }),
-        }),
-    }
-}
-
-async fn answer(resp: reqwest::Response, what: &str) -> Result<Value> {
-    let status = resp.status();
-    let text = resp.text().await.unwrap_or_default();
-    let body: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
-    if !status.is_success() {
-        let msg = body.get("message").and_then(Value::as_str).unwrap_or(text.trim());
-        let code = body.get("code").and_then(Value::as_str).unwrap_or("error");
-        bail!("{what}: {status} {code}: {msg}");
-    }
-    Ok(body)
-}
-
-impl Remote {
-    /// A request to the host's workspace API (`/workspace/:id/<path>`).
-    fn host(&self, method: reqwest::Method, path: &str) -> Result<reqwest::RequestBuilder> {
-        match self {
-            Remote::OpenWork { http, base, token, workspace_id } => {
-                Ok(http.request(method, format!("{base}/workspace/{workspace_id}/{path}")).bearer_auth(token))
-            }
-            Remote::OpenCode { .. } => bail!("{DIRECT_READ_ONLY}"),
+    let remote = match SavedRemote::of(&entry, secrets) {
+        Ok(r) => r,
+        Err(SavedRemoteError::Local(name)) => {
+            bail!("the active workspace {name:?} is a local folder; these commands manage a remote workspace")
         }
-    }
-
-    async fn host_json(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Result<Value> {
-        let mut req = self.host(method.clone(), path)?;
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        let resp = req.send().await.with_context(|| format!("could not reach the host ({method} {path})"))?;
-        answer(resp, &format!("{method} {path}")).await
-    }
-
-    async fn opencode_get(&self, path: &str) -> Result<Value> {
-        let Remote::OpenCode { http, base, directory, basic } = self else { unreachable!() };
-        let mut req = http.get(format!("{base}{path}"));
-        if let Some(d) = directory {
-            req = req.query(&[("directory", d)]);
-        }
-        if let Some((u, p)) = basic {
-            req = req.basic_auth(u, Some(p));
-        }
-        let resp = req.send().await.with_context(|| format!("could not reach OpenCode at {base}"))?;
-        answer(resp, &format!("GET {path}")).await
-    }
-
-    /// Fails with the direct-OpenCode message when writes are impossible.
-    fn writable(&self) -> Result<()> {
-        if self.direct() {
-            bail!("{DIRECT_READ_ONLY}");
-        }
-        Ok(())
-    }
-
-    fn direct(&self) -> bool {
-        matches!(self, Remote::OpenCode { .. })
-    }
+        Err(e) => return Err(e.into()),
+    };
+    Ok(Extensions::for_remote(&remote)?)
 }
 
 fn print(json_out: bool, value: &Value, table: impl FnOnce(&Value)) {
@@ -305,30 +222,14 @@ fn s<'a>(v: &'a Value, k: &str) -> &'a str {
 /// `openwork skills ...`.
 pub async fn run_skills(args: SkillsArgs) -> Result<()> {
     let SkillsArgs { target, cmd } = args;
-    let remote = resolve(&target)?;
+    let ext = resolve(&target)?;
     let out = match cmd {
-        SkillsCommand::List { global } => {
-            if remote.direct() {
-                let list = remote.opencode_get("/skill").await?;
-                let items: Vec<Value> = list
-                    .as_array()
-                    .cloned()
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|i| json!({"name": i["name"], "description": i["description"], "path": i["location"], "scope": "opencode"}))
-                    .collect();
-                json!({ "items": items })
-            } else {
-                remote.host_json(reqwest::Method::GET, &format!("skills?includeGlobal={global}"), None).await?
-            }
-        }
-        SkillsCommand::Add { path, name, description } => {
-            remote.writable()?;
-            add_skill(&remote, &path, name, description).await?
-        }
-        SkillsCommand::Remove { name } => {
-            remote.host_json(reqwest::Method::DELETE, &format!("skills/{}", enc(&name)), None).await?
-        }
+        SkillsCommand::List { global } => match &ext {
+            Extensions::Direct(direct) => direct.skills().await?,
+            Extensions::Host(host) => host.skills(global).await?,
+        },
+        SkillsCommand::Add { path, name, description } => add_skill(ext.host()?, &path, name, description).await?,
+        SkillsCommand::Remove { name } => ext.host()?.remove_skill(&name).await?,
     };
     print(target.json, &out, |v| {
         if let Some(list) = v.get("items") {
@@ -344,21 +245,19 @@ pub async fn run_skills(args: SkillsArgs) -> Result<()> {
     Ok(())
 }
 
-fn enc(s: &str) -> String {
-    url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>().replace('+', "%20")
-}
-
-async fn add_skill(remote: &Remote, path: &Path, name: Option<String>, description: Option<String>) -> Result<Value> {
+/// Install a skill from a `SKILL.md` (or any .md), a folder (packed as
+/// .tar.gz, its name the default) or an archive.
+async fn add_skill(host: &HostExtensions, path: &Path, name: Option<String>, description: Option<String>) -> Result<Value> {
     let meta = std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
     let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let (bytes, ct, default_name) = if meta.is_dir() {
-        (pack_folder(path)?, "application/gzip", Some(file_name.clone()))
+    let (bytes, kind, default_name) = if meta.is_dir() {
+        (pack_folder(path)?, ArchiveKind::TarGz, Some(file_name.clone()))
     } else if file_name.ends_with(".zip") {
-        (std::fs::read(path)?, "application/zip", None)
+        (std::fs::read(path)?, ArchiveKind::Zip, None)
     } else if file_name.ends_with(".tar.gz") || file_name.ends_with(".tgz") {
-        (std::fs::read(path)?, "application/gzip", None)
+        (std::fs::read(path)?, ArchiveKind::TarGz, None)
     } else if file_name.ends_with(".tar") {
-        (std::fs::read(path)?, "application/x-tar", None)
+        (std::fs::read(path)?, ArchiveKind::Tar, None)
     } else {
         let content = std::fs::read_to_string(path).with_context(|| format!("{} is not UTF-8 text", path.display()))?;
         let fm_name = content
@@ -370,25 +269,9 @@ async fn add_skill(remote: &Remote, path: &Path, name: Option<String>, descripti
             .ok()
             .and_then(|p| p.parent().and_then(|d| d.file_name()).map(|n| n.to_string_lossy().into_owned()));
         let name = name.or(fm_name).or(parent).context("pass --name for this skill")?;
-        let mut body = json!({ "name": name, "content": content });
-        if let Some(d) = description {
-            body["description"] = json!(d);
-        }
-        return remote.host_json(reqwest::Method::POST, "skills", Some(body)).await;
+        return Ok(host.add_skill(&AddSkill { name, content, description }).await?);
     };
-    let name = name.or(default_name);
-    let path_q = match &name {
-        Some(n) => format!("skills/archive?name={}", enc(n)),
-        None => "skills/archive".into(),
-    };
-    let resp = remote
-        .host(reqwest::Method::POST, &path_q)?
-        .header(reqwest::header::CONTENT_TYPE, ct)
-        .body(bytes)
-        .send()
-        .await
-        .context("could not reach the host")?;
-    answer(resp, "POST skills/archive").await
+    Ok(host.add_skill_archive(bytes, kind, name.or(default_name).as_deref()).await?)
 }
 
 /// A folder as `.tar.gz`, symlinks kept as links (the host refuses them).
@@ -407,24 +290,14 @@ fn pack_folder(dir: &Path) -> Result<Vec<u8>> {
 /// `openwork plugins ...`.
 pub async fn run_plugins(args: PluginsArgs) -> Result<()> {
     let PluginsArgs { target, cmd } = args;
-    let remote = resolve(&target)?;
+    let ext = resolve(&target)?;
     let out = match cmd {
-        PluginsCommand::List if remote.direct() => {
-            let cfg = remote.opencode_get("/config").await?;
-            let items: Vec<Value> = cfg["plugin"]
-                .as_array()
-                .cloned()
-                .unwrap_or_default()
-                .into_iter()
-                .map(|p| json!({"spec": p.as_str().map(Value::from).unwrap_or(p.get(0).cloned().unwrap_or(Value::Null)), "source": "config", "scope": "opencode"}))
-                .collect();
-            json!({ "items": items })
-        }
-        PluginsCommand::List => remote.host_json(reqwest::Method::GET, "plugins", None).await?,
-        PluginsCommand::Add { spec } => remote.host_json(reqwest::Method::POST, "plugins", Some(json!({ "spec": spec }))).await?,
-        PluginsCommand::Remove { name } => {
-            remote.host_json(reqwest::Method::DELETE, &format!("plugins/{}", enc(&name)), None).await?
-        }
+        PluginsCommand::List => match &ext {
+            Extensions::Direct(direct) => direct.plugins().await?,
+            Extensions::Host(host) => host.plugins().await?,
+        },
+        PluginsCommand::Add { spec } => ext.host()?.add_plugin(&AddPlugin { spec }).await?,
+        PluginsCommand::Remove { name } => ext.host()?.remove_plugin(&name).await?,
     };
     print(target.json, &out, |v| {
         for i in items(v) {
@@ -446,20 +319,12 @@ fn pairs(list: &[String], what: &str) -> Result<serde_json::Map<String, Value>> 
 /// `openwork mcp ...`.
 pub async fn run_mcp(args: McpArgs) -> Result<()> {
     let McpArgs { target, cmd } = args;
-    let remote = resolve(&target)?;
+    let ext = resolve(&target)?;
     let out = match cmd {
-        McpCommand::List if remote.direct() => {
-            let cfg = remote.opencode_get("/config").await?;
-            let status = remote.opencode_get("/mcp").await.unwrap_or(Value::Null);
-            let mut items = Vec::new();
-            if let Some(m) = cfg["mcp"].as_object() {
-                for (name, config) in m {
-                    items.push(json!({"name": name, "config": config, "source": "opencode", "status": status.get(name)}));
-                }
-            }
-            json!({ "items": items })
-        }
-        McpCommand::List => remote.host_json(reqwest::Method::GET, "mcp", None).await?,
+        McpCommand::List => match &ext {
+            Extensions::Direct(direct) => direct.mcp().await?,
+            Extensions::Host(host) => host.mcp().await?,
+        },
         McpCommand::Add { name, command, url, env, headers, disabled, config } => {
             let mut cfg = if let Some(c) = config {
                 serde_json::from_str(&c).context("--config is not valid JSON")?
@@ -481,13 +346,11 @@ pub async fn run_mcp(args: McpArgs) -> Result<()> {
             if disabled {
                 cfg["enabled"] = json!(false);
             }
-            remote.host_json(reqwest::Method::POST, "mcp", Some(json!({ "name": name, "config": cfg }))).await?
+            ext.host()?.add_mcp(&AddMcp { name, config: cfg }).await?
         }
-        McpCommand::Remove { name } => remote.host_json(reqwest::Method::DELETE, &format!("mcp/{}", enc(&name)), None).await?,
-        McpCommand::Enable { name } => remote.host_json(reqwest::Method::POST, &format!("mcp/{}/enable", enc(&name)), None).await?,
-        McpCommand::Disable { name } => {
-            remote.host_json(reqwest::Method::POST, &format!("mcp/{}/disable", enc(&name)), None).await?
-        }
+        McpCommand::Remove { name } => ext.host()?.remove_mcp(&name).await?,
+        McpCommand::Enable { name } => ext.host()?.set_mcp_enabled(&name, true).await?,
+        McpCommand::Disable { name } => ext.host()?.set_mcp_enabled(&name, false).await?,
     };
     print(target.json, &out, |v| {
         for i in items(v) {
@@ -503,34 +366,23 @@ pub async fn run_mcp(args: McpArgs) -> Result<()> {
 /// `openwork commands ...`.
 pub async fn run_commands(args: CommandsArgs) -> Result<()> {
     let CommandsArgs { target, cmd } = args;
-    let remote = resolve(&target)?;
+    let ext = resolve(&target)?;
     let out = match cmd {
-        CommandsCommand::List if remote.direct() => {
-            let list = remote.opencode_get("/command").await?;
-            json!({ "items": list.as_array().cloned().unwrap_or_default() })
-        }
-        CommandsCommand::List => remote.host_json(reqwest::Method::GET, "commands", None).await?,
+        CommandsCommand::List => match &ext {
+            Extensions::Direct(direct) => direct.commands().await?,
+            Extensions::Host(host) => host.commands().await?,
+        },
         CommandsCommand::Add { name, template, file, description, agent, model, subtask } => {
-            remote.writable()?;
+            let host = ext.host()?;
             let template = match (template, file) {
                 (Some(t), _) => t,
                 (None, Some(f)) => std::fs::read_to_string(&f).with_context(|| format!("cannot read {}", f.display()))?,
                 (None, None) => bail!("give --template TEXT or --file PATH"),
             };
-            let mut body = json!({ "name": name, "template": template });
-            for (k, v) in [("description", description), ("agent", agent), ("model", model)] {
-                if let Some(v) = v {
-                    body[k] = json!(v);
-                }
-            }
-            if subtask {
-                body["subtask"] = json!(true);
-            }
-            remote.host_json(reqwest::Method::POST, "commands", Some(body)).await?
+            let subtask = subtask.then_some(true);
+            host.add_command(&AddCommand { name, template, description, agent, model, subtask }).await?
         }
-        CommandsCommand::Remove { name } => {
-            remote.host_json(reqwest::Method::DELETE, &format!("commands/{}", enc(&name)), None).await?
-        }
+        CommandsCommand::Remove { name } => ext.host()?.remove_command(&name).await?,
     };
     print(target.json, &out, |v| {
         if v.get("ok").is_some() {
@@ -548,7 +400,7 @@ pub async fn run_approvals(cmd: ApprovalsCommand) -> Result<()> {
     let host = LocalHost::find()?.context("no OpenWork host is running on this machine")?;
     match cmd {
         ApprovalsCommand::List { json } => {
-            let v = host.get_host("/approvals").await?;
+            let v = host.approvals().await?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&v)?);
             } else {
@@ -574,7 +426,7 @@ pub async fn run_approvals(cmd: ApprovalsCommand) -> Result<()> {
 }
 
 async fn reply(host: &LocalHost, id: &str, reply: &str) -> Result<()> {
-    host.post_host_json(&format!("/approvals/{}", enc(id)), &json!({ "reply": reply })).await?;
+    host.reply_approval(id, &ApprovalReply { reply: reply.to_string() }).await?;
     println!("{} {id}", if reply == "allow" { "allowed" } else { "denied" });
     Ok(())
 }

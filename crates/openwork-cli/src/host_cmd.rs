@@ -12,6 +12,7 @@ use openwork_host::tokens::mask;
 use serde_json::json;
 
 use crate::logging::{self, LogFormat};
+use crate::stop::StopSignal;
 
 /// Host a workspace folder for remote OpenWork clients.
 ///
@@ -132,7 +133,7 @@ impl HostArgs {
         let mut cfg = HostConfig::new(workspace);
         cfg.bind = SocketAddr::new(ip, self.port);
         cfg.connect_host = self.connect_host.clone();
-        cfg.opencode_bin = self.opencode_bin.clone();
+        cfg.engine = openwork_host::host::EngineSource::Spawn { bin: self.opencode_bin.clone() };
         cfg.client_token = self.token.clone();
         cfg.host_token = self.host_token.clone();
         cfg.start_timeout = Duration::from_secs(self.engine_start_timeout.max(1));
@@ -221,7 +222,9 @@ fn print_banner(host: &RunningHost, client: &str, show_token: bool) {
         "  Host token:   in {} (for `openwork token rotate`, approvals, switching)",
         host.token_file.display()
     );
-    println!("  Engine log:   {}", host.engine_log.display());
+    if let Some(log) = &host.engine_log {
+        println!("  Engine log:   {}", log.display());
+    }
     let pairing = format!("{}/?token={}", host.pairing_url, client);
     match qr_text(&pairing) {
         Some(qr) => println!("\nScan to pair (contains the client token):\n{qr}"),
@@ -266,28 +269,4 @@ async fn ensure_engine(flag: Option<&std::path::Path>) -> Result<()> {
         binary::install(&binary::install_dir(&data), openwork_wire::TESTED_OPENCODE_VERSION).await?;
     }
     Ok(())
-}
-
-/// SIGINT (Ctrl-C) and SIGTERM, registered up front.
-struct StopSignal {
-    int: tokio::signal::unix::Signal,
-    term: tokio::signal::unix::Signal,
-}
-
-impl StopSignal {
-    fn install() -> Result<Self> {
-        use anyhow::Context;
-        use tokio::signal::unix::{signal, SignalKind};
-        Ok(Self {
-            int: signal(SignalKind::interrupt()).context("cannot listen for Ctrl-C")?,
-            term: signal(SignalKind::terminate()).context("cannot listen for SIGTERM")?,
-        })
-    }
-
-    async fn recv(&mut self) {
-        tokio::select! {
-            _ = self.int.recv() => {}
-            _ = self.term.recv() => {}
-        }
-    }
 }

@@ -1,8 +1,8 @@
 //! `openwork status`.
 use anyhow::Result;
+use openwork_client::LocalHost;
+use openwork_wire::EngineStatus;
 use serde_json::json;
-
-use crate::local_host::LocalHost;
 
 /// Show the host running on this machine.
 #[derive(Debug, clap::Args)]
@@ -16,7 +16,7 @@ pub struct StatusArgs {
 pub async fn run(args: StatusArgs) -> Result<()> {
     let host = LocalHost::find()?;
     let engine = match &host {
-        Some(h) => Some(h.get("/engine").await?),
+        Some(h) => Some(h.engine().await?),
         None => None,
     };
     if args.json {
@@ -34,21 +34,21 @@ pub async fn run(args: StatusArgs) -> Result<()> {
     Ok(())
 }
 
-fn print_host(host: &LocalHost, engine: &serde_json::Value) {
-    let field = |k: &str| engine.get(k).filter(|v| !v.is_null()).map(|v| v.to_string().trim_matches('"').to_string());
+fn print_host(host: &LocalHost, engine: &EngineStatus) {
+    let or = |v: Option<String>, none: &str| v.unwrap_or_else(|| none.to_string());
     println!("OpenWork host (pid {})", host.info.pid);
     println!("  Workspace:   {}", host.info.workspace);
     println!("  Local URL:   {}", host.info.local_url);
     println!("  Pairing URL: {}", host.info.pairing_url);
     println!(
         "  Engine:      {} · pid {} · OpenCode {} · up {} s · {} restarts",
-        field("state").unwrap_or_default(),
-        field("pid").unwrap_or_else(|| "-".into()),
-        field("version").unwrap_or_else(|| "?".into()),
-        engine.get("uptimeMs").and_then(|v| v.as_u64()).map(|ms| ms / 1000).unwrap_or(0),
-        field("restarts").unwrap_or_else(|| "0".into()),
+        engine.state,
+        or(engine.pid.map(|p| p.to_string()), "-"),
+        or(engine.version.clone(), "?"),
+        engine.uptime_ms.map(|ms| ms / 1000).unwrap_or(0),
+        engine.restarts,
     );
-    if let Some(err) = field("lastError") {
+    if let Some(err) = &engine.last_error {
         println!("  Last error:  {err}");
     }
 }

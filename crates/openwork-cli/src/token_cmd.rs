@@ -1,9 +1,7 @@
 //! `openwork token show|rotate`.
 use anyhow::{Context, Result};
-use openwork_host::tokens::{self, mask};
-use openwork_host::paths;
-
-use crate::local_host::LocalHost;
+use openwork_client::LocalHost;
+use openwork_wire::runtime::{config_dir, mask, token_file};
 
 /// Token operations on this machine's host.
 #[derive(Debug, clap::Subcommand)]
@@ -21,27 +19,21 @@ pub enum TokenCommand {
 
 /// Run a token command.
 pub async fn run(cmd: TokenCommand) -> Result<()> {
-    let file = tokens::token_file(&paths::config_dir()?);
+    let file = token_file(&config_dir()?);
     match cmd {
         TokenCommand::Show { reveal } => {
-            let (client, host) = tokens::read_stored(&file)?.with_context(|| {
+            let tokens = openwork_client::runtime::read_tokens(&file)?.with_context(|| {
                 format!("no tokens yet ({} is missing); run `openwork host` once", file.display())
             })?;
             let show = |t: &str| if reveal { t.to_string() } else { mask(t) };
-            println!("Client token: {}", show(&client));
-            println!("Host token:   {}", show(&host));
+            println!("Client token: {}", show(&tokens.client_token));
+            println!("Host token:   {}", show(&tokens.host_token));
             println!("File:         {}", file.display());
         }
         TokenCommand::Rotate => {
             let fresh = match LocalHost::find()? {
-                Some(host) => {
-                    let body = host.post_host("/tokens/rotate").await?;
-                    body.get("clientToken")
-                        .and_then(|t| t.as_str())
-                        .context("the host did not return the new token")?
-                        .to_string()
-                }
-                None => tokens::rotate_client_in_file(&file)?,
+                Some(host) => host.rotate_client_token().await?,
+                None => openwork_host::tokens::rotate_client_in_file(&file)?,
             };
             println!("New client token: {fresh}");
             println!("Paired clients need this token now.");

@@ -459,3 +459,38 @@ fn approvals_are_bounded_and_show_the_change() {
     assert_eq!(statuses.iter().filter(|s| **s == 429).count(), 4, "{statuses:?}");
     assert_eq!(statuses.iter().filter(|s| **s == 403).count(), 16, "{statuses:?}");
 }
+
+/// A folder whose name needs encoding (space, `+`, non-ASCII, `%`): every
+/// request the host makes to OpenCode about it names it the same way (the
+/// engine client), so a config write is checked by OpenCode, reloaded, and
+/// served; a config OpenCode rejects is still refused.
+#[test]
+fn a_folder_name_that_needs_encoding_is_checked_and_reloaded() {
+    let sandbox = Sandbox::with_workspace("my project+1 é %");
+    let host = TestHost::start(&sandbox, &[]);
+    let token = host.client_token.clone();
+    let (s, b) = send(
+        reqwest::Method::POST,
+        &ws_url(&host, "mcp"),
+        &token,
+        Some(json!({"name": "encoded", "config": {"type": "remote", "url": "http://127.0.0.1:9/mcp", "enabled": false}})),
+    );
+    assert_eq!(s, 200, "{b}");
+    // OpenCode reloaded the folder and serves the new server.
+    let live = poll(Duration::from_secs(30), "OpenCode serves the new MCP server", || {
+        let (s, v) = get(&format!("{}/opencode/mcp", host.url), Some(&token));
+        (s == 200 && v.get("encoded").is_some()).then_some(v)
+    });
+    assert!(live["encoded"].is_object(), "{live}");
+    let (_, path) = get(&format!("{}/opencode/path", host.url), Some(&token));
+    assert_eq!(path["directory"].as_str(), Some(canonical(&sandbox.workspace).as_str()), "{path}");
+    // OpenCode checks the config of this folder too.
+    let (s, b) = send(reqwest::Method::PATCH, &ws_url(&host, "config"), &token, Some(json!({"opencode": {"model": 5}})));
+    assert_eq!((s, b["code"].as_str()), (422, Some("invalid_config")), "{b}");
+    let left: Vec<_> = std::fs::read_dir(&sandbox.workspace)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".openwork-check-"))
+        .collect();
+    assert!(left.is_empty(), "scratch folders left behind");
+}

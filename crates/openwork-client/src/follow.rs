@@ -67,17 +67,10 @@ pub async fn follow_switch(
     opts: &HandshakeOptions,
 ) -> Result<(WorkspaceEntry, Connected), FollowError> {
     let connected = connect(host_url, opts).await?;
-    let Handshake::OpenWork { host, opencode } = &connected.handshake else {
+    if !matches!(connected.handshake, Handshake::OpenWork { .. }) {
         return Err(FollowError::NotOpenWork(host_url.to_string()));
-    };
-    let entry = WorkspaceEntry::openwork(
-        &host.url,
-        &host.workspace_id,
-        &host.workspace_name,
-        &opencode.base_url,
-        &opencode.directory,
-    )
-    .map_err(|e| FollowError::Url(e.to_string()))?;
+    }
+    let entry = connected.handshake.entry().map_err(|e| FollowError::Url(e.to_string()))?;
     Ok((replace(store, old_id, entry).await?, connected))
 }
 

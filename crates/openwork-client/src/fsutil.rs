@@ -1,4 +1,5 @@
-//! File system helpers: atomic replace and an advisory lock file.
+//! File system helpers: atomic replace, private directories, bounded reads
+//! and an advisory lock file.
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
@@ -8,7 +9,7 @@ use std::path::Path;
 /// Replace `path` with `bytes` atomically: a temp file in the same directory,
 /// written, chmod'ed to `mode`, fsync'ed, renamed over `path`, then the
 /// directory fsync'ed so the rename survives a crash.
-pub(crate) fn write_atomic(path: &Path, bytes: &[u8], mode: u32) -> io::Result<()> {
+pub fn write_atomic(path: &Path, bytes: &[u8], mode: u32) -> io::Result<()> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
     // tempfile creates the file with mode 0600, so a secret is never readable by others, even briefly.
@@ -18,6 +19,12 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8], mode: u32) -> io::Result<(
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
     File::open(dir)?.sync_all()
+}
+
+/// Create `dir` (and parents) with mode 0700 when it does not exist.
+pub fn ensure_private_dir(dir: &Path) -> io::Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)
 }
 
 /// An exclusive `flock(2)` on a lock file, released when dropped (the fd closes).
@@ -45,13 +52,13 @@ pub(crate) fn lock_exclusive(path: &Path) -> io::Result<LockGuard> {
     }
 }
 
-/// Largest store file read (a workspace list is a few KB): a file someone
-/// grew beyond that is refused, not read into memory.
-pub(crate) const MAX_READ: u64 = 8 * 1024 * 1024;
+/// Largest file read (a workspace list or a runtime file is a few KB): a
+/// file someone grew beyond that is refused, not read into memory.
+pub const MAX_READ: u64 = 8 * 1024 * 1024;
 
 /// Read a file of at most [`MAX_READ`] bytes (`InvalidData` beyond),
 /// `Ok(None)` when it does not exist. (`serde_json` bounds nesting itself.)
-pub(crate) fn read_optional(path: &Path) -> io::Result<Option<Vec<u8>>> {
+pub fn read_optional(path: &Path) -> io::Result<Option<Vec<u8>>> {
     use std::io::Read;
     let file = match std::fs::File::open(path) {
         Ok(f) => f,

@@ -46,28 +46,13 @@ impl Default for HandshakeOptions {
 
 impl HandshakeOptions {
     /// The URL and options to check a saved remote again with its stored
-    /// credentials: an OpenWork remote by its host URL, an OpenCode remote
-    /// directly at its base URL and directory. `None` for a local workspace
-    /// or an entry without its URL.
+    /// credentials ([`SavedRemote::handshake`](crate::saved::SavedRemote::handshake)).
+    /// `None` for a local workspace or an entry without its URL.
     pub fn for_saved(
         entry: &crate::model::WorkspaceEntry,
         secrets: &crate::tokens::Secrets,
     ) -> Option<(String, HandshakeOptions)> {
-        use crate::model::RemoteType;
-        let base = HandshakeOptions {
-            token: secrets.token.clone(),
-            opencode_password: secrets.opencode_password.clone(),
-            opencode_username: secrets.opencode_username.clone(),
-            request_timeout: Duration::from_secs(5),
-            ..Default::default()
-        };
-        match entry.remote_type? {
-            RemoteType::Openwork => Some((entry.openwork_host_url.clone()?, base)),
-            RemoteType::Opencode => Some((
-                entry.opencode_base_url.clone()?,
-                HandshakeOptions { direct: true, directory: entry.opencode_directory.clone(), ..base },
-            )),
-        }
+        crate::saved::SavedRemote::of(entry, secrets.clone()).ok().map(|r| r.handshake())
     }
 }
 

@@ -14,15 +14,13 @@ use std::path::{Path, PathBuf};
 use crate::error::StoreError;
 use crate::fsutil::{lock_exclusive, read_optional, write_atomic, LockGuard};
 use crate::migrate::{parse_any, MigrateError, Migrated, SourceFormat};
-use crate::model::{now_ms, StoreFile, Upsert};
+use crate::model::{now_ms, StoreFile, Upsert, WorkspaceEntry};
 use crate::tokens::{Secrets, TokenFile, TOKENS_FILE, TOKENS_VERSION};
 
 /// File name of the store in the data directory.
 pub const STORE_FILE: &str = "workspaces.json";
 /// File name of the lock file in the data directory.
 pub const LOCK_FILE: &str = ".store.lock";
-/// Environment variable overriding the data directory.
-pub const DATA_DIR_ENV: &str = "OPENWORK_DATA_DIR";
 
 /// Handle on a store directory. Cheap; open as many as you like.
 #[derive(Debug, Clone)]
@@ -44,12 +42,10 @@ pub struct ImportReport {
 }
 
 impl Store {
-    /// The default data directory: `$OPENWORK_DATA_DIR`, else `dirs::data_dir()/openwork`.
+    /// The default data directory: `$OPENWORK_DATA_DIR`, else `dirs::data_dir()/openwork`
+    /// ([`openwork_wire::runtime::data_dir`]).
     pub fn default_dir() -> Result<PathBuf, StoreError> {
-        if let Some(d) = std::env::var_os(DATA_DIR_ENV).filter(|d| !d.is_empty()) {
-            return Ok(PathBuf::from(d));
-        }
-        dirs::data_dir().map(|d| d.join("openwork")).ok_or(StoreError::NoDataDir)
+        openwork_wire::runtime::data_dir().map_err(|_| StoreError::NoDataDir)
     }
 
     /// A store in the default data directory.
@@ -87,6 +83,21 @@ impl Store {
     pub fn secrets(&self, id: &str) -> Result<Option<Secrets>, StoreError> {
         let _lock = self.lock()?;
         Ok(self.read_tokens()?.get(id).cloned())
+    }
+
+    /// The entry `key` names (id, unique id prefix or name; see
+    /// [`StoreFile::find`]), or the active one without a key, with its secrets.
+    pub fn entry_with_secrets(&self, key: Option<&str>) -> Result<Option<(WorkspaceEntry, Secrets)>, StoreError> {
+        let _lock = self.lock()?;
+        let file = self.read_workspaces()?;
+        let Some(entry) = (match key {
+            Some(key) => file.find(key),
+            None => file.active(),
+        }) else {
+            return Ok(None);
+        };
+        let secrets = self.read_tokens()?.get(&entry.id).cloned().unwrap_or_default();
+        Ok(Some((entry.clone(), secrets)))
     }
 
     /// Read-modify-write under the lock. `f` gets both documents; each is

@@ -1,5 +1,7 @@
-//! [`RunningHost`]: the whole host (tokens, engine, API server) started and
-//! stopped as one, shared by `openwork host` and the tests.
+//! [`RunningHost`]: the whole host (tokens, engine, API server, file
+//! watcher) started and stopped as one, shared by `openwork host`,
+//! `openwork-server` (with an OpenCode it does not own: [`EngineSource`])
+//! and the tests.
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -11,21 +13,53 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use crate::engine::{binary, EngineConfig, EngineHandle, EngineSupervisor, Liveness, ProbeConfig, RestartPolicy};
-use crate::server::{self, ActiveWorkspace, AppState, ServerOptions};
+use crate::active::Active;
+use crate::server::{self, AppState, ServerOptions};
+use crate::workspace::ActiveWorkspace;
 use crate::tokens::{token_file, TokenSet};
 use crate::{paths, runtime};
 
-/// Everything `openwork host` can be told.
+/// Where the host's OpenCode comes from.
+#[derive(Debug, Clone)]
+pub enum EngineSource {
+    /// Start `opencode serve` and supervise it: `bin`, else found
+    /// ([`binary::locate`]: `OPENCODE_BIN`, `PATH`, the data dir).
+    Spawn {
+        /// `--opencode-bin`.
+        bin: Option<PathBuf>,
+    },
+    /// An OpenCode someone else runs (`openwork-server` behind the
+    /// orchestrator): watched, never started or stopped; the host serves
+    /// even while it does not answer yet.
+    External {
+        /// `http(s)://HOST:PORT`.
+        base_url: String,
+        /// Its Basic-auth user.
+        username: String,
+        /// Its Basic-auth password (empty: none).
+        password: String,
+    },
+}
+
+/// Everything `openwork host` (and `openwork-server`) can be told.
 #[derive(Debug, Clone)]
 pub struct HostConfig {
     /// Folder to expose.
     pub workspace: PathBuf,
+    /// The directory OpenCode is told to use, when not the workspace's own
+    /// path (`openwork-server --opencode-directory`).
+    pub opencode_directory: Option<String>,
     /// Address to bind the API on (`127.0.0.1:8787`, or `0.0.0.0:…` with remote access).
     pub bind: SocketAddr,
     /// Host (and optional scheme) to put in URLs for clients.
     pub connect_host: Option<String>,
-    /// `--opencode-bin`.
-    pub opencode_bin: Option<PathBuf>,
+    /// The engine.
+    pub engine: EngineSource,
+    /// Which tokens are strong enough (the orchestrator gives `openwork-server` random UUIDs).
+    pub token_strength: crate::tokens::Strength,
+    /// Remember the workspace (`host-workspaces.json`) and announce this
+    /// host to local tools (the runtime file): `openwork host`, not a sidecar.
+    pub remember: bool,
     /// Client token override (`OPENWORK_TOKEN`).
     pub client_token: Option<String>,
     /// Host token override (`OPENWORK_HOST_TOKEN`).
@@ -47,9 +81,12 @@ impl HostConfig {
     pub fn new(workspace: PathBuf) -> Self {
         Self {
             workspace,
+            opencode_directory: None,
             bind: SocketAddr::from(([127, 0, 0, 1], 8787)),
             connect_host: None,
-            opencode_bin: None,
+            engine: EngineSource::Spawn { bin: None },
+            token_strength: crate::tokens::Strength::Strict,
+            remember: true,
             client_token: None,
             host_token: None,
             start_timeout: Duration::from_secs(60),
@@ -102,14 +139,15 @@ pub struct RunningHost {
     pub engine: EngineHandle,
     /// The workspace served.
     pub workspace: ActiveWorkspace,
-    /// Engine log file.
-    pub engine_log: PathBuf,
+    /// Engine log file (a spawned engine's).
+    pub engine_log: Option<PathBuf>,
     /// Time from [`RunningHost::start`] to serving.
     pub ready_after: Duration,
     /// Warning about the OpenCode version, when it was already known at start
     /// (remembered); a first start checks in the background and logs it.
     pub version_warning: Option<String>,
     data_dir: PathBuf,
+    remember: bool,
     stop_server: Option<oneshot::Sender<()>>,
     server_task: Option<JoinHandle<std::io::Result<()>>>,
 }
@@ -127,72 +165,29 @@ impl RunningHost {
             &token_file,
             config.client_token.clone(),
             config.host_token.clone(),
-            crate::tokens::Strength::Strict,
+            config.token_strength,
         )?);
-        let workspace = ActiveWorkspace::open(&config.workspace)?;
-        let (bin, _) = binary::locate(config.opencode_bin.as_deref(), &data_dir)?;
-        // `opencode --version` costs a second OpenCode start (~0.6 s): use the
-        // remembered answer, or ask in the background once the engine runs.
-        let version = binary::remembered_version(&bin, &data_dir);
-        let version_warning = version.as_deref().and_then(binary::version_warning);
-        if let Some(w) = &version_warning {
-            tracing::warn!("{w}");
-        }
-        // Bind before starting the engine: a taken port is a quick, clear error.
-        let listener = tokio::net::TcpListener::bind(config.bind).await.map_err(|e| {
-            if e.kind() == std::io::ErrorKind::AddrInUse {
-                anyhow::anyhow!(
-                    "port {} on {} is already in use (another openwork host?); \
-                     pass --port 0 for any free port, or another --port",
-                    config.bind.port(),
-                    config.bind.ip()
-                )
-            } else {
-                anyhow::anyhow!(e).context(format!("could not listen on {}", config.bind))
-            }
-        })?;
+        let workspace = ActiveWorkspace::open_with_directory(&config.workspace, config.opencode_directory.as_deref())?;
+        let listener = bind(config.bind).await?;
         let local_addr = listener.local_addr()?;
-        let logs = data_dir.join("logs");
-        paths::ensure_private_dir(&logs)?;
-        let engine_log = logs.join("engine.log");
-        let mut engine_cfg = EngineConfig::new(bin.clone(), workspace.path.clone());
-        engine_cfg.version = version.clone();
-        engine_cfg.log_file = Some(engine_log.clone());
-        engine_cfg.policy = config.restart_policy;
-        engine_cfg.stop_grace = config.stop_grace;
-        engine_cfg.liveness = config.liveness;
-        engine_cfg.probe = ProbeConfig { deadline: config.start_timeout, ..ProbeConfig::default() };
-        let engine = EngineSupervisor::start(engine_cfg);
-        let first = engine
-            .wait_for(config.start_timeout + Duration::from_secs(10), |s| {
-                matches!(s.state, EngineState::Running | EngineState::Backoff | EngineState::Failed)
-            })
-            .await;
-        match first {
-            Some(s) if s.state == EngineState::Running => {}
-            other => {
-                engine.shutdown().await;
-                let status = other.unwrap_or_else(|| engine.status());
-                bail!("{}", explain_start_failure(&status, &engine_log));
+        let (engine, engine_log, version_warning) = match &config.engine {
+            EngineSource::Spawn { bin } => {
+                let (engine, log, warning) = spawn_engine(&config, bin.as_deref(), &workspace, &data_dir).await?;
+                (engine, Some(log), warning)
             }
+            EngineSource::External { base_url, username, password } => {
+                let engine = EngineHandle::external(base_url, username.clone(), password.clone());
+                // Say whether OpenCode answers yet; the host serves either way.
+                engine.wait_for(Duration::from_secs(2), |s| s.state != EngineState::Starting).await;
+                (engine, None, None)
+            }
+        };
+        let mut active = Active::new(workspace.clone());
+        if config.remember {
+            active = active.remembered_in(data_dir.clone());
         }
-        if version.is_none() {
-            // First start with this binary: check `--version` now that the
-            // engine is up, remember it, warn if it is not the tested one.
-            let data = data_dir.clone();
-            tokio::spawn(async move {
-                match binary::cached_version(&bin, &data).await {
-                    Ok(v) => {
-                        if let Some(w) = binary::version_warning(&v) {
-                            tracing::warn!("{w}");
-                        }
-                    }
-                    Err(e) => tracing::warn!("could not check the OpenCode version: {e:#}"),
-                }
-            });
-        }
-        let state = AppState::new(tokens.clone(), engine.clone(), workspace.clone(), config.server.clone())?
-            .with_persistence(data_dir.clone(), Duration::from_millis(300));
+        let state = AppState::new(tokens.clone(), engine.clone(), workspace.clone(), config.server.clone())?.with_active(active);
+        follow_files(&state, Duration::from_millis(300));
         // Every engine transition reaches clients as `engine.state`.
         let mut transitions = engine.subscribe();
         let events = state.events.clone();
@@ -214,7 +209,8 @@ impl RunningHost {
         }));
         let local_url = format!("http://{}", loopback_view(local_addr));
         let pairing_url = pairing_url(&config, local_addr);
-        runtime::write(
+        if config.remember {
+            runtime::write(
             &data_dir,
             &runtime::RuntimeInfo {
                 pid: std::process::id(),
@@ -225,8 +221,9 @@ impl RunningHost {
                     .duration_since(UNIX_EPOCH)
                     .map(|d| d.as_millis() as u64)
                     .unwrap_or(0),
-            },
-        )?;
+                },
+            )?;
+        }
         Ok(Self {
             local_addr,
             local_url,
@@ -239,6 +236,7 @@ impl RunningHost {
             ready_after: t0.elapsed(),
             version_warning,
             data_dir,
+            remember: config.remember,
             stop_server: Some(stop_tx),
             server_task: Some(server_task),
         })
@@ -256,7 +254,98 @@ impl RunningHost {
             }
         }
         self.engine.shutdown().await;
-        runtime::remove_if_ours(&self.data_dir, std::process::id());
+        if self.remember {
+            runtime::remove_if_ours(&self.data_dir, std::process::id());
+        }
+    }
+}
+
+/// Bind the API before starting the engine: a taken port is a quick, clear error.
+async fn bind(addr: SocketAddr) -> Result<tokio::net::TcpListener> {
+    tokio::net::TcpListener::bind(addr).await.map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AddrInUse {
+            anyhow::anyhow!(
+                "port {} on {} is already in use (another openwork host?); \
+                 pass --port 0 for any free port, or another --port",
+                addr.port(),
+                addr.ip()
+            )
+        } else {
+            anyhow::anyhow!(e).context(format!("could not listen on {addr}"))
+        }
+    })
+}
+
+/// Start `opencode serve` for `workspace` under supervision and wait until
+/// it answers. Returns the engine, its log file and a warning about its
+/// version when that is already known.
+async fn spawn_engine(
+    config: &HostConfig,
+    bin: Option<&std::path::Path>,
+    workspace: &ActiveWorkspace,
+    data_dir: &std::path::Path,
+) -> Result<(EngineHandle, PathBuf, Option<String>)> {
+    let (bin, _) = binary::locate(bin, data_dir)?;
+    // `opencode --version` costs a second OpenCode start (~0.6 s): use the
+    // remembered answer, or ask in the background once the engine runs.
+    let version = binary::remembered_version(&bin, data_dir);
+    let version_warning = version.as_deref().and_then(binary::version_warning);
+    if let Some(w) = &version_warning {
+        tracing::warn!("{w}");
+    }
+    let logs = data_dir.join("logs");
+    paths::ensure_private_dir(&logs)?;
+    let engine_log = logs.join("engine.log");
+    let mut engine_cfg = EngineConfig::new(bin.clone(), workspace.path.clone());
+    engine_cfg.version = version.clone();
+    engine_cfg.log_file = Some(engine_log.clone());
+    engine_cfg.policy = config.restart_policy;
+    engine_cfg.stop_grace = config.stop_grace;
+    engine_cfg.liveness = config.liveness;
+    engine_cfg.probe = ProbeConfig { deadline: config.start_timeout, ..ProbeConfig::default() };
+    let engine = EngineSupervisor::start(engine_cfg);
+    let first = engine
+        .wait_for(config.start_timeout + Duration::from_secs(10), |s| {
+            matches!(s.state, EngineState::Running | EngineState::Backoff | EngineState::Failed)
+        })
+        .await;
+    match first {
+        Some(s) if s.state == EngineState::Running => {}
+        other => {
+            engine.shutdown().await;
+            let status = other.unwrap_or_else(|| engine.status());
+            bail!("{}", explain_start_failure(&status, &engine_log));
+        }
+    }
+    if version.is_none() {
+        // First start with this binary: check `--version` now that the
+        // engine is up, remember it, warn if it is not the tested one.
+        let data = data_dir.to_path_buf();
+        tokio::spawn(async move {
+            match binary::cached_version(&bin, &data).await {
+                Ok(v) => {
+                    if let Some(w) = binary::version_warning(&v) {
+                        tracing::warn!("{w}");
+                    }
+                }
+                Err(e) => tracing::warn!("could not check the OpenCode version: {e:#}"),
+            }
+        });
+    }
+    Ok((engine, engine_log, version_warning))
+}
+
+/// Publish `config.changed` for files edited on the host (debounced by
+/// `debounce`), following switches, and have the engine reload them
+/// ([`crate::extensions::follow_hand_edits`]).
+fn follow_files(state: &AppState, debounce: Duration) {
+    let root = state.active.current().path.clone();
+    match crate::watch::ConfigWatcher::start(root, state.events.clone(), state.extensions.api_writes.clone(), debounce) {
+        Ok(w) => {
+            state.active.watch_with(w);
+            tokio::spawn(crate::extensions::follow_hand_edits(state.extensions.clone(), state.active.clone()));
+        }
+        Err(e) => tracing::warn!("not watching configuration files: {e}"),
     }
 }
 

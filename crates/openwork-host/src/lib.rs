@@ -1,22 +1,28 @@
-//! Host side of OpenWork.
+//! Host side of OpenWork. Layers, lowest first (a module only uses those
+//! below it):
 //!
-//! - [`engine`]: finds, starts, health-checks, restarts and stops `opencode serve`
-//!   ([`engine::EngineSupervisor`]).
-//! - [`tokens`]: client and host tokens, persisted 0600, compared in constant time.
-//! - [`extensions`]: skills, plugins, MCP servers, commands, config of the workspace.
+//! - [`paths`], [`runtime`], [`tokens`], [`recent`], [`error`]: files the
+//!   host keeps, its tokens, its one error type.
+//! - [`events`]: the host's event log; [`workspace`]: the folder served.
+//! - [`engine`]: finds, starts, health-checks, restarts and stops `opencode
+//!   serve` ([`engine::EngineSupervisor`]), and calls it ([`engine::EngineClient`]).
+//! - [`watch`]: `config.changed` events from files edited on the host.
+//! - [`extensions`]: skills, plugins, MCP servers, commands, config of the
+//!   workspace, with approvals, audit and reloads.
+//! - [`active`]: the active workspace and switching it.
 //! - [`server`]: the authenticated OpenWork HTTP API and the `/opencode/*` proxy.
 //! - [`host`]: [`host::RunningHost`], all of the above started and stopped as one.
-//! - [`recent`]: the host's remembered (active and recent) workspaces.
-//! - [`watch`]: `config.changed` events from files edited on the host.
-//! - [`paths`]: where the host keeps its files.
-//! - [`runtime`]: the "a host is running here" file read by `openwork status`.
 
+pub mod active;
 pub mod engine;
+pub mod error;
+pub mod events;
 pub mod extensions;
 pub mod host;
 pub mod paths;
 pub mod recent;
-pub mod watch;
 pub mod runtime;
 pub mod server;
 pub mod tokens;
+pub mod watch;
+pub mod workspace;

@@ -2,28 +2,22 @@
 //!
 //! `OPENWORK_DATA_DIR` / `OPENWORK_CONFIG_DIR` override the platform defaults
 //! (`$XDG_DATA_HOME/openwork`, `$XDG_CONFIG_HOME/openwork` on Linux), which
-//! lets tests and several hosts on one machine keep their state apart.
+//! lets tests and several hosts on one machine keep their state apart; the
+//! rule is [`openwork_wire::runtime`]'s, shared with the clients.
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 
-/// Directory for data: engine install, logs, runtime file.
+/// Directory for data: engine install, logs, runtime file
+/// ([`openwork_wire::runtime::data_dir`]).
 pub fn data_dir() -> Result<PathBuf> {
-    dir_from("OPENWORK_DATA_DIR", dirs::data_dir)
+    Ok(openwork_wire::runtime::data_dir()?)
 }
 
-/// Directory for configuration: the token file.
+/// Directory for configuration: the token file
+/// ([`openwork_wire::runtime::config_dir`]).
 pub fn config_dir() -> Result<PathBuf> {
-    dir_from("OPENWORK_CONFIG_DIR", dirs::config_dir)
-}
-
-fn dir_from(var: &str, default: fn() -> Option<PathBuf>) -> Result<PathBuf> {
-    if let Some(dir) = std::env::var_os(var).filter(|v| !v.is_empty()) {
-        return Ok(PathBuf::from(dir));
-    }
-    default()
-        .map(|d| d.join("openwork"))
-        .with_context(|| format!("cannot find a home directory; set {var}"))
+    Ok(openwork_wire::runtime::config_dir()?)
 }
 
 /// Largest file the host reads that it did not write itself (configs,

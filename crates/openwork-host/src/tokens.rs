@@ -2,8 +2,8 @@
 //!
 //! Invariants:
 //! - generated on first run (32 random bytes, base64url), persisted in
-//!   `<config>/tokens.json` with mode 0600 and reused on restart, so paired
-//!   clients keep working;
+//!   `<config>/tokens.json` ([`StoredTokens`], shared with local clients)
+//!   with mode 0600 and reused on restart, so paired clients keep working;
 //! - overridable per run (`OPENWORK_TOKEN`, `OPENWORK_HOST_TOKEN`); overrides
 //!   are never written to disk;
 //! - compared in constant time ([`TokenSet::check_client`]), and only ever
@@ -13,8 +13,8 @@ use std::sync::RwLock;
 
 use anyhow::{Context, Result};
 use base64::Engine as _;
+use openwork_wire::runtime::StoredTokens;
 use rand::RngCore;
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
@@ -174,16 +174,7 @@ pub fn check_strength(token: &str, what: &str, fix: &str, strength: Strength) ->
     Ok(())
 }
 
-/// A token shortened for display and logs: first 4 and last 2 characters.
-pub fn mask(token: &str) -> String {
-    let n = token.chars().count();
-    if n <= 8 {
-        return "*".repeat(n.max(4));
-    }
-    let head: String = token.chars().take(4).collect();
-    let tail: String = token.chars().skip(n - 2).collect();
-    format!("{head}…{tail}")
-}
+pub use openwork_wire::runtime::mask;
 
 /// Hex SHA-256 prefix identifying a token without revealing it (audit logs).
 pub fn fingerprint(token: &str) -> String {
@@ -198,17 +189,10 @@ pub fn secrets_equal(presented: &str, expected: &str) -> bool {
     a.ct_eq(&b).into()
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "camelCase")]
-struct TokenFile {
-    client_token: String,
-    host_token: String,
-}
-
 /// The host's two tokens, with where they came from.
 #[derive(Debug)]
 pub struct TokenSet {
-    inner: RwLock<TokenFile>,
+    inner: RwLock<StoredTokens>,
     file: PathBuf,
     client_overridden: bool,
     host_overridden: bool,
@@ -227,7 +211,7 @@ pub enum RotateError {
 
 /// Where the token file lives under a config dir.
 pub fn token_file(config_dir: &Path) -> PathBuf {
-    config_dir.join("tokens.json")
+    openwork_wire::runtime::token_file(config_dir)
 }
 
 impl TokenSet {
@@ -246,12 +230,12 @@ impl TokenSet {
         let stored = match crate::paths::read_limited(file, crate::paths::MAX_READ) {
             Ok(Some(bytes)) => {
                 check_private(file)?;
-                serde_json::from_slice::<TokenFile>(&bytes).with_context(|| {
+                serde_json::from_slice::<StoredTokens>(&bytes).with_context(|| {
                     format!("token file {} is not valid; fix or delete it", file.display())
                 })?
             }
             Ok(None) => {
-                let fresh = TokenFile { client_token: generate(), host_token: generate() };
+                let fresh = StoredTokens { client_token: generate(), host_token: generate() };
                 write_token_file(file, &fresh)?;
                 fresh
             }
@@ -259,7 +243,7 @@ impl TokenSet {
         };
         let client_overridden = client_override.as_deref().is_some_and(|t| !t.is_empty());
         let host_overridden = host_override.as_deref().is_some_and(|t| !t.is_empty());
-        let tokens = TokenFile {
+        let tokens = StoredTokens {
             client_token: client_override.filter(|t| !t.is_empty()).unwrap_or(stored.client_token),
             host_token: host_override.filter(|t| !t.is_empty()).unwrap_or(stored.host_token),
         };
@@ -333,7 +317,7 @@ impl TokenSet {
         self.host_overridden
     }
 
-    fn read(&self) -> std::sync::RwLockReadGuard<'_, TokenFile> {
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, StoredTokens> {
         self.inner.read().unwrap_or_else(|e| e.into_inner())
     }
 }
@@ -341,18 +325,13 @@ impl TokenSet {
 /// Rotate the client token in a token file directly (no host running).
 pub fn rotate_client_in_file(file: &Path) -> Result<String> {
     let mut t = read_token_file(file)?
-        .unwrap_or_else(|| TokenFile { client_token: generate(), host_token: generate() });
+        .unwrap_or_else(|| StoredTokens { client_token: generate(), host_token: generate() });
     t.client_token = generate();
     write_token_file(file, &t)?;
     Ok(t.client_token)
 }
 
-/// The stored `(client, host)` tokens, if the file exists.
-pub fn read_stored(file: &Path) -> Result<Option<(String, String)>> {
-    Ok(read_token_file(file)?.map(|t| (t.client_token, t.host_token)))
-}
-
-fn read_token_file(file: &Path) -> Result<Option<TokenFile>> {
+fn read_token_file(file: &Path) -> Result<Option<StoredTokens>> {
     match crate::paths::read_limited(file, crate::paths::MAX_READ) {
         Ok(Some(bytes)) => Ok(Some(
             serde_json::from_slice(&bytes)
@@ -363,7 +342,7 @@ fn read_token_file(file: &Path) -> Result<Option<TokenFile>> {
     }
 }
 
-fn write_token_file(file: &Path, tokens: &TokenFile) -> Result<()> {
+fn write_token_file(file: &Path, tokens: &StoredTokens) -> Result<()> {
     if let Some(dir) = file.parent() {
         crate::paths::ensure_private_dir(dir)?;
     }

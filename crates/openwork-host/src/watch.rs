@@ -16,7 +16,7 @@ use notify::{RecursiveMode, Watcher};
 use serde_json::json;
 use tokio::sync::mpsc;
 
-use crate::server::events::EventBus;
+use crate::events::EventBus;
 
 /// Names under `.opencode/` that OpenCode itself writes when it installs its
 /// plugin package: not user configuration.
@@ -301,9 +301,9 @@ mod tests {
     }
 
     async fn poll_for(
-        rx: &mut tokio::sync::broadcast::Receiver<Arc<crate::server::events::HostEvent>>,
+        rx: &mut tokio::sync::broadcast::Receiver<Arc<crate::events::HostEvent>>,
         path: &str,
-    ) -> Arc<crate::server::events::HostEvent> {
+    ) -> Arc<crate::events::HostEvent> {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
         loop {
             let ev = tokio::time::timeout_at(deadline, rx.recv()).await.expect("event in time").unwrap();

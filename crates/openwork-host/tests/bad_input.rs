@@ -26,8 +26,8 @@ use axum::body::Body;
 use axum::Router;
 use http::{Method, Request};
 use openwork_host::engine::{EngineConfig, EngineSupervisor, RestartPolicy};
-use openwork_host::extensions::ExtensionsState;
-use openwork_host::server::{self, ActiveWorkspace, AppState, ServerOptions};
+use openwork_host::server::{self, AppState, ServerOptions};
+use openwork_host::workspace::ActiveWorkspace;
 use openwork_host::tokens::TokenSet;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
@@ -403,9 +403,8 @@ fn bad_input_never_breaks_the_api() {
         let mut cfg = EngineConfig::new(root.join("no-such-opencode"), ws_dir.clone());
         cfg.policy = RestartPolicy { max_consecutive_failures: 1, ..RestartPolicy::default() };
         let engine = EngineSupervisor::start(cfg);
-        let options = ServerOptions { max_body_bytes: MAX_BODY, ..ServerOptions::default() };
-        let mut state = AppState::new(tokens, engine, ActiveWorkspace::open(&ws_dir).unwrap(), options.clone()).unwrap();
-        state.extensions = Arc::new(ExtensionsState::with_audit_dir(&options, Some(audit.clone())));
+        let options = ServerOptions { max_body_bytes: MAX_BODY, audit_dir: Some(audit.clone()), ..ServerOptions::default() };
+        let state = AppState::new(tokens, engine, ActiveWorkspace::open(&ws_dir).unwrap(), options).unwrap();
         (server::router(state.clone()), state)
     });
     let ws_id = state.active_workspace().id.clone();
@@ -485,7 +484,8 @@ fn bad_input_never_breaks_the_api() {
         }
         // A switch to another folder would move the API; put it back.
         if state.active_workspace().path != ws_dir {
-            rt.block_on(state.switch_workspace(ActiveWorkspace::open(&ws_dir).unwrap())).unwrap();
+            let back = ActiveWorkspace::open(&ws_dir).unwrap();
+            rt.block_on(state.active.switch(back, &state.events, &state.proxy, &state.extensions.engine)).unwrap();
         }
         Ok(())
     };

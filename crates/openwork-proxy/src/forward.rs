@@ -41,6 +41,24 @@ pub struct Upstream {
     pub password: Option<String>,
 }
 
+impl Upstream {
+    /// A request to OpenCode's `path` for `directory`: the folder goes in
+    /// the `directory` query parameter and the `x-opencode-directory` header
+    /// (both percent-encoded like `encodeURIComponent`, as OpenCode's own
+    /// clients send it), with OpenCode's Basic auth. The one way requests
+    /// to OpenCode for a folder are built (the proxy's lookups, the host's
+    /// engine client).
+    pub fn request(&self, http: &reqwest::Client, method: Method, path: &str, directory: &str) -> reqwest::RequestBuilder {
+        let sep = if path.contains('?') { '&' } else { '?' };
+        let url = format!("{}{path}{sep}directory={}", self.base_url, encode_component(directory));
+        let req = http.request(method, url).header(pin::DIRECTORY_HEADER, encode_component(directory));
+        match &self.password {
+            Some(p) => req.basic_auth(&self.username, Some(p)),
+            None => req,
+        }
+    }
+}
+
 /// Why a request could not be forwarded.
 #[derive(Debug)]
 pub enum ForwardError {
@@ -162,11 +180,8 @@ impl Forwarder {
 
     /// `GET` a route of OpenCode for `directory` (the proxy's own lookups).
     async fn lookup(&self, up: &Upstream, directory: &str, path: &str) -> Result<(StatusCode, Value), ForwardError> {
-        let sep = if path.contains('?') { '&' } else { '?' };
-        let url = format!("{}{path}{sep}directory={}", up.base_url, encode_component(directory));
-        let resp = self
-            .request(up, Method::GET, url)
-            .header(pin::DIRECTORY_HEADER, encode_component(directory))
+        let resp = up
+            .request(&self.http, Method::GET, path, directory)
             .timeout(LOOKUP_TIMEOUT)
             .send()
             .await

@@ -12,7 +12,7 @@
 //! - [`pin`]: every location input (query, headers, session creation
 //!   bodies) must name the active folder; the proxy then sets it itself.
 //! - [`decide`]: one request → a [`decide::Decision`] or a
-//!   [`decide::Refusal`]; what the host's modes allow per class.
+//!   [`refusal::Refusal`]; what the host's modes allow per class.
 //! - [`filter`]: machine-wide views (session listings, projects, the global
 //!   event streams) cut down to the active folder.
 //! - [`table`]: the policy as the Markdown table in SECURITY.md.
@@ -26,6 +26,7 @@ pub mod forward;
 pub mod hub;
 pub mod path;
 pub mod pin;
+pub mod refusal;
 pub mod routes;
 pub mod table;
 

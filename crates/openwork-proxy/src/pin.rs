@@ -12,7 +12,7 @@
 //! Path-like query values (`path`, `subpath`) must stay inside the folder.
 use serde_json::Value;
 
-use crate::decide::Refusal;
+use crate::refusal::Refusal;
 use crate::path::{decode_once, encode_component, same_dir};
 use crate::routes::{Kind, Listing, Route};
 

@@ -1,7 +1,9 @@
 //! JSON error bodies: `{ "code", "message", "details"? }`.
 use serde::{Deserialize, Serialize};
 
-/// Machine-readable error codes used by the host.
+/// Machine-readable error codes used by the host, and by `openwork app`'s
+/// own API (`/app/api/...`: the codes from `AppUnauthorized` on, which the
+/// host never answers).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
@@ -39,6 +41,40 @@ pub enum ErrorCode {
     InternalError,
     /// 507: the host's disk is full; nothing was changed.
     StorageFull,
+    /// 401 (app): the browser is not signed in to `openwork app`.
+    AppUnauthorized,
+    /// 401 (app): an OpenWork host refused the client token.
+    AuthFailed,
+    /// 401 (app): a direct OpenCode server needs a password.
+    NeedsPassword,
+    /// 401 (app): a direct OpenCode server refused the password.
+    WrongPassword,
+    /// 400 (app): the URL to connect to is not usable.
+    InvalidUrl,
+    /// 400 (app): the folder to host is not a folder on this machine.
+    InvalidPath,
+    /// 400 (app): the active workspace is a local folder, not a remote.
+    NotRemote,
+    /// 404 (app): no workspace is active.
+    NoActiveWorkspace,
+    /// 404 (app): a direct OpenCode remote has no such route (only `/opencode/*`).
+    NotAvailable,
+    /// 404 (app): no OpenWork host is running on this machine.
+    NoLocalHost,
+    /// 502 (app): the remote (or the local host) cannot be reached.
+    Unreachable,
+    /// 502 (app): the URL answered, but neither as OpenWork nor as OpenCode.
+    NotRecognised,
+    /// 502 (app): the remote answered in an unexpected way, or what is
+    /// stored about it is incomplete.
+    ProtocolError,
+    /// 502 (app): the local host answered an error without a code (its own
+    /// status is passed on).
+    HostError,
+    /// 500 (app): the workspace store could not be read or written.
+    StoreError,
+    /// 500 (app): `openwork host` could not be started.
+    HostStartFailed,
 }
 
 impl ErrorCode {
@@ -58,6 +94,11 @@ impl ErrorCode {
             Self::EngineUnresponsive => 504,
             Self::InternalError => 500,
             Self::StorageFull => 507,
+            Self::AppUnauthorized | Self::AuthFailed | Self::NeedsPassword | Self::WrongPassword => 401,
+            Self::InvalidUrl | Self::InvalidPath | Self::NotRemote => 400,
+            Self::NoActiveWorkspace | Self::NotAvailable | Self::NoLocalHost => 404,
+            Self::Unreachable | Self::NotRecognised | Self::ProtocolError | Self::HostError => 502,
+            Self::StoreError | Self::HostStartFailed => 500,
         }
     }
 }
@@ -86,5 +127,37 @@ impl ErrorBody {
     pub fn with_details(mut self, details: serde_json::Value) -> Self {
         self.details = Some(details);
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ErrorCode::{self, *};
+
+    #[test]
+    fn app_codes_keep_their_wire_names_and_statuses() {
+        let expected: [(ErrorCode, &str, u16); 16] = [
+            (AppUnauthorized, "app_unauthorized", 401),
+            (AuthFailed, "auth_failed", 401),
+            (NeedsPassword, "needs_password", 401),
+            (WrongPassword, "wrong_password", 401),
+            (InvalidUrl, "invalid_url", 400),
+            (InvalidPath, "invalid_path", 400),
+            (NotRemote, "not_remote", 400),
+            (NoActiveWorkspace, "no_active_workspace", 404),
+            (NotAvailable, "not_available", 404),
+            (NoLocalHost, "no_local_host", 404),
+            (Unreachable, "unreachable", 502),
+            (NotRecognised, "not_recognised", 502),
+            (ProtocolError, "protocol_error", 502),
+            (HostError, "host_error", 502),
+            (StoreError, "store_error", 500),
+            (HostStartFailed, "host_start_failed", 500),
+        ];
+        for (code, name, status) in expected {
+            assert_eq!(serde_json::to_value(code).unwrap(), name);
+            assert_eq!(serde_json::from_value::<ErrorCode>(name.into()).unwrap(), code);
+            assert_eq!(code.status(), status, "{name}");
+        }
     }
 }

@@ -3,13 +3,19 @@
 //! Everything that crosses the network between `openwork host` and a client
 //! (the CLI, the web app, an existing OpenWork client) is defined here, once,
 //! so both sides agree by construction. Field names follow the OpenWork wire
-//! contract (camelCase JSON); see `shared/reference/README.md` §4.
+//! contract (camelCase JSON) of the existing OpenWork server.
+//!
+//! [`runtime`] has the files OpenWork programs on one machine share (the
+//! running host's and app's runtime files, the host's token file) and where
+//! they are.
 
+pub mod api;
 pub mod capabilities;
 pub mod engine;
 pub mod error;
 pub mod health;
 pub mod ids;
+pub mod runtime;
 pub mod workspace;
 
 pub use capabilities::{Capabilities, Permission};

@@ -1,6 +1,6 @@
 import { createSignal, createResource, For, Show } from 'solid-js';
-import { remote, type Transport } from '../lib/api';
-import { extensionAccess, validSkillName, type Capabilities, type RemoteType } from '../lib/state';
+import { hostApi, type ExtensionKind, type ExtensionTypes, type Transport } from '../lib/api';
+import { extensionAccess, extensionRows, validSkillName, type ExtensionRow, type RemoteType } from '../lib/state';
 
 export interface ExtensionsProps {
   transport: Transport;
@@ -9,38 +9,27 @@ export interface ExtensionsProps {
   epoch: number;
 }
 
-type Kind = 'skills' | 'plugins' | 'mcp';
-interface Item {
-  key: string;
-  title: string;
-  detail: string;
-}
+type Kind = ExtensionKind;
 
 /** Skills / plugins / MCP servers through the host's `/workspace/:id/...` routes. */
 export function Extensions(props: ExtensionsProps) {
   const [kind, setKind] = createSignal<Kind>('skills');
   const [caps] = createResource(
     () => (props.remoteType === 'openwork' ? props.epoch + 1 : null),
-    () => remote<Capabilities>(props.transport, '/capabilities').catch(() => null),
+    () => hostApi.capabilities(props.transport).catch(() => null),
   );
   const access = () => extensionAccess(props.remoteType, caps() ?? null, kind());
-  const base = () => `/workspace/${encodeURIComponent(props.workspaceId ?? '')}/${kind()}`;
+  const workspaceId = () => props.workspaceId ?? '';
   const [error, setError] = createSignal<string | null>(null);
   const [items, { refetch }] = createResource(
-    () => (access().available && props.workspaceId ? `${base()}#${props.epoch}` : null),
-    async (): Promise<Item[]> => {
-      let r: { items: Record<string, unknown>[] };
+    () => (access().available && props.workspaceId ? `${props.workspaceId}/${kind()}#${props.epoch}` : null),
+    async (): Promise<ExtensionRow[]> => {
       try {
-        r = await remote<{ items: Record<string, unknown>[] }>(props.transport, base());
+        return extensionRows(await hostApi.extensions(props.transport, workspaceId(), kind()));
       } catch (e) {
         setError((e as Error).message);
         return [];
       }
-      return (r.items ?? []).map((i) => {
-        if (kind() === 'skills') return { key: String(i.name), title: String(i.name), detail: String(i.description ?? '') };
-        if (kind() === 'plugins') return { key: String(i.spec), title: String(i.spec), detail: `${String(i.source ?? '')} ${String(i.scope ?? '')}` };
-        return { key: String(i.name), title: String(i.name), detail: JSON.stringify(i.config ?? {}) };
-      });
     },
   );
 
@@ -52,20 +41,24 @@ export function Extensions(props: ExtensionsProps) {
   const add = async (e: Event) => {
     e.preventDefault();
     setError(null);
-    let body: unknown;
-    if (kind() === 'skills') {
+    const k = kind();
+    let send: () => Promise<unknown>;
+    if (k === 'skills') {
       if (!validSkillName(name())) return setError('Skill names are lowercase letters, digits and dashes (1–64).');
       if (!desc().trim()) return setError('A description is required.');
-      body = { name: name(), description: desc().trim(), content: text() || `# ${name()}\n` };
-    } else if (kind() === 'plugins') {
+      const body: ExtensionTypes['skills']['add'] = { name: name(), description: desc().trim(), content: text() || `# ${name()}\n` };
+      send = () => hostApi.addExtension(props.transport, workspaceId(), k, body);
+    } else if (k === 'plugins') {
       if (!name().trim()) return setError('Enter an npm package spec.');
-      body = { spec: name().trim() };
+      const body: ExtensionTypes['plugins']['add'] = { spec: name().trim() };
+      send = () => hostApi.addExtension(props.transport, workspaceId(), k, body);
     } else {
       if (!name().trim() || !text().trim()) return setError('Enter a name and a command.');
-      body = { name: name().trim(), config: { type: 'local', command: text().trim().split(/\s+/), enabled: true } };
+      const body: ExtensionTypes['mcp']['add'] = { name: name().trim(), config: { type: 'local', command: text().trim().split(/\s+/), enabled: true } };
+      send = () => hostApi.addExtension(props.transport, workspaceId(), k, body);
     }
     try {
-      await remote(props.transport, base(), { method: 'POST', body });
+      await send();
       setName('');
       setText('');
       setDesc('');
@@ -78,7 +71,7 @@ export function Extensions(props: ExtensionsProps) {
   const removeItem = async (key: string) => {
     setError(null);
     try {
-      await remote(props.transport, `${base()}/${encodeURIComponent(key)}`, { method: 'DELETE' });
+      await hostApi.removeExtension(props.transport, workspaceId(), kind(), key);
       void refetch();
     } catch (err) {
       setError((err as Error).message);

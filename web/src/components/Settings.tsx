@@ -1,5 +1,6 @@
 import { createResource, createSignal, For, onCleanup, Show } from 'solid-js';
-import { app, type Approval, type LocalHostInfo } from '../lib/api';
+import { app, type LocalHostInfo } from '../lib/api';
+import type { ApprovalRequest } from '../lib/api-types';
 import { formatUptime, headerLabel, maskToken, primaryLine, tokenStatus, type ConnState, type WorkspaceEntry } from '../lib/state';
 
 export interface SettingsProps {
@@ -18,7 +19,7 @@ export function Settings(props: SettingsProps) {
   );
   const [approvals, { refetch: refetchApprovals }] = createResource(
     () => (props.appMode && local()?.running ? props.epoch + 1 : null),
-    () => app.approvals().then((r) => r.items).catch((): Approval[] => []),
+    () => app.approvals().then((r) => r.items).catch((): ApprovalRequest[] => []),
   );
   // Changes arrive while the page is open: look again every few seconds.
   const poll = window.setInterval(() => { if (local()?.running) void refetchApprovals(); }, 3000);

@@ -1,6 +1,11 @@
 // How the page talks to its backend: the host API directly (host mode, served
 // by `openwork host`), or the app backend's same-origin client API (app mode).
-import { HttpError } from './sse';
+//
+// Host API bodies are typed by api-types.ts, generated from openapi.json
+// (`npm run gen:api`); the app backend's own `/app/api/*` bodies and the host's
+// event stream are not in that document and are typed here by hand.
+import type { EngineStatus, paths } from './api-types';
+import { httpError } from './errors';
 import type { WorkspaceEntry } from './state';
 
 export type Mode = 'host' | 'app';
@@ -48,19 +53,6 @@ export const appTransport: Transport = {
   headers: () => ({ [APP_HEADER]: '1' }),
 };
 
-async function toError(resp: Response): Promise<HttpError> {
-  let code = 'http_error';
-  let message = `HTTP ${resp.status}`;
-  try {
-    const j = (await resp.json()) as { code?: string; message?: string };
-    code = j.code ?? code;
-    message = j.message ?? message;
-  } catch {
-    /* not JSON */
-  }
-  return new HttpError(resp.status, code, message);
-}
-
 /** JSON request; throws HttpError on non-2xx. */
 export async function request<T>(t: Transport, url: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
   const headers: Record<string, string> = { ...t.headers() };
@@ -71,7 +63,7 @@ export async function request<T>(t: Transport, url: string, init: { method?: str
     body: init.body === undefined ? undefined : JSON.stringify(init.body),
     credentials: 'same-origin',
   });
-  if (!resp.ok) throw await toError(resp);
+  if (!resp.ok) throw await httpError(resp);
   const text = await resp.text();
   return (text ? JSON.parse(text) : null) as T;
 }
@@ -80,6 +72,40 @@ export async function request<T>(t: Transport, url: string, init: { method?: str
 export const remote = <T>(t: Transport, path: string, init?: { method?: string; body?: unknown }): Promise<T> =>
   request<T>(t, `${t.remoteBase}${path}`, init);
 
+/** The JSON body a host API operation answers with on success, by its path
+ *  and method in openapi.json (`HostOk<'/workspaces', 'get'>` is `WorkspaceList`). */
+export type HostOk<P extends keyof paths, M extends HostMethod> =
+  paths[P][M] extends { responses: { 200: { content: { 'application/json': infer T } } } } ? T : never;
+/** The JSON body a host API operation takes, by its path and method in openapi.json. */
+export type HostBody<P extends keyof paths, M extends HostMethod> =
+  paths[P][M] extends { requestBody: { content: { 'application/json': infer T } } } ? T : never;
+type HostMethod = 'get' | 'post' | 'patch' | 'delete';
+
+/** Extension kinds the page manages, with their listings and add bodies. */
+export interface ExtensionTypes {
+  skills: { list: HostOk<'/workspace/{id}/skills', 'get'>; add: HostBody<'/workspace/{id}/skills', 'post'> };
+  plugins: { list: HostOk<'/workspace/{id}/plugins', 'get'>; add: HostBody<'/workspace/{id}/plugins', 'post'> };
+  mcp: { list: HostOk<'/workspace/{id}/mcp', 'get'>; add: HostBody<'/workspace/{id}/mcp', 'post'> };
+}
+export type ExtensionKind = keyof ExtensionTypes;
+/** A host's extensions listing, tagged with its kind. */
+export type ExtensionListing = { [K in ExtensionKind]: { kind: K; body: ExtensionTypes[K]['list'] } }[ExtensionKind];
+
+/** The host API calls the page makes, through `t`: the host itself (host
+ *  mode) or the app's proxy to the active remote (app mode). */
+export const hostApi = {
+  workspaces: (t: Transport) => remote<HostOk<'/workspaces', 'get'>>(t, '/workspaces'),
+  capabilities: (t: Transport) => remote<HostOk<'/capabilities', 'get'>>(t, '/capabilities'),
+  extensions: async (t: Transport, workspaceId: string, kind: ExtensionKind): Promise<ExtensionListing> =>
+    ({ kind, body: await remote<ExtensionTypes[typeof kind]['list']>(t, extensionsPath(workspaceId, kind)) }) as ExtensionListing,
+  addExtension: <K extends ExtensionKind>(t: Transport, workspaceId: string, kind: K, body: ExtensionTypes[K]['add']) =>
+    remote<unknown>(t, extensionsPath(workspaceId, kind), { method: 'POST', body }),
+  removeExtension: (t: Transport, workspaceId: string, kind: ExtensionKind, name: string) =>
+    remote<unknown>(t, `${extensionsPath(workspaceId, kind)}/${encodeURIComponent(name)}`, { method: 'DELETE' }),
+};
+
+const extensionsPath = (workspaceId: string, kind: ExtensionKind) => `/workspace/${encodeURIComponent(workspaceId)}/${kind}`;
+
 /** What the page learns about where it runs. */
 export type Detected = { mode: 'app'; signedIn: boolean } | { mode: 'host' };
 
@@ -87,17 +113,15 @@ export async function detectMode(): Promise<Detected> {
   try {
     const resp = await fetch('/app/api/info', { headers: { [APP_HEADER]: '1' }, credentials: 'same-origin' });
     if (resp.ok) return { mode: 'app', signedIn: true };
-    if (resp.status === 401) {
-      const j = (await resp.json().catch(() => ({}))) as { code?: string };
-      if (j.code === 'app_unauthorized') return { mode: 'app', signedIn: false };
-    }
+    if (resp.status === 401 && (await httpError(resp)).code === 'app_unauthorized') return { mode: 'app', signedIn: false };
   } catch {
     /* fall through */
   }
   return { mode: 'host' };
 }
 
-export interface WorkspaceList {
+/** The app backend's stored workspaces (`/app/api/workspaces`). */
+export interface AppWorkspaceList {
   activeId: string | null;
   items: WorkspaceEntry[];
 }
@@ -119,40 +143,21 @@ export interface ConnectInput {
 }
 
 export const app = {
-  workspaces: () => request<WorkspaceList>(appTransport, '/app/api/workspaces'),
+  workspaces: () => request<AppWorkspaceList>(appTransport, '/app/api/workspaces'),
   connect: (body: ConnectInput) => request<ConnectResult>(appTransport, '/app/api/connect', { method: 'POST', body }),
-  activate: (id: string) => request<WorkspaceList>(appTransport, `/app/api/workspaces/${encodeURIComponent(id)}/activate`, { method: 'POST' }),
-  remove: (id: string) => request<WorkspaceList>(appTransport, `/app/api/workspaces/${encodeURIComponent(id)}`, { method: 'DELETE' }),
+  activate: (id: string) => request<AppWorkspaceList>(appTransport, `/app/api/workspaces/${encodeURIComponent(id)}/activate`, { method: 'POST' }),
+  remove: (id: string) => request<AppWorkspaceList>(appTransport, `/app/api/workspaces/${encodeURIComponent(id)}`, { method: 'DELETE' }),
   status: () => request<{ state: string; remoteType?: 'openwork' | 'opencode'; message?: string; hostWorkspaceChanged?: boolean }>(appTransport, '/app/api/status'),
   follow: () => request<ConnectResult>(appTransport, '/app/api/follow', { method: 'POST' }),
   localHost: () => request<LocalHostInfo>(appTransport, '/app/api/local-host'),
   rotate: () => request<{ clientToken: string }>(appTransport, '/app/api/local-host/rotate', { method: 'POST' }),
-  restart: () => request<unknown>(appTransport, '/app/api/local-host/restart', { method: 'POST' }),
   hostFolder: (path: string) => request<ConnectResult>(appTransport, '/app/api/local-host/start', { method: 'POST', body: { path } }),
-  approvals: () => request<{ items: Approval[] }>(appTransport, '/app/api/local-host/approvals'),
+  // These pass the local host's own answer through (host API types).
+  restart: () => request<HostOk<'/engine/restart', 'post'>>(appTransport, '/app/api/local-host/restart', { method: 'POST' }),
+  approvals: () => request<HostOk<'/approvals', 'get'>>(appTransport, '/app/api/local-host/approvals'),
   answerApproval: (id: string, reply: 'allow' | 'deny') =>
-    request<unknown>(appTransport, `/app/api/local-host/approvals/${encodeURIComponent(id)}`, { method: 'POST', body: { reply } }),
+    request<HostOk<'/approvals/{id}', 'post'>>(appTransport, `/app/api/local-host/approvals/${encodeURIComponent(id)}`, { method: 'POST', body: { reply } satisfies HostBody<'/approvals/{id}', 'post'> }),
 };
-
-/** A change waiting for the host's approval (`--approval manual`). */
-export interface Approval {
-  id: string;
-  action: string;
-  summary: string;
-  /** The change itself: a diff, or the request through the proxy. */
-  change?: string;
-  createdAt: number;
-}
-
-export interface EngineStatus {
-  state: string;
-  pid?: number | null;
-  port?: number | null;
-  version?: string | null;
-  uptimeMs?: number | null;
-  restarts?: number;
-  lastError?: string | null;
-}
 
 export interface LocalHostInfo {
   running: boolean;
@@ -160,13 +165,25 @@ export interface LocalHostInfo {
   pairingUrl?: string;
   workspace?: string;
   clientToken?: string;
+  /** The host's `GET /engine`, null when it did not answer. */
   engine?: EngineStatus | null;
 }
 
-/** The host's `/workspaces` active entry. */
-export interface HostWorkspace {
-  id: string;
-  name: string;
-  path: string;
-  opencode: { baseUrl: string; directory: string };
+/** One event of the host's `GET /events` stream (the JSON `data:` of each
+ *  SSE message). openapi.json describes that stream as text only, so this is
+ *  written by hand after the host's `HostEvent`. */
+export interface HostEvent {
+  /** Position in the host's event log (also the SSE `id:`). */
+  id: number;
+  /** `workspace.switched`, `engine.state`, `engine.reload`, `config.changed`, `approval.requested`, ... */
+  type: string;
+  properties: unknown;
+  /** Unix ms. */
+  time: number;
+}
+
+/** `properties` of a `workspace.switched` host event. */
+export interface WorkspaceSwitched {
+  from: { id: string; name: string; path: string };
+  to: { id: string; name: string; path: string };
 }

@@ -1,4 +1,5 @@
 // Server-sent events over fetch (EventSource can't send Authorization).
+import { httpError } from './errors';
 
 export interface SseMessage {
   id?: string;
@@ -42,19 +43,9 @@ export class SseParser {
   }
 }
 
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 /**
  * Read an SSE stream until it ends or `signal` aborts. Resolves when the
- * stream ends; rejects with HttpError on a non-2xx answer.
+ * stream ends; rejects with HttpError (errors.ts) on a non-2xx answer.
  */
 export async function streamSse(
   url: string,
@@ -63,18 +54,7 @@ export async function streamSse(
   signal: AbortSignal,
 ): Promise<void> {
   const resp = await fetch(url, { ...init, signal, headers: { accept: 'text/event-stream', ...(init.headers ?? {}) } });
-  if (!resp.ok || !resp.body) {
-    let code = 'http_error';
-    let message = `HTTP ${resp.status}`;
-    try {
-      const j = (await resp.json()) as { code?: string; message?: string };
-      code = j.code ?? code;
-      message = j.message ?? message;
-    } catch {
-      /* not JSON */
-    }
-    throw new HttpError(resp.status, code, message);
-  }
+  if (!resp.ok || !resp.body) throw await httpError(resp);
   const reader = resp.body.pipeThrough(new TextDecoderStream()).getReader();
   const parser = new SseParser();
   for (;;) {

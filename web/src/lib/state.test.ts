@@ -3,6 +3,7 @@ import {
   backoffDelay,
   badge,
   extensionAccess,
+  extensionRows,
   fallbackHint,
   formatUptime,
   headerLabel,
@@ -134,6 +135,14 @@ describe('extensions access', () => {
     expect(extensionAccess('openwork', caps, 'plugins')).toMatchObject({ available: true, canWrite: false });
     expect(extensionAccess('openwork', caps, 'mcp').available).toBe(false);
     expect(extensionAccess('openwork', null, 'skills').available).toBe(false);
+  });
+  it('listings as rows', () => {
+    expect(extensionRows({ kind: 'skills', body: { items: [{ name: 'deploy', description: 'Ship it', path: '/w/.opencode/skills/deploy/SKILL.md', scope: 'project' }] } }))
+      .toEqual([{ key: 'deploy', title: 'deploy', detail: 'Ship it' }]);
+    expect(extensionRows({ kind: 'plugins', body: { items: [{ spec: 'opencode-x@1', source: 'config', scope: 'project' }], loadOrder: [] } }))
+      .toEqual([{ key: 'opencode-x@1', title: 'opencode-x@1', detail: 'config project' }]);
+    expect(extensionRows({ kind: 'mcp', body: { items: [{ name: 'fs', config: { type: 'local', command: ['fs-mcp'] }, source: 'config.project' }] } }))
+      .toEqual([{ key: 'fs', title: 'fs', detail: '{"type":"local","command":["fs-mcp"]}' }]);
   });
   it('skill names', () => {
     expect(validSkillName('my-skill-2')).toBe(true);

@@ -1,5 +1,7 @@
 // UI state logic with no DOM: connection state machine, header label,
 // workspace badge/lines, token status, reconnect backoff, extension access.
+import type { ExtensionKind, ExtensionListing } from './api';
+import type { Capabilities } from './api-types';
 
 export type RemoteType = 'openwork' | 'opencode';
 
@@ -123,12 +125,6 @@ export function backoffDelay(attempt: number, rand: number = Math.random()): num
 /** After this many failed reconnects the header says Disconnected (retries go on). */
 export const GIVE_UP_AFTER = 4;
 
-export interface Capabilities {
-  skills?: { read: boolean; write: boolean };
-  plugins?: { read: boolean; write: boolean };
-  mcp?: { read: boolean; write: boolean };
-}
-
 export interface ExtensionAccess {
   available: boolean;
   canWrite: boolean;
@@ -138,8 +134,9 @@ export interface ExtensionAccess {
 /** What the extensions panel may do for a kind of extension. */
 export function extensionAccess(
   remoteType: RemoteType | undefined,
-  caps: Capabilities | null,
-  kind: keyof Capabilities,
+  /** The host's `GET /capabilities` (a kind it does not name is not offered). */
+  caps: Partial<Capabilities> | null,
+  kind: ExtensionKind,
 ): ExtensionAccess {
   if (remoteType !== 'openwork') {
     return {
@@ -153,6 +150,26 @@ export function extensionAccess(
   if (!c || !c.read) return { available: false, canWrite: false, explanation: 'The host does not offer this.' };
   if (!c.write) return { available: true, canWrite: false, explanation: 'The host is read-only: changes are disabled.' };
   return { available: true, canWrite: true, explanation: null };
+}
+
+/** One row of an extensions listing. */
+export interface ExtensionRow {
+  /** What `DELETE /workspace/:id/<kind>/:key` takes. */
+  key: string;
+  title: string;
+  detail: string;
+}
+
+/** A host's listing (`GET /workspace/:id/<kind>`) as rows. */
+export function extensionRows(listing: ExtensionListing): ExtensionRow[] {
+  switch (listing.kind) {
+    case 'skills':
+      return (listing.body.items ?? []).map((i) => ({ key: i.name, title: i.name, detail: i.description ?? '' }));
+    case 'plugins':
+      return (listing.body.items ?? []).map((i) => ({ key: i.spec, title: i.spec, detail: `${i.source ?? ''} ${i.scope ?? ''}` }));
+    case 'mcp':
+      return (listing.body.items ?? []).map((i) => ({ key: i.name, title: i.name, detail: JSON.stringify(i.config ?? {}) }));
+  }
 }
 
 /** Whether a skill name is valid (as OpenCode checks it). */

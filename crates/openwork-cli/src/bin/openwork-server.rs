@@ -1,27 +1,22 @@
 //! `openwork-server`: the OpenWork API in front of an OpenCode this process
 //! does not own, as a drop-in for the existing OpenWork server sidecar.
 //!
-//! Same flags and environment as that sidecar; the API is the host's own
-//! (`openwork_host::server`), the engine is an
-//! [`EngineHandle::external`](openwork_host::engine::EngineHandle::external)
-//! that watches OpenCode's health and never starts, restarts or stops it.
+//! Same flags and environment as that sidecar. It is the host itself
+//! ([`RunningHost`]: the API, the file watcher, reloads) with an
+//! [`EngineSource::External`] engine that watches OpenCode's health and never
+//! starts, restarts or stops it.
 
-#[path = "../logging.rs"]
-mod logging;
-
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
 use clap::Parser;
-use openwork_host::engine::EngineHandle;
+use openwork_cli::logging::{self, LogFormat};
+use openwork_cli::stop::StopSignal;
 use openwork_host::extensions::ApprovalMode;
-use openwork_host::server::{self, ActiveWorkspace, AppState, ServerOptions};
-use openwork_host::tokens::{mask, token_file, TokenSet};
-use openwork_wire::EngineState;
-
-use logging::LogFormat;
+use openwork_host::host::{EngineSource, HostConfig, RunningHost};
+use openwork_host::server::ServerOptions;
+use openwork_host::tokens::{mask, Strength};
 
 /// Serve the OpenWork API for one workspace, in front of an already running
 /// `opencode serve` (started and supervised by someone else).
@@ -67,7 +62,7 @@ struct Args {
     #[arg(long, value_name = "DIR")]
     opencode_directory: Option<PathBuf>,
     /// Basic-auth user of that OpenCode.
-    #[arg(long, env = "OPENWORK_OPENCODE_USERNAME", default_value = "opencode", value_name = "USER")]
+    #[arg(long, env = "OPENWORK_OPENCODE_USERNAME", default_value = openwork_client::opencode::DEFAULT_OPENCODE_USERNAME, value_name = "USER")]
     opencode_username: String,
     /// Basic-auth password of that OpenCode (prefer the environment variable).
     #[arg(long, env = "OPENWORK_OPENCODE_PASSWORD", hide_env_values = true, allow_hyphen_values = true, value_name = "PASSWORD")]
@@ -102,78 +97,56 @@ enum Approval {
 
 fn main() -> std::process::ExitCode {
     let args = Args::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("error: could not start the async runtime: {e}");
-            return std::process::ExitCode::FAILURE;
-        }
-    };
-    match runtime.block_on(run(args)) {
-        Ok(()) => std::process::ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            std::process::ExitCode::FAILURE
-        }
-    }
+    openwork_cli::block_on(run(args))
 }
 
 async fn run(args: Args) -> Result<()> {
     logging::init(args.log_format, args.verbose);
-    openwork_host::host::raise_fd_limit();
-    let options = server_options(&args)?;
-    let workspace = workspace(&args.workspace, args.opencode_directory.as_deref())?;
-    let config_dir = openwork_host::paths::config_dir()?;
-    let tokens = Arc::new(TokenSet::load_or_create(
-        &token_file(&config_dir),
-        args.token.clone(),
-        args.host_token.clone(),
-        // openwork-orchestrator gives its sidecar random UUIDs.
-        openwork_host::tokens::Strength::OrAnyUuid,
-    )?);
+    let mut stop = StopSignal::install()?;
     let base_url = url::Url::parse(&args.opencode_base_url)
         .ok()
         .filter(|u| matches!(u.scheme(), "http" | "https"))
         .with_context(|| format!("--opencode-base-url {} is not an http(s) URL", args.opencode_base_url))?;
-    let engine = EngineHandle::external(
-        base_url.as_str(),
-        args.opencode_username.clone(),
-        args.opencode_password.clone().unwrap_or_default(),
-    );
-    let bind = format!("{}:{}", args.host, args.port);
-    let listener = tokio::net::TcpListener::bind(&bind)
+    let address = format!("{}:{}", args.host, args.port);
+    let bind = tokio::net::lookup_host(&address)
         .await
-        .with_context(|| format!("could not listen on {bind}"))?;
-    let addr = listener.local_addr()?;
-    let state = AppState::new(tokens.clone(), engine.clone(), workspace.clone(), options)?;
-    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-    let server_task = tokio::spawn(server::serve(listener, state, async {
-        let _ = stop_rx.await;
-    }));
-    // Say whether OpenCode answers yet (the server is up either way).
-    let first = engine.wait_for(Duration::from_secs(2), |s| s.state != EngineState::Starting).await;
-    let engine_state = first.map(|s| s.state).unwrap_or(EngineState::Starting);
+        .ok()
+        .and_then(|mut a| a.next())
+        .with_context(|| format!("could not listen on {address}: not an address"))?;
+    let opencode_directory = match &args.opencode_directory {
+        Some(d) => Some(d.to_str().context("--opencode-directory is not UTF-8")?.to_string()),
+        None => None,
+    };
+    let mut config = HostConfig::new(args.workspace.clone());
+    config.opencode_directory = opencode_directory;
+    config.bind = bind;
+    config.connect_host = args.connect_host.clone();
+    config.engine = EngineSource::External {
+        base_url: base_url.to_string(),
+        username: args.opencode_username.clone(),
+        password: args.opencode_password.clone().unwrap_or_default(),
+    };
+    config.client_token = args.token.clone();
+    config.host_token = args.host_token.clone();
+    // openwork-orchestrator gives its sidecar random UUIDs.
+    config.token_strength = Strength::OrAnyUuid;
+    // A sidecar: the orchestrator owns the workspace choice and the runtime.
+    config.remember = false;
+    config.server = server_options(&args)?;
+    let host = RunningHost::start(config).await?;
     tracing::info!(
-        workspace = %workspace.directory,
-        id = %workspace.id,
+        workspace = %host.workspace.directory,
+        id = %host.workspace.id,
         opencode = %base_url,
-        opencode_state = %engine_state,
-        client_token = %mask(&tokens.client()),
+        opencode_state = %host.engine.status().state,
+        client_token = %mask(&host.tokens.client()),
         "openwork-server {} ready",
         env!("CARGO_PKG_VERSION")
     );
-    let shown = if addr.ip().is_unspecified() {
-        std::net::SocketAddr::from(([127, 0, 0, 1], addr.port()))
-    } else {
-        addr
-    };
-    println!("openwork-server listening on http://{shown}");
-    wait_for_stop_signal().await;
+    println!("openwork-server listening on {}", host.local_url);
+    stop.recv().await;
     tracing::info!("stopping");
-    let _ = stop_tx.send(());
-    // Long-lived streams (SSE) would hold a graceful shutdown forever.
-    let _ = tokio::time::timeout(Duration::from_secs(2), server_task).await;
-    engine.shutdown().await;
+    host.shutdown().await;
     Ok(())
 }
 
@@ -189,32 +162,4 @@ fn server_options(args: &Args) -> Result<ServerOptions> {
         approval_timeout: Duration::from_millis(args.approval_timeout),
         ..ServerOptions::default()
     })
-}
-
-/// The workspace (`path`) and the directory OpenCode is told to use.
-fn workspace(dir: &Path, opencode_directory: Option<&Path>) -> Result<ActiveWorkspace> {
-    let mut ws = ActiveWorkspace::open(dir)?;
-    if let Some(d) = opencode_directory {
-        let d = d.canonicalize().unwrap_or_else(|_| d.to_path_buf());
-        anyhow::ensure!(d.is_absolute(), "--opencode-directory must be an absolute path");
-        let s = d.to_str().context("--opencode-directory is not UTF-8")?;
-        ws.directory = if s.len() > 1 { s.trim_end_matches('/').to_string() } else { s.to_string() };
-    }
-    Ok(ws)
-}
-
-async fn wait_for_stop_signal() {
-    use tokio::signal::unix::{signal, SignalKind};
-    let mut term = match signal(SignalKind::terminate()) {
-        Ok(s) => s,
-        Err(e) => {
-            tracing::warn!("cannot listen for SIGTERM: {e}");
-            let _ = tokio::signal::ctrl_c().await;
-            return;
-        }
-    };
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        _ = term.recv() => {}
-    }
 }

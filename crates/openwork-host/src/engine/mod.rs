@@ -10,6 +10,7 @@
 
 pub mod backoff;
 pub mod binary;
+pub mod client;
 pub mod external;
 pub mod logs;
 pub mod process;
@@ -23,6 +24,7 @@ use openwork_wire::{EngineState, EngineStatus};
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
 
 pub use backoff::{RestartDecision, RestartPolicy};
+pub use client::EngineClient;
 use logs::LogTail;
 use process::{describe_exit, EngineProcess, SpawnSpec};
 pub use external::ExternalOptions;

@@ -27,24 +27,25 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::oneshot;
 
 use super::config_check::{self, FileSnapshot};
-use crate::server::error::ApiError;
-use crate::server::{ActiveWorkspace, AppState};
+use super::Extensions;
+use crate::error::Error;
+use crate::workspace::ActiveWorkspace;
 
 /// What a change returns, type-erased (the caller knows the type).
 pub(super) type Output = Box<dyn Any + Send>;
 
 /// A change to the workspace's files; may run twice when a batch is
 /// re-checked one change at a time (then on the same files as the first time).
-pub(super) type Change = Arc<dyn Fn(&ActiveWorkspace) -> Result<Output, ApiError> + Send + Sync>;
+pub(super) type Change = Arc<dyn Fn(&ActiveWorkspace) -> Result<Output, Error> + Send + Sync>;
 
 /// How a queued write ended.
 pub(super) enum Outcome {
     /// Written (and, for a config change, loaded by OpenCode).
     Applied(Output),
     /// The change itself failed; nothing of it was kept.
-    Failed(ApiError),
+    Failed(Error),
     /// OpenCode rejects the config the change produced; rolled back.
-    Rejected(ApiError),
+    Rejected(Error),
 }
 
 /// A write waiting in a workspace's queue.
@@ -87,36 +88,36 @@ impl Commits {
 }
 
 /// Queue `change` for `ws` and wait until a batch containing it has run.
-pub(super) async fn submit(state: &AppState, ws: &Arc<ActiveWorkspace>, paths: Vec<String>, change: Change) -> Outcome {
-    let writes = state.extensions.commits.of(&ws.id);
+pub(super) async fn submit(ext: &Arc<Extensions>, ws: &Arc<ActiveWorkspace>, paths: Vec<String>, change: Change) -> Outcome {
+    let writes = ext.commits.of(&ws.id);
     let (reply, answer) = oneshot::channel();
     let checked = config_check::touches_engine_config(ws, &paths);
     writes.queue.lock().unwrap_or_else(|e| e.into_inner()).push(Job { ws: ws.clone(), paths, checked, change, reply });
     // Whoever gets the lock first runs everything queued by then, this job
     // included; the task is not cancelled with the request.
-    let state2 = state.clone();
+    let ext2 = ext.clone();
     tokio::spawn(async move {
         let _guard = writes.lock.clone().lock_owned().await;
         let batch = std::mem::take(&mut *writes.queue.lock().unwrap_or_else(|e| e.into_inner()));
         if !batch.is_empty() {
-            run_batch(&state2, batch).await;
+            run_batch(&ext2, batch).await;
         }
     });
     answer.await.unwrap_or_else(|_| {
-        Outcome::Failed(ApiError::internal(&anyhow::anyhow!("the write task ended without an answer")))
+        Outcome::Failed(Error::internal(&anyhow::anyhow!("the write task ended without an answer")))
     })
 }
 
 /// Run `f` on a blocking thread.
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, ApiError> {
-    tokio::task::spawn_blocking(f).await.map_err(|e| ApiError::internal(&anyhow::anyhow!("write task failed: {e}")))
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, Error> {
+    tokio::task::spawn_blocking(f).await.map_err(|e| Error::internal(&anyhow::anyhow!("write task failed: {e}")))
 }
 
 /// Have OpenCode load the config after `changes` config changes (see
 /// [`config_check::engine_rejection`]); logged, one line per check.
-async fn check(state: &AppState, ws: &ActiveWorkspace, changes: usize) -> Option<ApiError> {
+async fn check(ext: &Extensions, ws: &ActiveWorkspace, changes: usize) -> Option<Error> {
     let started = std::time::Instant::now();
-    let rejected = config_check::engine_rejection(state, ws).await;
+    let rejected = config_check::engine_rejection(&ext.engine, ws).await;
     tracing::info!(
         changes,
         accepted = rejected.is_none(),
@@ -127,10 +128,10 @@ async fn check(state: &AppState, ws: &ActiveWorkspace, changes: usize) -> Option
 }
 
 /// Apply and check one batch (under the workspace lock).
-async fn run_batch(state: &AppState, batch: Vec<Job>) {
+async fn run_batch(ext: &Extensions, batch: Vec<Job>) {
     let ws = batch[0].ws.clone();
     // The API announces these changes itself; the file watcher must not.
-    state.api_writes.mark(batch.iter().flat_map(|j| j.paths.iter().map(std::path::PathBuf::from)));
+    ext.api_writes.mark(batch.iter().flat_map(|j| j.paths.iter().map(std::path::PathBuf::from)));
     let mut config_paths: Vec<String> = batch.iter().filter(|j| j.checked).flat_map(|j| j.paths.clone()).collect();
     config_paths.sort();
     config_paths.dedup();
@@ -138,7 +139,7 @@ async fn run_batch(state: &AppState, batch: Vec<Job>) {
     let marked: Vec<std::path::PathBuf> = batch.iter().flat_map(|j| j.paths.iter().map(std::path::PathBuf::from)).collect();
     let applied = blocking(move || {
         let snapshot = FileSnapshot::take(&config_paths);
-        let results: Vec<Result<Output, ApiError>> = batch
+        let results: Vec<Result<Output, Error>> = batch
             .iter()
             .map(|job| match (&snapshot, job.checked) {
                 // Without a snapshot a rejected config could not be rolled back.
@@ -162,9 +163,8 @@ async fn run_batch(state: &AppState, batch: Vec<Job>) {
     // Again: the watcher's window counts from the last write (a big batch
     // on a busy machine can take longer than the window), and rollbacks
     // below write too.
-    let remark = || state.api_writes.mark(marked.iter());
+    let remark = || ext.api_writes.mark(marked.iter());
     remark();
-    let ext = &state.extensions;
     let applied_config = batch.iter().zip(&results).filter(|(j, r)| j.checked && r.is_ok()).count();
     for _ in results.iter().filter(|r| r.is_ok()) {
         ext.reload.changed();
@@ -177,7 +177,7 @@ async fn run_batch(state: &AppState, batch: Vec<Job>) {
         })
         .collect();
     if applied_config > 0 {
-        if let Some(rejected) = check(state, &ws, applied_config).await {
+        if let Some(rejected) = check(ext, &ws, applied_config).await {
             // `snapshot` is Ok here: checked jobs were not run without it.
             if let Ok(snapshot) = snapshot {
                 let restored = blocking(move || snapshot.restore()).await.and_then(|r| r);
@@ -197,7 +197,7 @@ async fn run_batch(state: &AppState, batch: Vec<Job>) {
                             }
                         }
                     }
-                    Ok(()) => recheck_one_by_one(state, &ws, &batch, &mut outcomes).await,
+                    Ok(()) => recheck_one_by_one(ext, &ws, &batch, &mut outcomes).await,
                 }
             }
         } else {
@@ -211,7 +211,7 @@ async fn run_batch(state: &AppState, batch: Vec<Job>) {
 
 /// After a rejected batch was rolled back: apply its config changes again,
 /// one at a time, each checked by OpenCode as a single write would be.
-async fn recheck_one_by_one(state: &AppState, ws: &Arc<ActiveWorkspace>, batch: &[Job], outcomes: &mut [Outcome]) {
+async fn recheck_one_by_one(ext: &Extensions, ws: &Arc<ActiveWorkspace>, batch: &[Job], outcomes: &mut [Outcome]) {
     for (i, job) in batch.iter().enumerate() {
         if !(job.checked && matches!(outcomes[i], Outcome::Applied(_))) {
             continue;
@@ -226,9 +226,9 @@ async fn recheck_one_by_one(state: &AppState, ws: &Arc<ActiveWorkspace>, batch: 
         };
         // The same change on the same files as before, without the others.
         let (change, target) = (job.change.clone(), ws.clone());
-        state.api_writes.mark(job.paths.iter());
+        ext.api_writes.mark(job.paths.iter());
         let result = blocking(move || change(&target)).await.and_then(|r| r);
-        state.api_writes.mark(job.paths.iter());
+        ext.api_writes.mark(job.paths.iter());
         let value = match result {
             Ok(v) => v,
             Err(e) => {
@@ -236,15 +236,15 @@ async fn recheck_one_by_one(state: &AppState, ws: &Arc<ActiveWorkspace>, batch: 
                 continue;
             }
         };
-        state.extensions.reload.changed();
-        match check(state, ws, 1).await {
+        ext.reload.changed();
+        match check(ext, ws, 1).await {
             None => {
-                state.extensions.note_config(ws);
+                ext.note_config(ws);
                 outcomes[i] = Outcome::Applied(value);
             }
             Some(rejected) => {
                 let restored = blocking(move || snapshot.restore()).await.and_then(|r| r);
-                state.api_writes.mark(job.paths.iter());
+                ext.api_writes.mark(job.paths.iter());
                 if let Err(e) = restored {
                     outcomes[i] = Outcome::Failed(e);
                     continue;

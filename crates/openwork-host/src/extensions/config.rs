@@ -1,19 +1,18 @@
 //! `GET|PATCH /workspace/:id/config`: `opencode.json(c)` and `.opencode/openwork.json`.
-use axum::extract::{Path, State};
-use axum::Json;
-use serde::Deserialize;
-use serde_json::{json, Map, Value};
+use std::sync::Arc;
 
-use super::schemas::{ConfigPatched, ConfigView};
-use super::{listing, fsguard, jsonc, parse_body, workspace, write, Actor, WriteIntent};
-use crate::server::error::ApiError;
-use crate::server::AppState;
+use openwork_wire::api::{ConfigPatch, ConfigPatched, ConfigView};
+use serde_json::{Map, Value};
+
+use super::{fsguard, jsonc, write, Actor, Extensions, WriteIntent};
+use crate::error::Error;
+use crate::workspace::ActiveWorkspace;
 
 fn openwork_path(ws: &std::path::Path) -> std::path::PathBuf {
     ws.join(".opencode").join("openwork.json")
 }
 
-fn read_openwork(ws: &std::path::Path) -> Result<Map<String, Value>, ApiError> {
+fn read_openwork(ws: &std::path::Path) -> Result<Map<String, Value>, Error> {
     let path = openwork_path(ws);
     if path.symlink_metadata().map(|m| m.file_type().is_symlink()).unwrap_or(false) {
         return Ok(Map::new());
@@ -21,46 +20,18 @@ fn read_openwork(ws: &std::path::Path) -> Result<Map<String, Value>, ApiError> {
     jsonc::read_object(&path)
 }
 
-/// `GET /workspace/:id/config` → `{opencode, openwork, path}`.
-#[utoipa::path(get, path = "/workspace/{id}/config", tag = "extensions", security(("clientToken" = [])),
-    params(("id" = String, Path, description = "Workspace id (`ws_<12 hex>`, see `GET /workspaces`)")),
-    responses((status = 200, description = "Both config files", body = ConfigView)))]
-pub async fn get_config(_: Actor, State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
-    let ws = workspace(&state, &id)?;
+/// Both config files of `ws`.
+pub async fn get(ext: &Extensions, ws: &ActiveWorkspace) -> Result<ConfigView, Error> {
     let path = jsonc::config_path(&ws.path);
-    let (opencode, openwork) = listing(&state, async { Ok::<_, ApiError>((jsonc::read_object(&path)?, read_openwork(&ws.path)?)) }).await?;
-    Ok(Json(json!({ "opencode": opencode, "openwork": openwork, "path": path.display().to_string() })))
+    let (opencode, openwork) = ext.listing(async { Ok::<_, Error>((jsonc::read_object(&path)?, read_openwork(&ws.path)?)) }).await?;
+    Ok(ConfigView { opencode, openwork, path: path.display().to_string() })
 }
 
-/// Body of `PATCH /workspace/{id}/config`: top-level keys to merge (`null` removes).
-#[derive(Deserialize, utoipa::ToSchema)]
-#[schema(as = ConfigPatch)]
-pub(super) struct Patch {
-    /// Keys of `opencode.json(c)`.
-    #[schema(value_type = Option<Object>)]
-    opencode: Option<Map<String, Value>>,
-    /// Keys of `.opencode/openwork.json`.
-    #[schema(value_type = Option<Object>)]
-    openwork: Option<Map<String, Value>>,
-}
-
-/// `PATCH /workspace/:id/config` with `{opencode?, openwork?}`: top-level
-/// merge (a `null` value removes the key). `opencode.json(c)` is edited in
-/// place. → `{opencode, openwork, updatedAt}`.
-#[utoipa::path(patch, path = "/workspace/{id}/config", tag = "extensions", security(("clientToken" = [])),
-    params(("id" = String, Path, description = "Workspace id (`ws_<12 hex>`, see `GET /workspaces`)")),
-    request_body = Patch,
-    responses((status = 200, description = "Both files after the merge", body = ConfigPatched)))]
-pub async fn patch_config(
-    actor: Actor,
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    body: axum::body::Bytes,
-) -> Result<Json<Value>, ApiError> {
-    let ws = workspace(&state, &id)?;
-    let patch: Patch = parse_body(&body)?;
+/// Merge top-level keys into `opencode.json(c)` (edited in place) and/or
+/// `.opencode/openwork.json` (a `null` value removes the key).
+pub async fn patch(ext: &Arc<Extensions>, actor: &Actor, ws: &Arc<ActiveWorkspace>, patch: ConfigPatch) -> Result<ConfigPatched, Error> {
     if patch.opencode.is_none() && patch.openwork.is_none() {
-        return Err(ApiError::invalid("send `opencode` and/or `openwork` objects to merge"));
+        return Err(Error::invalid("send `opencode` and/or `openwork` objects to merge"));
     }
     let cfg = jsonc::config_path(&ws.path);
     let mut paths = Vec::new();
@@ -83,7 +54,7 @@ pub async fn patch_config(
         summary: format!("Patch workspace config ({})", keys.join(", ")),
         paths,
     };
-    write(&state, &actor, &ws, intent, move |ws| {
+    write(ext, actor, ws, intent, move |ws| {
         // Validate both files before touching either.
         let cfg = jsonc::config_path(&ws.path);
         if patch.opencode.is_some() {
@@ -111,16 +82,15 @@ pub async fn patch_config(
                 }
             }
             let dir = fsguard::ensure_dirs(&ws.path, &[".opencode"])?;
-            let mut text = serde_json::to_string_pretty(&ow).map_err(|e| ApiError::internal(&e.into()))?;
+            let mut text = serde_json::to_string_pretty(&ow).map_err(|e| Error::internal(&e.into()))?;
             text.push('\n');
             fsguard::write_file(&dir, "openwork.json", text.as_bytes())?;
         }
         Ok(())
     })
     .await?;
-    let (opencode, openwork) = listing(&state, async {
-        Ok::<_, ApiError>((jsonc::read_object(&jsonc::config_path(&ws.path))?, read_openwork(&ws.path)?))
-    })
-    .await?;
-    Ok(Json(json!({ "opencode": opencode, "openwork": openwork, "updatedAt": super::governance::now_ms() })))
+    let (opencode, openwork) = ext
+        .listing(async { Ok::<_, Error>((jsonc::read_object(&jsonc::config_path(&ws.path))?, read_openwork(&ws.path)?)) })
+        .await?;
+    Ok(ConfigPatched { opencode, openwork, updated_at: super::governance::now_ms() })
 }

@@ -17,14 +17,14 @@
 //! Runs under the workspace write lock, so a rollback never undoes another
 //! client's change.
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use openwork_wire::ErrorCode;
 use serde_json::{json, Value};
 
 use super::jsonc;
-use crate::server::error::ApiError;
-use crate::server::{ActiveWorkspace, AppState};
+use crate::engine::EngineClient;
+use crate::error::Error;
+use crate::workspace::ActiveWorkspace;
 
 /// Whether a write to these paths changes the config OpenCode loads.
 pub fn touches_engine_config(ws: &ActiveWorkspace, paths: &[String]) -> bool {
@@ -51,7 +51,7 @@ pub struct FileSnapshot {
 impl FileSnapshot {
     /// Record the regular files among `paths` (missing ones as absent;
     /// directories and symlinks are not recorded: the writes refuse them).
-    pub fn take(paths: &[String]) -> Result<Self, ApiError> {
+    pub fn take(paths: &[String]) -> Result<Self, Error> {
         use std::os::unix::fs::PermissionsExt;
         let mut files = Vec::new();
         for p in paths {
@@ -59,7 +59,7 @@ impl FileSnapshot {
             match std::fs::symlink_metadata(&path) {
                 Ok(m) if m.is_file() => {
                     let bytes = crate::paths::read_limited(&path, crate::paths::MAX_READ)
-                        .map_err(|e| ApiError::internal(&anyhow::anyhow!("could not read {}: {e}", path.display())))?
+                        .map_err(|e| Error::internal(&anyhow::anyhow!("could not read {}: {e}", path.display())))?
                         .unwrap_or_default();
                     files.push((path, Some((bytes, m.permissions().mode() & 0o7777))));
                 }
@@ -68,24 +68,24 @@ impl FileSnapshot {
                 // A name no file can have (longer than the file system
                 // allows): nothing to record, nothing the change can write.
                 Err(e) if e.raw_os_error() == Some(nix::errno::Errno::ENAMETOOLONG as i32) => {}
-                Err(e) => return Err(ApiError::internal(&anyhow::anyhow!("could not read {}: {e}", path.display()))),
+                Err(e) => return Err(Error::internal(&anyhow::anyhow!("could not read {}: {e}", path.display()))),
             }
         }
         Ok(Self { files })
     }
 
     /// Put every recorded file back (atomically), removing those that did not exist.
-    pub fn restore(&self) -> Result<(), ApiError> {
+    pub fn restore(&self) -> Result<(), Error> {
         for (path, before) in &self.files {
             match before {
                 Some((bytes, mode)) => {
-                    crate::paths::write_atomic(path, bytes, *mode).map_err(|e| ApiError::internal(&e))?
+                    crate::paths::write_atomic(path, bytes, *mode).map_err(|e| Error::internal(&e))?
                 }
                 None => match std::fs::remove_file(path) {
                     Ok(()) => {}
                     Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
                     Err(e) => {
-                        return Err(ApiError::internal(&anyhow::anyhow!("could not remove {}: {e}", path.display())))
+                        return Err(Error::internal(&anyhow::anyhow!("could not remove {}: {e}", path.display())))
                     }
                 },
             }
@@ -98,30 +98,21 @@ impl FileSnapshot {
 /// see the module docs): `Some(error)` when OpenCode rejects it, `None` when
 /// it loads, when the engine is not running or when the check cannot be
 /// made (it is not this check's business then).
-pub async fn engine_rejection(state: &AppState, ws: &ActiveWorkspace) -> Option<ApiError> {
-    let ep = state.engine.endpoint()?;
+pub async fn engine_rejection(engine: &EngineClient, ws: &ActiveWorkspace) -> Option<Error> {
+    engine.upstream()?;
     let scratch = ws.path.join(format!("{SCRATCH_PREFIX}{}", hex::encode(rand::random::<[u8; 6]>())));
     if let Err(e) = std::fs::create_dir(&scratch) {
         tracing::warn!("cannot check the config with OpenCode ({}: {e})", scratch.display());
         return None;
     }
     let dir = scratch.display().to_string();
-    let engine = |method: reqwest::Method, path: &str| {
-        state
-            .http
-            .request(method, format!("{}{path}", ep.base_url))
-            .query(&[("directory", dir.as_str())])
-            .header(openwork_proxy::pin::DIRECTORY_HEADER, openwork_proxy::path::encode_component(&dir))
-            .basic_auth(&ep.username, Some(&ep.password))
-            .timeout(Duration::from_secs(15))
-    };
-    let resp = engine(reqwest::Method::GET, "/config").send().await;
+    let resp = engine.send(reqwest::Method::GET, &dir, "/config", EngineClient::LOAD).await;
     let rejected = match resp {
-        Ok(r) if r.status() == reqwest::StatusCode::BAD_REQUEST => r.json::<Value>().await.ok().and_then(|b| rejection(&b)),
+        Some(r) if r.status() == reqwest::StatusCode::BAD_REQUEST => r.json::<Value>().await.ok().and_then(|b| rejection(&b)),
         _ => None,
     };
     // Let OpenCode drop the scratch instance (it answers 400 for a rejected one).
-    let _ = engine(reqwest::Method::POST, "/instance/dispose").send().await;
+    let _ = engine.send(reqwest::Method::POST, &dir, "/instance/dispose", EngineClient::LOAD).await;
     if let Err(e) = std::fs::remove_dir_all(&scratch) {
         tracing::warn!("could not remove {}: {e}", scratch.display());
     }
@@ -134,7 +125,7 @@ pub const SCRATCH_PREFIX: &str = ".openwork-check-";
 /// The 422 for an OpenCode config error body
 /// (`{"name":"ConfigInvalidError","data":{"path","issues"}}`), `None` for
 /// any other body.
-fn rejection(body: &Value) -> Option<ApiError> {
+fn rejection(body: &Value) -> Option<Error> {
     let name = body.get("name").and_then(Value::as_str)?;
     if !(name.starts_with("Config") && name.ends_with("Error")) {
         return None;
@@ -162,7 +153,7 @@ fn rejection(body: &Value) -> Option<ApiError> {
         .collect();
     let why = if summary.is_empty() { name.to_string() } else { summary.join("; ") };
     Some(
-        ApiError::new(
+        Error::new(
             ErrorCode::InvalidConfig,
             format!("OpenCode rejects the config this change would produce ({why}); nothing was changed"),
         )

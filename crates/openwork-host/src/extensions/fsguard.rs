@@ -8,16 +8,16 @@ use std::path::{Component, Path, PathBuf};
 
 use serde_json::json;
 
-use crate::server::error::ApiError;
+use crate::error::Error;
 
-fn io_error(e: std::io::Error, what: &str, path: &Path) -> ApiError {
-    ApiError::internal(&anyhow::anyhow!(e).context(format!("{what} {}", path.display())))
+fn io_error(e: std::io::Error, what: &str, path: &Path) -> Error {
+    Error::internal(&anyhow::anyhow!(e).context(format!("{what} {}", path.display())))
 }
 
 /// 403 `forbidden` when `path` itself is a symlink.
-pub fn refuse_symlink(path: &Path) -> Result<(), ApiError> {
+pub fn refuse_symlink(path: &Path) -> Result<(), Error> {
     match path.symlink_metadata() {
-        Ok(m) if m.file_type().is_symlink() => Err(ApiError::forbidden(format!(
+        Ok(m) if m.file_type().is_symlink() => Err(Error::forbidden(format!(
             "{} is a symbolic link; refusing to write through it",
             path.display()
         ))
@@ -28,11 +28,11 @@ pub fn refuse_symlink(path: &Path) -> Result<(), ApiError> {
 
 /// Create (if needed) `base/<parts...>`, refusing any existing component that
 /// is a symlink or not a directory. `base` itself must be trusted.
-pub fn ensure_dirs(base: &Path, parts: &[&str]) -> Result<PathBuf, ApiError> {
+pub fn ensure_dirs(base: &Path, parts: &[&str]) -> Result<PathBuf, Error> {
     let mut cur = base.to_path_buf();
     for part in parts {
         if !is_single_component(part) {
-            return Err(ApiError::invalid(format!("`{part}` is not a plain file name")));
+            return Err(Error::invalid(format!("`{part}` is not a plain file name")));
         }
         cur.push(part);
         match cur.symlink_metadata() {
@@ -40,13 +40,13 @@ pub fn ensure_dirs(base: &Path, parts: &[&str]) -> Result<PathBuf, ApiError> {
                 return Err(refuse_symlink(&cur).unwrap_err());
             }
             Ok(m) if m.is_dir() => {}
-            Ok(_) => return Err(ApiError::invalid(format!("{} exists and is not a directory", cur.display()))),
+            Ok(_) => return Err(Error::invalid(format!("{} exists and is not a directory", cur.display()))),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => match std::fs::create_dir(&cur) {
                 Ok(()) => {}
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
                     // Raced with another creator: check again.
                     if cur.symlink_metadata().map(|m| !m.is_dir()).unwrap_or(true) {
-                        return Err(ApiError::invalid(format!("{} is not a directory", cur.display())));
+                        return Err(Error::invalid(format!("{} is not a directory", cur.display())));
                     }
                 }
                 Err(e) => return Err(io_error(e, "creating", &cur)),
@@ -59,11 +59,11 @@ pub fn ensure_dirs(base: &Path, parts: &[&str]) -> Result<PathBuf, ApiError> {
 
 /// Whether every existing component of `base/<parts...>` is a real
 /// directory (no symlinks); `Ok(None)` when some component is missing.
-pub fn existing_dir(base: &Path, parts: &[&str]) -> Result<Option<PathBuf>, ApiError> {
+pub fn existing_dir(base: &Path, parts: &[&str]) -> Result<Option<PathBuf>, Error> {
     let mut cur = base.to_path_buf();
     for part in parts {
         if !is_single_component(part) {
-            return Err(ApiError::invalid(format!("`{part}` is not a plain file name")));
+            return Err(Error::invalid(format!("`{part}` is not a plain file name")));
         }
         cur.push(part);
         match cur.symlink_metadata() {
@@ -106,18 +106,18 @@ pub fn safe_relative(p: &Path) -> Option<PathBuf> {
 
 /// Write `contents` to `dir/<file>` atomically; `file` must be a plain name
 /// and an existing symlink there is refused.
-pub fn write_file(dir: &Path, file: &str, contents: &[u8]) -> Result<PathBuf, ApiError> {
+pub fn write_file(dir: &Path, file: &str, contents: &[u8]) -> Result<PathBuf, Error> {
     if !is_single_component(file) {
-        return Err(ApiError::invalid(format!("`{file}` is not a plain file name")));
+        return Err(Error::invalid(format!("`{file}` is not a plain file name")));
     }
     let path = dir.join(file);
     refuse_symlink(&path)?;
-    crate::paths::write_atomic(&path, contents, 0o644).map_err(|e| ApiError::internal(&e))?;
+    crate::paths::write_atomic(&path, contents, 0o644).map_err(|e| Error::internal(&e))?;
     Ok(path)
 }
 
 /// Remove a directory tree without following symlinks at its root.
-pub fn remove_tree(path: &Path) -> Result<(), ApiError> {
+pub fn remove_tree(path: &Path) -> Result<(), Error> {
     refuse_symlink(path)?;
     std::fs::remove_dir_all(path).map_err(|e| io_error(e, "removing", path))
 }

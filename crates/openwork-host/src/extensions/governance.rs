@@ -1,19 +1,17 @@
-//! Who may write, and the record of what was written: the caller
-//! ([`Actor`]), approvals ([`Approvals`]), the audit log ([`AuditLog`]).
+//! Who may write, and the record of what was written: approvals
+//! ([`Approvals`]), the audit log ([`AuditLog`]). The caller of a write is an
+//! [`openwork_wire::api::Actor`] (taken from the request by the HTTP layer).
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use axum::extract::FromRequestParts;
-use axum::http::request::Parts;
+use openwork_wire::api::{ApprovalRequest, AuditEntry};
 use serde::{Deserialize, Serialize};
 use tokio::sync::oneshot;
 
-use crate::server::auth::{bearer, ClientAuth};
-use crate::server::error::ApiError;
-use crate::server::AppState;
+use crate::error::Error;
 
 /// Milliseconds since the Unix epoch.
 pub fn now_ms() -> u64 {
@@ -25,41 +23,6 @@ pub fn new_id(prefix: &str) -> String {
     format!("{prefix}_{}", hex::encode(rand::random::<[u8; 8]>()))
 }
 
-/// Who made a request: a remote client (client token) or the host.
-/// Extracting it authenticates the client token ([`ClientAuth`]).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct Actor {
-    /// `remote` (client token) or `host` (host token).
-    #[serde(rename = "type")]
-    pub kind: String,
-    /// `X-OpenWork-Client-Id` if the client sent one (free text, ≤ 64 chars).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<String>,
-    /// Fingerprint of the token ([`crate::tokens::fingerprint`]), never the token.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub token_hash: Option<String>,
-}
-
-impl FromRequestParts<AppState> for Actor {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        ClientAuth::from_request_parts(parts, state).await?;
-        let client_id = parts
-            .headers
-            .get("x-openwork-client-id")
-            .and_then(|v| v.to_str().ok())
-            .map(|s| s.chars().filter(|c| !c.is_control()).take(64).collect::<String>())
-            .filter(|s| !s.is_empty());
-        Ok(Actor {
-            kind: "remote".into(),
-            client_id,
-            token_hash: bearer(parts).map(crate::tokens::fingerprint),
-        })
-    }
-}
-
 /// Apply writes at once, or wait for the host to allow each one.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -69,32 +32,6 @@ pub enum ApprovalMode {
     Auto,
     /// Each write waits for `POST /approvals/:id` (host token) or times out.
     Manual,
-}
-
-/// A write waiting for the host's decision (`GET /approvals` items).
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct ApprovalRequest {
-    /// `apr_<16 hex>`.
-    pub id: String,
-    /// Workspace the write targets.
-    pub workspace_id: String,
-    /// `skills.add`, `mcp.remove`, ...
-    pub action: String,
-    /// One line for people.
-    pub summary: String,
-    /// Files the write would touch.
-    pub paths: Vec<String>,
-    /// The change itself, for the approver to read: a unified diff of the
-    /// files it writes (new files, binary or large files by size, files
-    /// deleted), or for a request through the `/opencode` proxy: method,
-    /// path and body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub change: Option<String>,
-    /// Unix ms.
-    pub created_at: u64,
-    /// Who asked.
-    pub actor: Actor,
 }
 
 /// How an approval ended.
@@ -153,16 +90,16 @@ impl Approvals {
     /// Reserve a place for a request holding `bytes` while it waits: 429
     /// `too_many_requests` when [`Self::MAX_PENDING`] wait already, 507
     /// `storage_full` when the bytes would pass [`Self::MAX_HELD_BYTES`].
-    pub fn reserve(self: &std::sync::Arc<Self>, bytes: u64) -> Result<Reservation, ApiError> {
+    pub fn reserve(self: &std::sync::Arc<Self>, bytes: u64) -> Result<Reservation, Error> {
         let mut held = self.held.lock().unwrap_or_else(|e| e.into_inner());
         if held.0 >= Self::MAX_PENDING {
-            return Err(ApiError::new(
+            return Err(Error::new(
                 openwork_wire::ErrorCode::TooManyRequests,
                 format!("{} changes already wait for the host's approval; try again once some are answered", held.0),
             ));
         }
         if held.1.saturating_add(bytes) > Self::MAX_HELD_BYTES {
-            return Err(ApiError::new(
+            return Err(Error::new(
                 openwork_wire::ErrorCode::StorageFull,
                 format!(
                     "changes waiting for approval would hold more than {} MiB; try again once some are answered",
@@ -204,28 +141,6 @@ impl Approvals {
             Err(_) => Decision::TimedOut,
         }
     }
-}
-
-/// One line of the audit log.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct AuditEntry {
-    /// `aud_<16 hex>`.
-    pub id: String,
-    /// Workspace written to.
-    pub workspace_id: String,
-    /// Who.
-    pub actor: Actor,
-    /// What (`skills.add`, `config.patch`, ...).
-    pub action: String,
-    /// Name or file the action targeted.
-    pub target: String,
-    /// One line for people.
-    pub summary: String,
-    /// `applied`, `denied`, `timeout`, `rejected` (OpenCode refused the resulting config; rolled back) or `failed`.
-    pub outcome: String,
-    /// When (Unix ms).
-    pub timestamp: u64,
 }
 
 /// Append-only JSON-lines audit files, one per workspace:
@@ -291,6 +206,7 @@ impl AuditLog {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use openwork_wire::api::Actor;
     use std::sync::Arc;
 
     fn req(id: &str) -> ApprovalRequest {

@@ -14,7 +14,7 @@ use openwork_wire::ErrorCode;
 use serde_json::{json, Map, Value};
 
 use super::fsguard;
-use crate::server::error::ApiError;
+use crate::error::Error;
 
 /// What a new config file starts with.
 const NEW_FILE: &str = "{\n  \"$schema\": \"https://opencode.ai/config.json\"\n}\n";
@@ -37,8 +37,8 @@ fn options() -> ParseOptions {
     ParseOptions { allow_comments: true, allow_loose_object_property_names: false, allow_trailing_commas: true }
 }
 
-fn invalid(path: &Path, err: &jsonc_parser::errors::ParseError) -> ApiError {
-    ApiError::new(ErrorCode::InvalidConfig, format!("{} is not valid JSONC: {err}", path.display())).details(json!({
+fn invalid(path: &Path, err: &jsonc_parser::errors::ParseError) -> Error {
+    Error::new(ErrorCode::InvalidConfig, format!("{} is not valid JSONC: {err}", path.display())).details(json!({
         "path": path.display().to_string(),
         "line": err.line_display(),
         "column": err.column_display(),
@@ -47,8 +47,8 @@ fn invalid(path: &Path, err: &jsonc_parser::errors::ParseError) -> ApiError {
     }))
 }
 
-fn not_object(path: &Path) -> ApiError {
-    ApiError::new(ErrorCode::InvalidConfig, format!("{} does not hold a JSON object", path.display()))
+fn not_object(path: &Path) -> Error {
+    Error::new(ErrorCode::InvalidConfig, format!("{} does not hold a JSON object", path.display()))
         .details(json!({ "path": path.display().to_string(), "line": 1, "column": 1 }))
 }
 
@@ -60,7 +60,7 @@ pub const MAX_DEPTH: usize = 128;
 
 /// Check that `text` nests objects and arrays at most [`MAX_DEPTH`] deep,
 /// without parsing it (strings and comments skipped); a single pass.
-pub fn check_nesting(path: &Path, text: &str) -> Result<(), ApiError> {
+pub fn check_nesting(path: &Path, text: &str) -> Result<(), Error> {
     let b = text.as_bytes();
     let (mut depth, mut i) = (0usize, 0usize);
     while i < b.len() {
@@ -86,7 +86,7 @@ pub fn check_nesting(path: &Path, text: &str) -> Result<(), ApiError> {
             b'{' | b'[' => {
                 depth += 1;
                 if depth > MAX_DEPTH {
-                    return Err(ApiError::new(
+                    return Err(Error::new(
                         ErrorCode::InvalidConfig,
                         format!("{} nests objects or arrays more than {MAX_DEPTH} deep", path.display()),
                     )
@@ -102,18 +102,18 @@ pub fn check_nesting(path: &Path, text: &str) -> Result<(), ApiError> {
 }
 
 /// A config file's text, size- and depth-checked; `None` when missing.
-fn read_text(path: &Path) -> Result<Option<String>, ApiError> {
+fn read_text(path: &Path) -> Result<Option<String>, Error> {
     let bytes = match crate::paths::read_limited(path, crate::paths::MAX_READ) {
         Ok(Some(b)) => b,
         Ok(None) => return Ok(None),
         Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
-            return Err(ApiError::new(ErrorCode::InvalidConfig, e.to_string())
+            return Err(Error::new(ErrorCode::InvalidConfig, e.to_string())
                 .details(json!({ "path": path.display().to_string(), "maxBytes": crate::paths::MAX_READ })))
         }
-        Err(e) => return Err(ApiError::internal(&anyhow::anyhow!(e).context(format!("reading {}", path.display())))),
+        Err(e) => return Err(Error::internal(&anyhow::anyhow!(e).context(format!("reading {}", path.display())))),
     };
     let text = String::from_utf8(bytes).map_err(|_| {
-        ApiError::new(ErrorCode::InvalidConfig, format!("{} is not UTF-8 text", path.display()))
+        Error::new(ErrorCode::InvalidConfig, format!("{} is not UTF-8 text", path.display()))
             .details(json!({ "path": path.display().to_string() }))
     })?;
     check_nesting(path, &text)?;
@@ -121,7 +121,7 @@ fn read_text(path: &Path) -> Result<Option<String>, ApiError> {
 }
 
 /// The top-level object of a JSONC file (`{}` when the file is missing).
-pub fn read_object(path: &Path) -> Result<Map<String, Value>, ApiError> {
+pub fn read_object(path: &Path) -> Result<Map<String, Value>, Error> {
     let Some(text) = read_text(path)? else { return Ok(Map::new()) };
     match jsonc_parser::parse_to_serde_value(&text, &options()) {
         Ok(None) => Ok(Map::new()),
@@ -134,7 +134,7 @@ pub fn read_object(path: &Path) -> Result<Map<String, Value>, ApiError> {
 /// Edit the file's top-level object in place with `f`, then write it
 /// atomically (created from a small template when missing). Nothing is
 /// written when `f` fails or when the text did not change.
-pub fn edit<T>(path: &Path, f: impl FnOnce(&CstObject) -> Result<T, ApiError>) -> Result<T, ApiError> {
+pub fn edit<T>(path: &Path, f: impl FnOnce(&CstObject) -> Result<T, Error>) -> Result<T, Error> {
     fsguard::refuse_symlink(path)?;
     let existing = read_text(path)?;
     let text = match &existing {
@@ -153,7 +153,7 @@ pub fn edit<T>(path: &Path, f: impl FnOnce(&CstObject) -> Result<T, ApiError>) -
     let new_text = root.to_string();
     if existing.as_deref() != Some(new_text.as_str()) {
         let mode = existing_mode(path).unwrap_or(0o644);
-        crate::paths::write_atomic(path, new_text.as_bytes(), mode).map_err(|e| ApiError::internal(&e))?;
+        crate::paths::write_atomic(path, new_text.as_bytes(), mode).map_err(|e| Error::internal(&e))?;
     }
     Ok(out)
 }
@@ -198,9 +198,9 @@ pub fn remove_key(obj: &CstObject, key: &str) -> bool {
 
 /// The object under `key`, created empty when missing; 422 when `key` holds
 /// something else.
-pub fn child_object(path: &Path, obj: &CstObject, key: &str) -> Result<CstObject, ApiError> {
+pub fn child_object(path: &Path, obj: &CstObject, key: &str) -> Result<CstObject, Error> {
     obj.object_value_or_create(key).ok_or_else(|| {
-        ApiError::new(ErrorCode::InvalidConfig, format!("`{key}` in {} is not an object", path.display()))
+        Error::new(ErrorCode::InvalidConfig, format!("`{key}` in {} is not an object", path.display()))
             .details(json!({ "path": path.display().to_string(), "key": key }))
     })
 }

@@ -1,14 +1,13 @@
 //! MCP servers: the config `mcp` map, merged with OpenCode's runtime status.
-use axum::extract::{Path as UrlPath, State};
-use axum::Json;
-use openwork_wire::{ErrorBody, ErrorCode};
-use serde::Deserialize;
-use serde_json::{json, Map, Value};
+use std::sync::Arc;
 
-use super::schemas::McpList;
-use super::{listing, engine_get, jsonc, parse_body, workspace, write, Actor, WriteIntent};
-use crate::server::error::ApiError;
-use crate::server::{ActiveWorkspace, AppState};
+use openwork_wire::api::{AddMcp, McpItem, McpList};
+use openwork_wire::ErrorCode;
+use serde_json::{Map, Value};
+
+use super::{jsonc, write, Actor, Extensions, WriteIntent};
+use crate::error::Error;
+use crate::workspace::ActiveWorkspace;
 
 /// Whether `name` is an acceptable MCP server name.
 pub fn valid_name(name: &str) -> bool {
@@ -24,9 +23,9 @@ fn string_map(v: &Value) -> bool {
 }
 
 /// Check an MCP config as OpenCode's schema expects it (`local` or `remote`).
-pub fn validate_config(cfg: &Value) -> Result<(), ApiError> {
-    let obj = cfg.as_object().ok_or_else(|| ApiError::invalid("`config` must be an object"))?;
-    let bad = |m: &str| Err(ApiError::invalid(format!("invalid MCP config: {m}")));
+pub fn validate_config(cfg: &Value) -> Result<(), Error> {
+    let obj = cfg.as_object().ok_or_else(|| Error::invalid("`config` must be an object"))?;
+    let bad = |m: &str| Err(Error::invalid(format!("invalid MCP config: {m}")));
     let allowed: &[&str] = match obj.get("type").and_then(Value::as_str) {
         Some("local") => {
             let cmd = obj.get("command").and_then(Value::as_array);
@@ -65,71 +64,40 @@ pub fn validate_config(cfg: &Value) -> Result<(), ApiError> {
     Ok(())
 }
 
-async fn items(state: &AppState, ws: &ActiveWorkspace) -> Result<Value, ApiError> {
-    listing(state, items_now(state, ws)).await
+/// The MCP servers of the project config, with OpenCode's runtime status
+/// while the engine runs.
+pub async fn list(ext: &Extensions, ws: &ActiveWorkspace) -> Result<McpList, Error> {
+    ext.listing(items_now(ext, ws)).await
 }
 
-async fn items_now(state: &AppState, ws: &ActiveWorkspace) -> Result<Value, ApiError> {
+async fn items_now(ext: &Extensions, ws: &ActiveWorkspace) -> Result<McpList, Error> {
     let cfg = jsonc::read_object(&jsonc::config_path(&ws.path))?;
-    let runtime = engine_get(state, ws, "/mcp").await;
+    let runtime = ext.engine.get_json(&ws.directory, "/mcp").await;
     let empty = Map::new();
     let entries = cfg.get("mcp").and_then(Value::as_object).unwrap_or(&empty);
-    let items: Vec<Value> = entries
+    let items = entries
         .iter()
-        .map(|(name, config)| {
-            let mut item = json!({ "name": name, "config": config, "source": "config.project" });
-            if let Some(status) = runtime.as_ref().and_then(|r| r.get(name)) {
-                item["status"] = status.clone();
-            }
-            item
+        .map(|(name, config)| McpItem {
+            name: name.clone(),
+            config: config.clone(),
+            source: "config.project".into(),
+            status: runtime.as_ref().and_then(|r| r.get(name)).cloned(),
         })
         .collect();
-    Ok(json!({ "items": items }))
+    Ok(McpList { items })
 }
 
-/// `GET /workspace/:id/mcp` → `{items: [{name, config, source, status?}]}`
-/// (`status` from OpenCode's `GET /mcp` while the engine runs).
-#[utoipa::path(get, path = "/workspace/{id}/mcp", tag = "extensions", security(("clientToken" = [])),
-    params(("id" = String, Path, description = "Workspace id (`ws_<12 hex>`, see `GET /workspaces`)")),
-    responses((status = 200, description = "MCP servers", body = McpList)))]
-pub(super) async fn list(_: Actor, State(state): State<AppState>, UrlPath(id): UrlPath<String>) -> Result<Json<Value>, ApiError> {
-    let ws = workspace(&state, &id)?;
-    Ok(Json(items(&state, &ws).await?))
-}
-
-/// Body of `POST /workspace/{id}/mcp`.
-#[derive(Deserialize, utoipa::ToSchema)]
-pub(super) struct AddMcp {
-    /// 1-64 of `[A-Za-z0-9._-]`, starting alphanumeric.
-    #[schema(pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
-    name: String,
-    /// `{type: "local", command: [..], environment?, enabled?, timeout?}` or
-    /// `{type: "remote", url, headers?, oauth?, enabled?, timeout?}`.
-    #[schema(value_type = Object)]
-    config: Value,
-}
-
-fn check_name(name: &str) -> Result<(), ApiError> {
+fn check_name(name: &str) -> Result<(), Error> {
     if valid_name(name) {
         Ok(())
     } else {
-        Err(ApiError::invalid(format!("invalid MCP server name {name:?}: 1-64 of [A-Za-z0-9._-], starting alphanumeric")))
+        Err(Error::invalid(format!("invalid MCP server name {name:?}: 1-64 of [A-Za-z0-9._-], starting alphanumeric")))
     }
 }
 
-/// `POST /workspace/:id/mcp` with `{name, config}` (added or replaced) → the listing.
-#[utoipa::path(post, path = "/workspace/{id}/mcp", tag = "extensions", security(("clientToken" = [])),
-    params(("id" = String, Path, description = "Workspace id (`ws_<12 hex>`, see `GET /workspaces`)")),
-    request_body = AddMcp,
-    responses((status = 200, description = "The listing", body = McpList)))]
-pub(super) async fn add(
-    actor: Actor,
-    State(state): State<AppState>,
-    UrlPath(id): UrlPath<String>,
-    body: axum::body::Bytes,
-) -> Result<Json<Value>, ApiError> {
-    let ws = workspace(&state, &id)?;
-    let AddMcp { name, config } = parse_body(&body)?;
+/// Add (or replace) the MCP server `name`. → the listing.
+pub async fn add(ext: &Arc<Extensions>, actor: &Actor, ws: &Arc<ActiveWorkspace>, req: AddMcp) -> Result<McpList, Error> {
+    let AddMcp { name, config } = req;
     check_name(&name)?;
     validate_config(&config)?;
     let intent = WriteIntent {
@@ -138,7 +106,7 @@ pub(super) async fn add(
         summary: format!("Add MCP server {name}"),
         paths: vec![jsonc::config_path(&ws.path).display().to_string()],
     };
-    write(&state, &actor, &ws, intent, move |ws| {
+    write(ext, actor, ws, intent, move |ws| {
         let path = jsonc::config_path(&ws.path);
         jsonc::edit(&path, |obj| {
             let mcp = jsonc::child_object(&path, obj, "mcp")?;
@@ -147,20 +115,11 @@ pub(super) async fn add(
         })
     })
     .await?;
-    Ok(Json(items(&state, &ws).await?))
+    list(ext, ws).await
 }
 
-/// `DELETE /workspace/:id/mcp/:name` → the listing; 404 when absent.
-#[utoipa::path(delete, path = "/workspace/{id}/mcp/{name}", tag = "extensions", security(("clientToken" = [])),
-    params(("id" = String, Path, description = "Workspace id (`ws_<12 hex>`, see `GET /workspaces`)"), ("name" = String, Path, description = "Server name")),
-    responses((status = 200, description = "The listing", body = McpList),
-        (status = 404, description = "`not_found`: no such server, or `workspace_not_found`", body = ErrorBody)))]
-pub(super) async fn remove(
-    actor: Actor,
-    State(state): State<AppState>,
-    UrlPath((id, name)): UrlPath<(String, String)>,
-) -> Result<Json<Value>, ApiError> {
-    let ws = workspace(&state, &id)?;
+/// Remove the MCP server `name`. → the listing; 404 when absent.
+pub async fn remove(ext: &Arc<Extensions>, actor: &Actor, ws: &Arc<ActiveWorkspace>, name: String) -> Result<McpList, Error> {
     check_name(&name)?;
     let intent = WriteIntent {
         action: "mcp.remove",
@@ -168,11 +127,11 @@ pub(super) async fn remove(
         summary: format!("Remove MCP server {name}"),
         paths: vec![jsonc::config_path(&ws.path).display().to_string()],
     };
-    write(&state, &actor, &ws, intent, move |ws| {
+    write(ext, actor, ws, intent, move |ws| {
         let path = jsonc::config_path(&ws.path);
         let present = jsonc::read_object(&path)?.get("mcp").and_then(Value::as_object).is_some_and(|m| m.contains_key(&name));
         if !present {
-            return Err(ApiError::new(ErrorCode::NotFound, format!("no MCP server `{name}` in the project config")));
+            return Err(Error::new(ErrorCode::NotFound, format!("no MCP server `{name}` in the project config")));
         }
         jsonc::edit(&path, |obj| {
             let mcp = jsonc::child_object(&path, obj, "mcp")?;
@@ -181,17 +140,17 @@ pub(super) async fn remove(
         })
     })
     .await?;
-    Ok(Json(items(&state, &ws).await?))
+    list(ext, ws).await
 }
 
-async fn set_enabled(
-    actor: Actor,
-    state: AppState,
-    id: String,
+/// Set `enabled` of the MCP server `name`. → the listing; 404 when absent.
+pub async fn set_enabled(
+    ext: &Arc<Extensions>,
+    actor: &Actor,
+    ws: &Arc<ActiveWorkspace>,
     name: String,
     enabled: bool,
-) -> Result<Json<Value>, ApiError> {
-    let ws = workspace(&state, &id)?;
+) -> Result<McpList, Error> {
     check_name(&name)?;
     let verb = if enabled { "enable" } else { "disable" };
     let intent = WriteIntent {
@@ -200,11 +159,11 @@ async fn set_enabled(
         summary: format!("{} MCP server {name}", if enabled { "Enable" } else { "Disable" }),
         paths: vec![jsonc::config_path(&ws.path).display().to_string()],
     };
-    write(&state, &actor, &ws, intent, move |ws| {
+    write(ext, actor, ws, intent, move |ws| {
         let path = jsonc::config_path(&ws.path);
         let present = jsonc::read_object(&path)?.get("mcp").and_then(Value::as_object).is_some_and(|m| m.get(&name).is_some_and(Value::is_object));
         if !present {
-            return Err(ApiError::new(ErrorCode::NotFound, format!("no MCP server `{name}` to {verb}")));
+            return Err(Error::new(ErrorCode::NotFound, format!("no MCP server `{name}` to {verb}")));
         }
         jsonc::edit(&path, |obj| {
             let mcp = jsonc::child_object(&path, obj, "mcp")?;
@@ -214,38 +173,13 @@ async fn set_enabled(
         })
     })
     .await?;
-    Ok(Json(items(&state, &ws).await?))
-}
-
-/// `POST /workspace/:id/mcp/:name/enable` → the listing.
-#[utoipa::path(post, path = "/workspace/{id}/mcp/{name}/enable", tag = "extensions", security(("clientToken" = [])),
-    params(("id" = String, Path, description = "Workspace id (`ws_<12 hex>`, see `GET /workspaces`)"), ("name" = String, Path, description = "Server name")),
-    responses((status = 200, description = "The listing", body = McpList),
-        (status = 404, description = "`not_found`: no such server, or `workspace_not_found`", body = ErrorBody)))]
-pub(super) async fn enable(
-    actor: Actor,
-    State(state): State<AppState>,
-    UrlPath((id, name)): UrlPath<(String, String)>,
-) -> Result<Json<Value>, ApiError> {
-    set_enabled(actor, state, id, name, true).await
-}
-
-/// `POST /workspace/:id/mcp/:name/disable` → the listing.
-#[utoipa::path(post, path = "/workspace/{id}/mcp/{name}/disable", tag = "extensions", security(("clientToken" = [])),
-    params(("id" = String, Path, description = "Workspace id (`ws_<12 hex>`, see `GET /workspaces`)"), ("name" = String, Path, description = "Server name")),
-    responses((status = 200, description = "The listing", body = McpList),
-        (status = 404, description = "`not_found`: no such server, or `workspace_not_found`", body = ErrorBody)))]
-pub(super) async fn disable(
-    actor: Actor,
-    State(state): State<AppState>,
-    UrlPath((id, name)): UrlPath<(String, String)>,
-) -> Result<Json<Value>, ApiError> {
-    set_enabled(actor, state, id, name, false).await
+    list(ext, ws).await
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn configs() {

@@ -1,35 +1,19 @@
 //! Plugins: the config `plugin` array (strings or `[spec, options]` pairs)
 //! and files in `.opencode/plugins/` (project scope).
 use std::path::Path;
+use std::sync::Arc;
 
-use axum::extract::{Path as UrlPath, Query, State};
-use axum::Json;
 use jsonc_parser::cst::{CstInputValue, CstNode};
-use openwork_wire::{ErrorBody, ErrorCode};
-use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use openwork_wire::api::{AddPlugin, PluginItem, PluginList};
+use openwork_wire::ErrorCode;
+use serde_json::Value;
 
-use super::schemas::PluginList;
-use super::{listing, fsguard, jsonc, parse_body, workspace, write, Actor, ListQuery, WriteIntent};
-use crate::server::error::ApiError;
-use crate::server::AppState;
+use super::{fsguard, jsonc, write, Actor, Extensions, WriteIntent};
+use crate::error::Error;
+use crate::workspace::ActiveWorkspace;
 
 /// Order in which OpenCode loads plugin sources.
 pub const LOAD_ORDER: [&str; 4] = ["config.global", "config.project", "dir.global", "dir.project"];
-
-/// One plugin in a listing.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
-pub struct PluginItem {
-    /// Config spec (`name`, `name@version`, `file://...`) or file name.
-    pub spec: String,
-    /// `config`, `dir.project` or `dir.global`.
-    pub source: String,
-    /// `project` or `global`.
-    pub scope: String,
-    /// Config file or plugin file.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
-}
 
 fn valid_npm_part(s: &str) -> bool {
     !s.is_empty()
@@ -82,7 +66,7 @@ fn spec_of(v: &Value) -> Option<&str> {
     }
 }
 
-fn config_items(config: &Path, scope: &str, out: &mut Vec<PluginItem>) -> Result<(), ApiError> {
+fn config_items(config: &Path, scope: &str, out: &mut Vec<PluginItem>) -> Result<(), Error> {
     let obj = jsonc::read_object(config)?;
     if let Some(Value::Array(arr)) = obj.get("plugin") {
         for v in arr {
@@ -122,7 +106,7 @@ fn dir_items(dir: &Path, source: &str, scope: &str, out: &mut Vec<PluginItem>) {
 }
 
 /// `{items, loadOrder}` for a workspace.
-pub fn list_plugins(ws: &Path, include_global: bool) -> Result<Value, ApiError> {
+pub fn list_plugins(ws: &Path, include_global: bool) -> Result<PluginList, Error> {
     let mut items = Vec::new();
     let global = super::skills::global_root().and_then(|p| p.parent().map(Path::to_path_buf));
     if include_global {
@@ -139,29 +123,12 @@ pub fn list_plugins(ws: &Path, include_global: bool) -> Result<Value, ApiError> 
     for d in ["plugins", "plugin"] {
         dir_items(&ws.join(".opencode").join(d), "dir.project", "project", &mut items);
     }
-    Ok(json!({ "items": items, "loadOrder": LOAD_ORDER }))
+    Ok(PluginList { items, load_order: LOAD_ORDER.iter().map(|s| s.to_string()).collect() })
 }
 
-/// `GET /workspace/:id/plugins[?includeGlobal=true]` → `{items: [{spec, source, scope, path?}], loadOrder}`.
-#[utoipa::path(get, path = "/workspace/{id}/plugins", tag = "extensions", security(("clientToken" = [])),
-    params(("id" = String, Path, description = "Workspace id (`ws_<12 hex>`, see `GET /workspaces`)"),
-        ("includeGlobal" = Option<bool>, Query, description = "Also list the global plugins")),
-    responses((status = 200, description = "Plugins", body = PluginList)))]
-pub(super) async fn list(
-    _: Actor,
-    State(state): State<AppState>,
-    UrlPath(id): UrlPath<String>,
-    Query(q): Query<ListQuery>,
-) -> Result<Json<Value>, ApiError> {
-    let ws = workspace(&state, &id)?;
-    Ok(Json(listing(&state, async { list_plugins(&ws.path, q.include_global()) }).await?))
-}
-
-/// Body of `POST /workspace/{id}/plugins`.
-#[derive(Deserialize, utoipa::ToSchema)]
-pub(super) struct AddPlugin {
-    /// `name`, `name@version`, `@scope/name[@version]` or `file://path`.
-    spec: String,
+/// The plugins of `ws` (project config and folders; global ones if asked).
+pub async fn list(ext: &Extensions, ws: &ActiveWorkspace, include_global: bool) -> Result<PluginList, Error> {
+    ext.listing(async { list_plugins(&ws.path, include_global) }).await
 }
 
 fn node_spec(node: &CstNode) -> Option<String> {
@@ -182,29 +149,19 @@ fn replace_spec(node: &CstNode, spec: &str) {
     }
 }
 
-fn plugin_array(path: &Path, obj: &jsonc_parser::cst::CstObject) -> Result<jsonc_parser::cst::CstArray, ApiError> {
+fn plugin_array(path: &Path, obj: &jsonc_parser::cst::CstObject) -> Result<jsonc_parser::cst::CstArray, Error> {
     obj.array_value_or_create("plugin").ok_or_else(|| {
-        ApiError::new(ErrorCode::InvalidConfig, format!("`plugin` in {} is not an array", path.display()))
+        Error::new(ErrorCode::InvalidConfig, format!("`plugin` in {} is not an array", path.display()))
     })
 }
 
-/// `POST /workspace/:id/plugins` with `{spec}`: adds it to the project
-/// config, replacing an entry for the same package. → the listing.
-#[utoipa::path(post, path = "/workspace/{id}/plugins", tag = "extensions", security(("clientToken" = [])),
-    params(("id" = String, Path, description = "Workspace id (`ws_<12 hex>`, see `GET /workspaces`)")),
-    request_body = AddPlugin,
-    responses((status = 200, description = "The listing", body = PluginList)))]
-pub(super) async fn add(
-    actor: Actor,
-    State(state): State<AppState>,
-    UrlPath(id): UrlPath<String>,
-    body: axum::body::Bytes,
-) -> Result<Json<Value>, ApiError> {
-    let ws = workspace(&state, &id)?;
-    let AddPlugin { spec } = parse_body(&body)?;
+/// Add `spec` to the project config, replacing an entry for the same
+/// package. → the listing.
+pub async fn add(ext: &Arc<Extensions>, actor: &Actor, ws: &Arc<ActiveWorkspace>, req: AddPlugin) -> Result<PluginList, Error> {
+    let AddPlugin { spec } = req;
     let spec = spec.trim().to_string();
     let pkg = package_name(&spec).ok_or_else(|| {
-        ApiError::invalid(format!("invalid plugin spec {spec:?}: use an npm name, name@version or file://path"))
+        Error::invalid(format!("invalid plugin spec {spec:?}: use an npm name, name@version or file://path"))
     })?;
     let cfg = jsonc::config_path(&ws.path);
     let intent = WriteIntent {
@@ -213,7 +170,7 @@ pub(super) async fn add(
         summary: format!("Add plugin {spec}"),
         paths: vec![cfg.display().to_string()],
     };
-    write(&state, &actor, &ws, intent, move |ws| {
+    write(ext, actor, ws, intent, move |ws| {
         let cfg = jsonc::config_path(&ws.path);
         jsonc::edit(&cfg, |obj| {
             let arr = plugin_array(&cfg, obj)?;
@@ -235,23 +192,12 @@ pub(super) async fn add(
         })
     })
     .await?;
-    let value = listing(&state, async { list_plugins(&ws.path, false) }).await?;
-    Ok(Json(value))
+    list(ext, ws, false).await
 }
 
-/// `DELETE /workspace/:id/plugins/:name`: removes config entries whose spec
-/// or package is `name` (URL-encode `@scope%2Fname`), or the file
+/// Remove config entries whose spec or package is `name`, or the file
 /// `.opencode/plugins/<name>`. → the listing; 404 when nothing matched.
-#[utoipa::path(delete, path = "/workspace/{id}/plugins/{name}", tag = "extensions", security(("clientToken" = [])),
-    params(("id" = String, Path, description = "Workspace id (`ws_<12 hex>`, see `GET /workspaces`)"), ("name" = String, Path, description = "Spec, package (`@scope%2Fname`) or plugin file name")),
-    responses((status = 200, description = "The listing", body = PluginList),
-        (status = 404, description = "`not_found`: no such plugin, or `workspace_not_found`", body = ErrorBody)))]
-pub(super) async fn remove(
-    actor: Actor,
-    State(state): State<AppState>,
-    UrlPath((id, name)): UrlPath<(String, String)>,
-) -> Result<Json<Value>, ApiError> {
-    let ws = workspace(&state, &id)?;
+pub async fn remove(ext: &Arc<Extensions>, actor: &Actor, ws: &Arc<ActiveWorkspace>, name: String) -> Result<PluginList, Error> {
     let cfg = jsonc::config_path(&ws.path);
     let intent = WriteIntent {
         action: "plugins.remove",
@@ -267,7 +213,7 @@ pub(super) async fn remove(
             )
             .collect(),
     };
-    write(&state, &actor, &ws, intent, move |ws| {
+    write(ext, actor, ws, intent, move |ws| {
         let cfg = jsonc::config_path(&ws.path);
         let wanted = package_name(&name).unwrap_or_else(|| name.clone());
         let mut removed = 0;
@@ -295,20 +241,19 @@ pub(super) async fn remove(
                 if let Some(dir) = fsguard::existing_dir(&ws.path, &[".opencode", d])? {
                     let file = dir.join(&name);
                     if file.symlink_metadata().map(|m| !m.is_dir()).unwrap_or(false) {
-                        std::fs::remove_file(&file).map_err(|e| ApiError::internal(&e.into()))?;
+                        std::fs::remove_file(&file).map_err(|e| Error::internal(&e.into()))?;
                         removed += 1;
                     }
                 }
             }
         }
         if removed == 0 {
-            return Err(ApiError::new(ErrorCode::NotFound, format!("no project plugin `{name}`")));
+            return Err(Error::new(ErrorCode::NotFound, format!("no project plugin `{name}`")));
         }
         Ok(())
     })
     .await?;
-    let value = listing(&state, async { list_plugins(&ws.path, false) }).await?;
-    Ok(Json(value))
+    list(ext, ws, false).await
 }
 
 #[cfg(test)]

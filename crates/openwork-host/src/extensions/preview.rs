@@ -10,8 +10,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use super::ApiError;
-use crate::server::ActiveWorkspace;
+use crate::error::Error;
+use crate::workspace::ActiveWorkspace;
 
 /// Bytes copied at most for a preview.
 pub const MAX_COPY: u64 = 16 * 1024 * 1024;
@@ -84,7 +84,7 @@ fn snapshot(ws: &Path, paths: &[PathBuf]) -> Option<BTreeMap<PathBuf, Seen>> {
 pub fn describe<T>(
     ws: &ActiveWorkspace,
     paths: &[String],
-    change: impl Fn(&ActiveWorkspace) -> Result<T, ApiError>,
+    change: impl Fn(&ActiveWorkspace) -> Result<T, Error>,
 ) -> Option<String> {
     let rel: Vec<PathBuf> = paths.iter().filter_map(|p| Path::new(p).strip_prefix(&ws.path).ok().map(Path::to_path_buf)).collect();
     let before = snapshot(&ws.path, &rel)?;
@@ -191,9 +191,9 @@ mod tests {
         let skills = ws.path.join(".opencode/skills");
         let text = describe(&ws, &[skills.display().to_string()], |w| {
             let d = w.path.join(".opencode/skills/new");
-            std::fs::create_dir_all(&d).map_err(|e| ApiError::internal(&e.into()))?;
-            std::fs::write(d.join("SKILL.md"), "---\nname: new\n---\n").map_err(|e| ApiError::internal(&e.into()))?;
-            std::fs::write(d.join("blob.bin"), [0u8, 159, 146, 150]).map_err(|e| ApiError::internal(&e.into()))
+            std::fs::create_dir_all(&d).map_err(|e| Error::internal(&e.into()))?;
+            std::fs::write(d.join("SKILL.md"), "---\nname: new\n---\n").map_err(|e| Error::internal(&e.into()))?;
+            std::fs::write(d.join("blob.bin"), [0u8, 159, 146, 150]).map_err(|e| Error::internal(&e.into()))
         })
         .unwrap();
         assert!(text.contains("new file .opencode/skills/new/SKILL.md"), "{text}");

@@ -25,12 +25,13 @@
 //!   puts on disk before that write is checked.
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-use crate::server::{ActiveWorkspace, AppState};
+use super::Extensions;
+use crate::workspace::ActiveWorkspace;
 
 /// Reload bookkeeping of the host (one engine).
 #[derive(Debug, Default)]
@@ -75,8 +76,8 @@ impl Reload {
 }
 
 /// Sessions of `ws` OpenCode reports as not idle.
-async fn busy_sessions(state: &AppState, ws: &ActiveWorkspace) -> Vec<String> {
-    let Some(status) = super::engine_get(state, ws, "/session/status").await else { return Vec::new() };
+async fn busy_sessions(ext: &Extensions, ws: &ActiveWorkspace) -> Vec<String> {
+    let Some(status) = ext.engine.get_json(&ws.directory, "/session/status").await else { return Vec::new() };
     status
         .as_object()
         .map(|m| m.iter().filter(|(_, s)| s.get("type").and_then(Value::as_str) != Some("idle")).map(|(id, _)| id.clone()).collect())
@@ -84,81 +85,68 @@ async fn busy_sessions(state: &AppState, ws: &ActiveWorkspace) -> Vec<String> {
 }
 
 /// Make OpenCode reload `ws` once it is idle; see the module docs.
-pub async fn reload_engine(state: &AppState, ws: &ActiveWorkspace) -> Reloaded {
-    let r = &state.extensions.reload;
+pub async fn reload_engine(ext: &Arc<Extensions>, ws: &ActiveWorkspace) -> Reloaded {
+    let r = &ext.reload;
     if r.is_pending(&ws.id) {
         return Reloaded::Deferred;
     }
-    match try_reload(state, ws, false).await {
+    match try_reload(ext, ws, false).await {
         Ok(()) => Reloaded::Done,
         Err(busy) => {
-            defer(state, ws, busy);
+            defer(ext, ws, busy);
             Reloaded::Deferred
         }
     }
 }
 
 /// Reload now unless busy (`Err` with the busy sessions); `force`: whatever runs.
-async fn try_reload(state: &AppState, ws: &ActiveWorkspace, force: bool) -> Result<(), Vec<String>> {
-    let r = &state.extensions.reload;
+async fn try_reload(ext: &Extensions, ws: &ActiveWorkspace, force: bool) -> Result<(), Vec<String>> {
+    let r = &ext.reload;
     let mine = r.written.load(Ordering::SeqCst);
     let _serial = r.lock.lock().await;
     if r.covered.load(Ordering::SeqCst) >= mine {
         return Ok(());
     }
     let target = r.written.load(Ordering::SeqCst);
-    let Some(ep) = state.engine.endpoint() else {
+    if ext.engine.upstream().is_none() {
         // Not running: it loads the files when it starts.
         r.covered.store(target, Ordering::SeqCst);
         return Ok(());
-    };
-    let writes = state.extensions.lock_for(&ws.id);
+    }
+    let writes = ext.lock_for(&ws.id);
     let _writes = writes.lock().await;
     let gate = if force { Some(r.gate.write().await) } else { r.gate.try_write().ok() };
     if gate.is_none() {
         return Err(vec!["(a request in flight)".into()]);
     }
     if !force {
-        let busy = busy_sessions(state, ws).await;
+        let busy = busy_sessions(ext, ws).await;
         if !busy.is_empty() {
             return Err(busy);
         }
     }
-    if let Some(rejected) = super::config_check::engine_rejection(state, ws).await {
+    if let Some(rejected) = super::config_check::engine_rejection(&ext.engine, ws).await {
         let details = rejected.0.details.clone().unwrap_or(Value::Null);
         tracing::warn!(%details, "OpenCode rejects the workspace config; the folder keeps the config it runs with");
-        state.events.publish("config.invalid", json!({ "workspaceId": ws.id, "message": rejected.0.message, "details": details }));
+        ext.events.publish("config.invalid", json!({ "workspaceId": ws.id, "message": rejected.0.message, "details": details }));
         r.covered.store(target, Ordering::SeqCst);
         return Ok(());
     }
-    let res = state
-        .http
-        .post(format!("{}/instance/dispose", ep.base_url))
-        .query(&[("directory", ws.directory.as_str())])
-        .header(openwork_proxy::pin::DIRECTORY_HEADER, openwork_proxy::path::encode_component(&ws.directory))
-        .basic_auth(&ep.username, Some(&ep.password))
-        .timeout(Duration::from_secs(15))
-        .send()
-        .await;
-    match res {
-        Ok(resp) if resp.status().is_success() => {}
-        Ok(resp) => tracing::warn!(status = %resp.status(), "engine reload (instance/dispose) failed"),
-        Err(e) => tracing::warn!("engine reload (instance/dispose) failed: {e}"),
-    }
+    ext.engine.dispose(&ws.directory).await;
     // Open the folder again now, from the files just checked.
-    let _ = super::engine_get(state, ws, "/path").await;
+    ext.engine.open(&ws.directory).await;
     r.covered.store(target, Ordering::SeqCst);
     Ok(())
 }
 
 /// Wait (in a task) for `ws` to be idle, then reload; announced both ways.
-fn defer(state: &AppState, ws: &ActiveWorkspace, busy: Vec<String>) {
-    if !state.extensions.reload.pending.lock().unwrap_or_else(|e| e.into_inner()).insert(ws.id.clone()) {
+fn defer(ext: &Arc<Extensions>, ws: &ActiveWorkspace, busy: Vec<String>) {
+    if !ext.reload.pending.lock().unwrap_or_else(|e| e.into_inner()).insert(ws.id.clone()) {
         return;
     }
     tracing::info!(workspace = %ws.id, ?busy, "reload of the workspace waits until it is idle");
-    state.events.publish("engine.reload", json!({ "state": "pending", "workspaceId": ws.id, "busySessions": busy }));
-    let (state, ws) = (state.clone(), ws.clone());
+    ext.events.publish("engine.reload", json!({ "state": "pending", "workspaceId": ws.id, "busySessions": busy }));
+    let (ext, ws) = (ext.clone(), ws.clone());
     tokio::spawn(async move {
         let started = Instant::now();
         loop {
@@ -167,12 +155,12 @@ fn defer(state: &AppState, ws: &ActiveWorkspace, busy: Vec<String>) {
             if force {
                 tracing::warn!(workspace = %ws.id, "the workspace stayed busy for {:?}; reloading it anyway", Reload::MAX_WAIT);
             }
-            if try_reload(&state, &ws, force).await.is_ok() {
+            if try_reload(&ext, &ws, force).await.is_ok() {
                 break;
             }
         }
-        state.extensions.reload.pending.lock().unwrap_or_else(|e| e.into_inner()).remove(&ws.id);
+        ext.reload.pending.lock().unwrap_or_else(|e| e.into_inner()).remove(&ws.id);
         tracing::info!(workspace = %ws.id, waited = ?started.elapsed(), "workspace reloaded");
-        state.events.publish("engine.reload", json!({ "state": "done", "workspaceId": ws.id }));
+        ext.events.publish("engine.reload", json!({ "state": "done", "workspaceId": ws.id }));
     });
 }

@@ -12,17 +12,15 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use axum::extract::{Path as UrlPath, Query, State};
-use axum::http::HeaderMap;
-use axum::Json;
-use openwork_wire::{ErrorBody, ErrorCode};
-use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use std::sync::Arc;
 
-use super::schemas::{SkillList, SkillRemoved};
-use super::{listing, frontmatter, fsguard, parse_body, workspace, write, Actor, ListQuery, WriteIntent};
-use crate::server::error::ApiError;
-use crate::server::AppState;
+use openwork_wire::api::{AddSkill, ArchiveKind, SkillItem, SkillList, SkillRemoved};
+use openwork_wire::ErrorCode;
+use serde_json::json;
+
+use super::{frontmatter, fsguard, write, write_held, Actor, Extensions, Reservation, WriteIntent};
+use crate::error::Error;
+use crate::workspace::ActiveWorkspace;
 
 /// Project skill roots, relative to the workspace.
 pub const PROJECT_ROOTS: [[&str; 2]; 3] = [[".opencode", "skills"], [".claude", "skills"], [".agents", "skills"]];
@@ -32,19 +30,6 @@ pub const MAX_ARCHIVE_ENTRIES: usize = 2000;
 /// Most bytes an archive may expand to.
 pub const MAX_ARCHIVE_BYTES: u64 = 64 * 1024 * 1024;
 
-/// One skill in a listing.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
-pub struct SkillItem {
-    /// Skill (= folder) name.
-    pub name: String,
-    /// Path of its `SKILL.md`.
-    pub path: String,
-    /// Frontmatter description (empty if missing).
-    pub description: String,
-    /// `project` or `global`.
-    pub scope: String,
-}
-
 /// Whether `name` is a valid skill name (as OpenCode checks it).
 pub fn valid_name(name: &str) -> bool {
     !name.is_empty()
@@ -52,22 +37,22 @@ pub fn valid_name(name: &str) -> bool {
         && name.split('-').all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
 }
 
-fn check_name(name: &str) -> Result<(), ApiError> {
+fn check_name(name: &str) -> Result<(), Error> {
     if valid_name(name) {
         Ok(())
     } else {
-        Err(ApiError::invalid(format!(
+        Err(Error::invalid(format!(
             "invalid skill name {name:?}: 1-64 characters, lowercase letters and digits separated by single hyphens"
         )))
     }
 }
 
-fn check_description(d: &str) -> Result<(), ApiError> {
+fn check_description(d: &str) -> Result<(), Error> {
     let n = d.trim().chars().count();
     if (1..=1024).contains(&n) {
         Ok(())
     } else {
-        Err(ApiError::invalid(format!("a skill needs a description of 1-1024 characters (got {n})")))
+        Err(Error::invalid(format!("a skill needs a description of 1-1024 characters (got {n})")))
     }
 }
 
@@ -126,43 +111,19 @@ pub fn list_skills(ws: &Path, include_global: bool) -> Vec<SkillItem> {
     out
 }
 
-/// `GET /workspace/:id/skills[?includeGlobal=true]` → `{items: [{name, path, description, scope}]}`.
-#[utoipa::path(get, path = "/workspace/{id}/skills", tag = "extensions", security(("clientToken" = [])),
-    params(("id" = String, Path, description = "Workspace id (`ws_<12 hex>`, see `GET /workspaces`)"),
-        ("includeGlobal" = Option<bool>, Query, description = "Also list the global skills")),
-    responses((status = 200, description = "Skills", body = SkillList)))]
-pub(super) async fn list(
-    _: Actor,
-    State(state): State<AppState>,
-    UrlPath(id): UrlPath<String>,
-    Query(q): Query<ListQuery>,
-) -> Result<Json<Value>, ApiError> {
-    let ws = workspace(&state, &id)?;
-    let items = listing(&state, async { list_skills(&ws.path, q.include_global()) }).await;
-    Ok(Json(json!({ "items": items })))
-}
-
-/// Body of `POST /workspace/{id}/skills`.
-#[derive(Deserialize, utoipa::ToSchema)]
-pub(super) struct AddSkill {
-    /// Skill (= folder) name: 1-64 of `[a-z0-9]` in hyphen-separated parts.
-    #[schema(pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 64)]
-    name: String,
-    /// `SKILL.md` text (frontmatter optional).
-    content: String,
-    /// Description (else the frontmatter's), 1-1024 characters.
-    #[schema(min_length = 1, max_length = 1024)]
-    description: Option<String>,
+/// The skills of `ws` (project roots, then the global one if asked).
+pub async fn list(ext: &Extensions, ws: &ActiveWorkspace, include_global: bool) -> SkillList {
+    SkillList { items: ext.listing(async { list_skills(&ws.path, include_global) }).await }
 }
 
 /// The final `SKILL.md` text for `name`: frontmatter `name`/`description`
 /// set (other fields kept), body kept. Returns (text, description).
-pub fn skill_markdown(name: &str, content: &str, description: Option<&str>) -> Result<(String, String), ApiError> {
+pub fn skill_markdown(name: &str, content: &str, description: Option<&str>) -> Result<(String, String), Error> {
     check_name(name)?;
     let doc = frontmatter::parse(content);
     if let Some(fm_name) = doc.fields.get("name") {
         if fm_name != name {
-            return Err(ApiError::invalid(format!(
+            return Err(Error::invalid(format!(
                 "the frontmatter name {fm_name:?} differs from the skill name {name:?}"
             )));
         }
@@ -182,20 +143,8 @@ pub fn skill_markdown(name: &str, content: &str, description: Option<&str>) -> R
     Ok((frontmatter::render(&fields, &doc.body), desc))
 }
 
-/// `POST /workspace/:id/skills` with `{name, content, description?}` →
-/// `{name, path, description, scope: "project"}`.
-#[utoipa::path(post, path = "/workspace/{id}/skills", tag = "extensions", security(("clientToken" = [])),
-    params(("id" = String, Path, description = "Workspace id (`ws_<12 hex>`, see `GET /workspaces`)")),
-    request_body = AddSkill,
-    responses((status = 200, description = "The installed skill", body = SkillItem)))]
-pub(super) async fn add(
-    actor: Actor,
-    State(state): State<AppState>,
-    UrlPath(id): UrlPath<String>,
-    body: axum::body::Bytes,
-) -> Result<Json<Value>, ApiError> {
-    let ws = workspace(&state, &id)?;
-    let req: AddSkill = parse_body(&body)?;
+/// Install a skill from its `SKILL.md` text (`.opencode/skills/<name>/`).
+pub async fn add(ext: &Arc<Extensions>, actor: &Actor, ws: &Arc<ActiveWorkspace>, req: AddSkill) -> Result<SkillItem, Error> {
     let (text, description) = skill_markdown(&req.name, &req.content, req.description.as_deref())?;
     let name = req.name.clone();
     let target = ws.path.join(".opencode/skills").join(&name).join("SKILL.md");
@@ -205,102 +154,54 @@ pub(super) async fn add(
         summary: format!("Add skill {name}"),
         paths: vec![target.display().to_string()],
     };
-    let path = write(&state, &actor, &ws, intent, move |ws| {
+    let path = write(ext, actor, ws, intent, move |ws| {
         let dir = fsguard::ensure_dirs(&ws.path, &[".opencode", "skills", &name])?;
         fsguard::write_file(&dir, "SKILL.md", text.as_bytes())
     })
     .await?;
-    Ok(Json(json!({ "name": req.name, "path": path.display().to_string(), "description": description, "scope": "project" })))
+    Ok(SkillItem { name: req.name, path: path.display().to_string(), description, scope: "project".into() })
 }
 
-#[derive(Deserialize)]
-pub(super) struct ArchiveQuery {
-    name: Option<String>,
-}
-
-/// `POST /workspace/:id/skills/archive[?name=]` with a raw `.zip`,
-/// `.tar.gz` or `.tar` body (content type `application/zip`,
-/// `application/gzip`, `application/x-tar`, or detected from the bytes):
-/// the archive holds `SKILL.md` at its root or in a single top folder.
-/// → `{name, path, description, scope: "project"}`.
-#[utoipa::path(post, path = "/workspace/{id}/skills/archive", tag = "extensions", security(("clientToken" = [])),
-    params(("id" = String, Path, description = "Workspace id (`ws_<12 hex>`, see `GET /workspaces`)"),
-        ("name" = Option<String>, Query, description = "Skill name (else from the archive)")),
-    request_body(description = "A `.zip`, `.tar.gz` or `.tar` holding `SKILL.md` at its root or in one top folder",
-        content((Vec<u8> = "application/zip"), (Vec<u8> = "application/gzip"), (Vec<u8> = "application/x-tar"), (Vec<u8> = "application/octet-stream"))),
-    responses((status = 200, description = "The installed skill", body = SkillItem)))]
-pub(super) async fn add_archive(
-    actor: Actor,
-    State(state): State<AppState>,
-    UrlPath(id): UrlPath<String>,
-    Query(q): Query<ArchiveQuery>,
-    headers: HeaderMap,
-    body: axum::body::Body,
-) -> Result<Json<Value>, ApiError> {
-    let ws = workspace(&state, &id)?;
-    if let Some(n) = &q.name {
+/// Refuse an upload before its body is read: a bad `?name=` or a read-only host.
+pub fn check_upload(ext: &Extensions, name: Option<&str>) -> Result<(), Error> {
+    if let Some(n) = name {
         check_name(n)?;
     }
-    super::check_writable(&state)?;
-    // An archive that will wait for approval reserves its place (and its
-    // size) first: the host never holds more than the queue allows, however
-    // many uploads arrive.
-    let max = state.options.max_body_bytes;
-    let held = if state.options.approval == super::ApprovalMode::Manual {
-        let declared = headers
-            .get(http::header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<u64>().ok())
-            .unwrap_or(max as u64);
-        Some(state.extensions.approvals.reserve(declared.min(max as u64))?)
-    } else {
-        None
-    };
-    let body = axum::body::to_bytes(body, max).await.map_err(|_| {
-        ApiError::new(ErrorCode::PayloadTooLarge, format!("request body is larger than {max} bytes"))
-    })?;
-    let kind = ArchiveKind::detect(&body, headers.get(http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()))?;
-    let label = q.name.clone().unwrap_or_else(|| "(from archive)".into());
+    ext.check_writable()
+}
+
+/// Install an uploaded archive (`kind` detected from its bytes, else
+/// `content_type`) as a skill; `held`: its place in the approval queue,
+/// reserved before the body was read.
+pub async fn add_archive(
+    ext: &Arc<Extensions>,
+    actor: &Actor,
+    ws: &Arc<ActiveWorkspace>,
+    name: Option<String>,
+    body: bytes::Bytes,
+    content_type: Option<&str>,
+    held: Option<Reservation>,
+) -> Result<SkillItem, Error> {
+    let kind = detect(&body, content_type)?;
+    let label = name.clone().unwrap_or_else(|| "(from archive)".into());
     let intent = WriteIntent {
         action: "skills.add",
         target: label.clone(),
         summary: format!("Install skill {label} from an uploaded archive ({} bytes)", body.len()),
         paths: vec![ws.path.join(".opencode/skills").display().to_string()],
     };
-    let item = super::write_held(&state, &actor, &ws, intent, held, move |ws| install_archive(&ws.path, &body, kind, q.name.as_deref()))
-        .await?;
-    Ok(Json(serde_json::to_value(item).unwrap_or(Value::Null)))
+    write_held(ext, actor, ws, intent, held, move |ws| install_archive(&ws.path, &body, kind, name.as_deref())).await
 }
 
-/// Archive formats accepted for skills.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ArchiveKind {
-    /// `.zip`.
-    Zip,
-    /// `.tar.gz` / `.tgz`.
-    TarGz,
-    /// Plain `.tar`.
-    Tar,
-}
-
-impl ArchiveKind {
-    /// From the first bytes (preferred) or the content type.
-    pub fn detect(bytes: &[u8], content_type: Option<&str>) -> Result<Self, ApiError> {
-        if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
-            return Ok(Self::Zip);
-        }
-        if bytes.starts_with(&[0x1f, 0x8b]) {
-            return Ok(Self::TarGz);
-        }
-        if bytes.len() > 262 && &bytes[257..262] == b"ustar" {
-            return Ok(Self::Tar);
-        }
-        let ct = content_type.unwrap_or("");
-        Err(ApiError::invalid(format!(
-            "the body is not a .zip, .tar.gz or .tar archive (content type {ct:?}, {} bytes)",
+/// The kind of an uploaded archive, from its bytes; 400 when it is none.
+fn detect(bytes: &[u8], content_type: Option<&str>) -> Result<ArchiveKind, Error> {
+    ArchiveKind::from_bytes(bytes).ok_or_else(|| {
+        Error::invalid(format!(
+            "the body is not a .zip, .tar.gz or .tar archive (content type {:?}, {} bytes)",
+            content_type.unwrap_or(""),
             bytes.len()
-        )))
-    }
+        ))
+    })
 }
 
 /// Longest file or folder name in an archive (bytes; Linux's `NAME_MAX`).
@@ -308,19 +209,19 @@ const MAX_NAME_BYTES: usize = 255;
 /// Longest path of an archive entry (bytes).
 const MAX_ENTRY_PATH: usize = 1024;
 
-fn bad_entry(name: &str, why: &str) -> ApiError {
-    ApiError::invalid(format!("archive entry {name:?} refused: {why}")).details(json!({ "entry": name }))
+fn bad_entry(name: &str, why: &str) -> Error {
+    Error::invalid(format!("archive entry {name:?} refused: {why}")).details(json!({ "entry": name }))
 }
 
 /// Extract `bytes` into the empty directory `dest`; refuses entries that
 /// would escape it (absolute, `..`) and links of any kind.
-pub fn extract(bytes: &[u8], kind: ArchiveKind, dest: &Path) -> Result<(), ApiError> {
+pub fn extract(bytes: &[u8], kind: ArchiveKind, dest: &Path) -> Result<(), Error> {
     let mut budget = MAX_ARCHIVE_BYTES;
     let mut count = 0usize;
-    let mut write_entry = |rel: &Path, is_dir: bool, reader: &mut dyn Read, name: &str| -> Result<(), ApiError> {
+    let mut write_entry = |rel: &Path, is_dir: bool, reader: &mut dyn Read, name: &str| -> Result<(), Error> {
         count += 1;
         if count > MAX_ARCHIVE_ENTRIES {
-            return Err(ApiError::invalid(format!("archive has more than {MAX_ARCHIVE_ENTRIES} entries")));
+            return Err(Error::invalid(format!("archive has more than {MAX_ARCHIVE_ENTRIES} entries")));
         }
         // File systems refuse longer names (ENAMETOOLONG): say so, not 500.
         let too_long = rel.as_os_str().len() > MAX_ENTRY_PATH
@@ -329,7 +230,7 @@ pub fn extract(bytes: &[u8], kind: ArchiveKind, dest: &Path) -> Result<(), ApiEr
             return Err(bad_entry(name, "name too long"));
         }
         let path = dest.join(rel);
-        let io = |e: std::io::Error| ApiError::internal(&anyhow::anyhow!(e).context(format!("extracting {name}")));
+        let io = |e: std::io::Error| Error::internal(&anyhow::anyhow!(e).context(format!("extracting {name}")));
         if is_dir {
             std::fs::create_dir_all(&path).map_err(io)?;
             return Ok(());
@@ -346,7 +247,7 @@ pub fn extract(bytes: &[u8], kind: ArchiveKind, dest: &Path) -> Result<(), ApiEr
         })?;
         let copied = std::io::copy(&mut reader.take(budget + 1), &mut f).map_err(io)?;
         if copied > budget {
-            return Err(ApiError::new(
+            return Err(Error::new(
                 ErrorCode::PayloadTooLarge,
                 format!("archive expands to more than {MAX_ARCHIVE_BYTES} bytes"),
             ));
@@ -357,10 +258,10 @@ pub fn extract(bytes: &[u8], kind: ArchiveKind, dest: &Path) -> Result<(), ApiEr
     match kind {
         ArchiveKind::Zip => {
             let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
-                .map_err(|e| ApiError::invalid(format!("not a readable zip archive: {e}")))?;
+                .map_err(|e| Error::invalid(format!("not a readable zip archive: {e}")))?;
             // Check every name before writing anything.
             for i in 0..zip.len() {
-                let f = zip.by_index_raw(i).map_err(|e| ApiError::invalid(format!("bad zip entry: {e}")))?;
+                let f = zip.by_index_raw(i).map_err(|e| Error::invalid(format!("bad zip entry: {e}")))?;
                 let name = f.name().to_string();
                 if fsguard::safe_relative(Path::new(&name)).is_none() && !name.trim_end_matches('/').is_empty() {
                     return Err(bad_entry(&name, "path escapes the skill folder"));
@@ -370,7 +271,7 @@ pub fn extract(bytes: &[u8], kind: ArchiveKind, dest: &Path) -> Result<(), ApiEr
                 }
             }
             for i in 0..zip.len() {
-                let mut f = zip.by_index(i).map_err(|e| ApiError::invalid(format!("bad zip entry: {e}")))?;
+                let mut f = zip.by_index(i).map_err(|e| Error::invalid(format!("bad zip entry: {e}")))?;
                 let name = f.name().to_string();
                 let Some(rel) = fsguard::safe_relative(Path::new(&name)) else { continue };
                 let is_dir = f.is_dir();
@@ -384,12 +285,12 @@ pub fn extract(bytes: &[u8], kind: ArchiveKind, dest: &Path) -> Result<(), ApiEr
                 Box::new(bytes)
             };
             let mut ar = tar::Archive::new(reader);
-            let entries = ar.entries().map_err(|e| ApiError::invalid(format!("not a readable tar archive: {e}")))?;
+            let entries = ar.entries().map_err(|e| Error::invalid(format!("not a readable tar archive: {e}")))?;
             for entry in entries {
-                let mut entry = entry.map_err(|e| ApiError::invalid(format!("bad tar entry: {e}")))?;
+                let mut entry = entry.map_err(|e| Error::invalid(format!("bad tar entry: {e}")))?;
                 let name = entry
                     .path()
-                    .map_err(|e| ApiError::invalid(format!("bad tar entry name: {e}")))?
+                    .map_err(|e| Error::invalid(format!("bad tar entry name: {e}")))?
                     .to_string_lossy()
                     .into_owned();
                 use tar::EntryType as T;
@@ -416,7 +317,7 @@ pub fn extract(bytes: &[u8], kind: ArchiveKind, dest: &Path) -> Result<(), ApiEr
 
 /// Install an archive as `.opencode/skills/<name>/` (replacing a previous
 /// version). Nothing outside the skills root is touched.
-pub fn install_archive(ws: &Path, bytes: &[u8], kind: ArchiveKind, name: Option<&str>) -> Result<SkillItem, ApiError> {
+pub fn install_archive(ws: &Path, bytes: &[u8], kind: ArchiveKind, name: Option<&str>) -> Result<SkillItem, Error> {
     let root = fsguard::ensure_dirs(ws, &[".opencode", "skills"])?;
     let staging_name = format!(".upload-{}", hex::encode(rand::random::<[u8; 6]>()));
     let staging = fsguard::ensure_dirs(&root, &[&staging_name])?;
@@ -427,7 +328,7 @@ pub fn install_archive(ws: &Path, bytes: &[u8], kind: ArchiveKind, name: Option<
             staging.clone()
         } else {
             let entries: Vec<_> = std::fs::read_dir(&staging)
-                .map_err(|e| ApiError::internal(&e.into()))?
+                .map_err(|e| Error::internal(&e.into()))?
                 .flatten()
                 .filter(|e| !e.file_name().to_string_lossy().starts_with("__MACOSX"))
                 .collect();
@@ -435,32 +336,32 @@ pub fn install_archive(ws: &Path, bytes: &[u8], kind: ArchiveKind, name: Option<
                 [one] if one.file_type().map(|t| t.is_dir()).unwrap_or(false) && one.path().join("SKILL.md").is_file() => {
                     one.path()
                 }
-                _ => return Err(ApiError::invalid("the archive has no SKILL.md at its root or in a single top folder")),
+                _ => return Err(Error::invalid("the archive has no SKILL.md at its root or in a single top folder")),
             }
         };
         let text = std::fs::read_to_string(skill_dir.join("SKILL.md"))
-            .map_err(|_| ApiError::invalid("SKILL.md is not UTF-8 text"))?;
+            .map_err(|_| Error::invalid("SKILL.md is not UTF-8 text"))?;
         let doc = frontmatter::parse(&text);
         let fm_name = doc.fields.get("name").cloned();
         let name = match (name, fm_name.as_deref()) {
             (Some(n), Some(f)) if n != f => {
-                return Err(ApiError::invalid(format!("the frontmatter name {f:?} differs from the skill name {n:?}")))
+                return Err(Error::invalid(format!("the frontmatter name {f:?} differs from the skill name {n:?}")))
             }
             (Some(n), _) => n.to_string(),
             (None, Some(f)) => f.to_string(),
-            (None, None) => return Err(ApiError::invalid("SKILL.md has no `name` in its frontmatter; pass ?name=")),
+            (None, None) => return Err(Error::invalid("SKILL.md has no `name` in its frontmatter; pass ?name=")),
         };
         check_name(&name)?;
         let (md, description) = skill_markdown(&name, &text, None)?;
-        std::fs::write(skill_dir.join("SKILL.md"), md).map_err(|e| ApiError::internal(&e.into()))?;
+        std::fs::write(skill_dir.join("SKILL.md"), md).map_err(|e| Error::internal(&e.into()))?;
         let target = root.join(&name);
         match target.symlink_metadata() {
             Ok(m) if m.file_type().is_symlink() => return Err(fsguard::refuse_symlink(&target).unwrap_err()),
             Ok(m) if m.is_dir() => fsguard::remove_tree(&target)?,
-            Ok(_) => return Err(ApiError::invalid(format!("{} exists and is not a folder", target.display()))),
+            Ok(_) => return Err(Error::invalid(format!("{} exists and is not a folder", target.display()))),
             Err(_) => {}
         }
-        std::fs::rename(&skill_dir, &target).map_err(|e| ApiError::internal(&e.into()))?;
+        std::fs::rename(&skill_dir, &target).map_err(|e| Error::internal(&e.into()))?;
         Ok(SkillItem {
             name,
             path: target.join("SKILL.md").display().to_string(),
@@ -474,18 +375,8 @@ pub fn install_archive(ws: &Path, bytes: &[u8], kind: ArchiveKind, name: Option<
     result
 }
 
-/// `DELETE /workspace/:id/skills/:name`: remove the skill folder from the
-/// project roots. → `{ok: true, name, removed: [paths]}`; 404 when absent.
-#[utoipa::path(delete, path = "/workspace/{id}/skills/{name}", tag = "extensions", security(("clientToken" = [])),
-    params(("id" = String, Path, description = "Workspace id (`ws_<12 hex>`, see `GET /workspaces`)"), ("name" = String, Path, description = "Skill name")),
-    responses((status = 200, description = "Removed", body = SkillRemoved),
-        (status = 404, description = "`not_found`: no project skill of that name, or `workspace_not_found`", body = ErrorBody)))]
-pub(super) async fn remove(
-    actor: Actor,
-    State(state): State<AppState>,
-    UrlPath((id, name)): UrlPath<(String, String)>,
-) -> Result<Json<Value>, ApiError> {
-    let ws = workspace(&state, &id)?;
+/// Remove the skill folder `name` from the project roots; 404 when absent.
+pub async fn remove(ext: &Arc<Extensions>, actor: &Actor, ws: &Arc<ActiveWorkspace>, name: String) -> Result<SkillRemoved, Error> {
     check_name(&name)?;
     let intent = WriteIntent {
         action: "skills.remove",
@@ -494,7 +385,7 @@ pub(super) async fn remove(
         paths: PROJECT_ROOTS.iter().map(|p| ws.path.join(p[0]).join(p[1]).join(&name).display().to_string()).collect(),
     };
     let n = name.clone();
-    let removed = write(&state, &actor, &ws, intent, move |ws| {
+    let removed = write(ext, actor, ws, intent, move |ws| {
         let mut removed = Vec::new();
         for parts in PROJECT_ROOTS {
             let Some(root) = fsguard::existing_dir(&ws.path, &parts)? else { continue };
@@ -509,12 +400,12 @@ pub(super) async fn remove(
             }
         }
         if removed.is_empty() {
-            return Err(ApiError::new(ErrorCode::NotFound, format!("no project skill named `{n}`")));
+            return Err(Error::new(ErrorCode::NotFound, format!("no project skill named `{n}`")));
         }
         Ok(removed)
     })
     .await?;
-    Ok(Json(json!({ "ok": true, "name": name, "removed": removed })))
+    Ok(SkillRemoved { ok: true, name, removed })
 }
 
 #[cfg(test)]
@@ -571,7 +462,7 @@ mod tests {
             b.into_inner().unwrap().finish().unwrap();
         }
         let ws = tempfile::tempdir().unwrap();
-        let item = install_archive(ws.path(), &tar_bytes, ArchiveKind::detect(&tar_bytes, None).unwrap(), None).unwrap();
+        let item = install_archive(ws.path(), &tar_bytes, detect(&tar_bytes, None).unwrap(), None).unwrap();
         assert_eq!(item.name, "from-tar");
         assert_eq!(item.description, "A skill from a tarball");
         let listed = list_skills(ws.path(), false);

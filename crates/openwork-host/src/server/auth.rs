@@ -2,6 +2,7 @@
 //!
 //! - [`ClientAuth`]: `Authorization: Bearer <client token>`.
 //! - [`HostAuth`]: `X-OpenWork-Host-Token: <host token>`.
+//! - [`Actor`]: the caller of a write (client token, client id, fingerprint).
 //!
 //! The tokens are not interchangeable: the host token is refused where the
 //! client token is required and the other way round. Comparisons are
@@ -9,6 +10,7 @@
 //! with the client address, never with the token.
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
+use openwork_wire::api::Actor;
 use openwork_wire::HOST_TOKEN_HEADER;
 
 use super::error::ApiError;
@@ -91,5 +93,27 @@ impl FromRequestParts<AppState> for HostAuth {
                 Err(failed(parts, state, ApiError::unauthorized("wrong host token")).await)
             }
         }
+    }
+}
+
+/// The caller of a write: a remote client, authenticated by the client
+/// token ([`ClientAuth`]), with the client id it sent and the token's
+/// fingerprint for the audit log.
+impl FromRequestParts<AppState> for Actor {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        ClientAuth::from_request_parts(parts, state).await?;
+        let client_id = parts
+            .headers
+            .get("x-openwork-client-id")
+            .and_then(|v| v.to_str().ok())
+            .map(|s| s.chars().filter(|c| !c.is_control()).take(64).collect::<String>())
+            .filter(|s| !s.is_empty());
+        Ok(Actor {
+            kind: "remote".into(),
+            client_id,
+            token_hash: bearer(parts).map(crate::tokens::fingerprint),
+        })
     }
 }

@@ -1,20 +1,24 @@
-//! The OpenWork HTTP API.
+//! The OpenWork HTTP API: the layer over the host's parts (engine,
+//! workspace, extensions, events), which it reaches through [`AppState`].
 //!
 //! Open routes (`GET /health`) are separated from authenticated ones;
-//! authentication is an extractor ([`auth::ClientAuth`], [`auth::HostAuth`]).
-//! Every error is JSON ([`error::ApiError`]). The `/opencode/*` proxy is in
-//! [`proxy`].
+//! authentication is an extractor ([`auth::ClientAuth`], [`auth::HostAuth`],
+//! the caller of a write [`auth`]'s `Actor`). Every error is JSON
+//! ([`error::ApiError`]). Routes: [`routes`] (host), [`events`] (`GET
+//! /events`), [`ext`] (workspace extensions, approvals), [`proxy`]
+//! (`/opencode/*`); [`openapi`] documents them all.
 
 pub mod auth;
 pub mod error;
 pub mod events;
+pub mod ext;
 pub mod limiter;
 pub mod openapi;
 pub mod proxy;
+pub mod public_url;
 pub mod routes;
-pub mod workspace;
 
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::extract::{DefaultBodyLimit, Request, State};
@@ -24,10 +28,13 @@ use axum::routing::any;
 use axum::Router;
 use openwork_wire::ErrorCode;
 
-use crate::engine::EngineHandle;
+use crate::active::Active;
+use crate::engine::{EngineClient, EngineHandle};
+use crate::events::EventBus;
+use crate::extensions::{ApprovalMode, Extensions, ExtensionsOptions};
 use crate::tokens::TokenSet;
+use crate::workspace::ActiveWorkspace;
 use error::ApiError;
-pub use workspace::ActiveWorkspace;
 
 /// Options of the API server.
 #[derive(Debug, Clone)]
@@ -45,60 +52,69 @@ pub struct ServerOptions {
     /// closed (slow-loris protection).
     pub header_timeout: Duration,
     /// Whether writes to workspace extensions wait for the host's approval.
-    pub approval: crate::extensions::ApprovalMode,
+    pub approval: ApprovalMode,
     /// How long a write waits for approval before it is denied.
     pub approval_timeout: Duration,
+    /// Where the audit log of writes lives (`None`: not recorded).
+    pub audit_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for ServerOptions {
     fn default() -> Self {
+        let ext = ExtensionsOptions::default();
         Self {
-            read_only: false,
+            read_only: ext.read_only,
             connect_host: None,
-            max_body_bytes: 32 * 1024 * 1024,
+            max_body_bytes: ext.max_body_bytes,
             cors_origins: Vec::new(),
             header_timeout: Duration::from_secs(30),
-            approval: crate::extensions::ApprovalMode::Auto,
-            approval_timeout: Duration::from_secs(30),
+            approval: ext.approval,
+            approval_timeout: ext.approval_timeout,
+            audit_dir: ext.audit_dir,
         }
     }
 }
 
-/// Shared state of every handler.
+impl ServerOptions {
+    /// What these options mean for writes to the workspace extensions.
+    pub fn extensions(&self) -> ExtensionsOptions {
+        ExtensionsOptions {
+            read_only: self.read_only,
+            approval: self.approval,
+            approval_timeout: self.approval_timeout,
+            max_body_bytes: self.max_body_bytes,
+            audit_dir: self.audit_dir.clone(),
+        }
+    }
+}
+
+/// What every handler can reach: the host's parts (data only; the logic
+/// lives with each part).
 #[derive(Clone)]
 pub struct AppState {
     /// Client and host tokens.
     pub tokens: Arc<TokenSet>,
     /// The supervised engine.
     pub engine: EngineHandle,
-    /// The active workspace; replaced as a whole when the host switches.
-    pub workspace: Arc<RwLock<Arc<ActiveWorkspace>>>,
+    /// The active workspace, and switching it.
+    pub active: Arc<Active>,
     /// Options.
     pub options: Arc<ServerOptions>,
     /// When the host started.
     pub started: Instant,
-    /// HTTP client used by the proxy (pooled, no overall timeout: SSE).
-    pub http: reqwest::Client,
-    /// Files the extension API is writing (the watcher leaves them out).
-    pub api_writes: Arc<crate::watch::ApiWrites>,
     /// Failed-authentication rate limiting.
     pub auth_limiter: Arc<limiter::AuthLimiter>,
     /// Host events (`GET /events`).
-    pub events: Arc<events::EventBus>,
+    pub events: Arc<EventBus>,
     /// The `/opencode` forwarder (sessions' folders, shared event streams).
     pub proxy: Arc<openwork_proxy::Forwarder>,
-    /// Where the host remembers its workspaces (`None`: not remembered).
-    pub data_dir: Option<std::path::PathBuf>,
-    /// Watches the active workspace's configuration files.
-    pub watcher: Arc<std::sync::Mutex<Option<crate::watch::ConfigWatcher>>>,
-    /// Extension management state.
-    pub extensions: Arc<crate::extensions::ExtensionsState>,
-    /// Held while the active workspace is switched.
-    pub switching: Arc<tokio::sync::Mutex<()>>,
+    /// The workspace extensions.
+    pub extensions: Arc<Extensions>,
 }
 
 impl AppState {
-    /// State for a host serving `workspace` with `engine`.
+    /// The parts of a host serving `workspace` with `engine` (the workspace
+    /// remembered nowhere and not watched; see [`AppState::with_active`]).
     pub fn new(
         tokens: Arc<TokenSet>,
         engine: EngineHandle,
@@ -110,88 +126,31 @@ impl AppState {
             .pool_idle_timeout(Duration::from_secs(30))
             .no_proxy()
             .build()?;
-        let extensions = Arc::new(crate::extensions::ExtensionsState::new(&options));
+        let events = Arc::new(EventBus::new());
+        let client = EngineClient::new(engine.clone(), http.clone());
+        let extensions = Arc::new(Extensions::new(options.extensions(), client, events.clone()));
         Ok(Self {
             tokens,
             engine,
-            events: Arc::new(events::EventBus::new()),
-            proxy: Arc::new(openwork_proxy::Forwarder::new(http.clone(), options.max_body_bytes)),
+            active: Arc::new(Active::new(workspace)),
+            proxy: Arc::new(openwork_proxy::Forwarder::new(http, options.max_body_bytes)),
+            events,
             auth_limiter: Arc::default(),
-            api_writes: Arc::default(),
-            data_dir: None,
-            watcher: Arc::new(std::sync::Mutex::new(None)),
             extensions,
-            switching: Arc::default(),
-            workspace: Arc::new(RwLock::new(Arc::new(workspace))),
             options: Arc::new(options),
             started: Instant::now(),
-            http,
         })
     }
 
-    /// Remember workspaces in `data_dir`, publish `config.changed` for files
-    /// edited on the host (debounced by `debounce`) and have the engine reload
-    /// them ([`crate::extensions::follow_hand_edits`]).
-    pub fn with_persistence(mut self, data_dir: std::path::PathBuf, debounce: Duration) -> Self {
-        let root = self.active_workspace().path.clone();
-        let mut recent = crate::recent::RecentWorkspaces::load(&data_dir);
-        if let Err(e) = recent.activate(&data_dir, &self.active_workspace().directory) {
-            tracing::warn!("could not remember the workspace: {e:#}");
-        }
-        match crate::watch::ConfigWatcher::start(root, self.events.clone(), self.api_writes.clone(), debounce) {
-            Ok(w) => {
-                *self.watcher.lock().unwrap_or_else(|e| e.into_inner()) = Some(w);
-                tokio::spawn(crate::extensions::follow_hand_edits(self.clone()));
-            }
-            Err(e) => tracing::warn!("not watching configuration files: {e}"),
-        }
-        self.data_dir = Some(data_dir);
+    /// The same parts with `active` as the active workspace.
+    pub fn with_active(mut self, active: Active) -> Self {
+        self.active = Arc::new(active);
         self
-    }
-
-    /// Make `next` the active workspace, as one transaction under the switch
-    /// lock: remembered on disk first (a failure, e.g. a full disk, changes
-    /// nothing), then served (atomically for the proxy), watched, and
-    /// announced as `workspace.switched`. Concurrent switches run one after
-    /// the other, so the file, the folder served and the last event always
-    /// name the same folder.
-    pub async fn switch_workspace(&self, next: ActiveWorkspace) -> anyhow::Result<()> {
-        let _switching = self.switching.lock().await;
-        if let Some(dir) = self.data_dir.clone() {
-            let path = next.directory.clone();
-            tokio::task::spawn_blocking(move || crate::recent::RecentWorkspaces::load(&dir).activate(&dir, &path))
-                .await
-                .map_err(|e| anyhow::anyhow!("saving the workspace failed: {e}"))??;
-        }
-        let next = Arc::new(next);
-        let previous = {
-            let mut guard = self.workspace.write().unwrap_or_else(|e| e.into_inner());
-            std::mem::replace(&mut *guard, next.clone())
-        };
-        if let Some(w) = self.watcher.lock().unwrap_or_else(|e| e.into_inner()).as_ref() {
-            w.retarget(next.path.clone());
-        }
-        // Proxied event streams of the old folder end; clients reconnect.
-        self.proxy.hub.end_other_folders(&next.directory);
-        let describe = |w: &ActiveWorkspace| serde_json::json!({ "id": w.id, "name": w.name, "path": w.directory });
-        tracing::info!(from = %previous.directory, to = %next.directory, "workspace switched");
-        self.events.publish(
-            "workspace.switched",
-            serde_json::json!({ "from": describe(&previous), "to": describe(&next) }),
-        );
-        // Have OpenCode open the new folder now (the first request for a
-        // folder sets it up: seconds on a busy machine), so clients that
-        // follow find it ready.
-        let (state, ws) = (self.clone(), next.clone());
-        tokio::spawn(async move {
-            let _ = crate::extensions::engine_get(&state, &ws, "/path").await;
-        });
-        Ok(())
     }
 
     /// The active workspace at this moment (a request keeps the one it started with).
     pub fn active_workspace(&self) -> Arc<ActiveWorkspace> {
-        self.workspace.read().unwrap_or_else(|e| e.into_inner()).clone()
+        self.active.current()
     }
 }
 

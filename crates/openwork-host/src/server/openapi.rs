@@ -76,21 +76,6 @@ impl Modify for SecuritySchemes {
     }
 }
 
-/// `{ok: true}`.
-#[derive(Serialize, ToSchema)]
-pub struct OkResponse {
-    /// Always `true`.
-    pub ok: bool,
-}
-
-/// Body of `POST /tokens/rotate`.
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct RotatedToken {
-    /// The new client token; the previous one stopped working.
-    pub client_token: String,
-}
-
 /// Any JSON value (proxied OpenCode bodies).
 #[derive(Serialize, ToSchema)]
 #[schema(value_type = Object)]
@@ -111,7 +96,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(r::engine_status))
         .routes(routes!(r::engine_restart))
         .routes(routes!(r::rotate_client_token))
-        .merge(crate::extensions::routes())
+        .merge(super::ext::routes())
 }
 
 /// The OpenAPI document of the host API.

@@ -54,7 +54,7 @@ pub async fn forward(actor: Actor, State(state): State<AppState>, req: Request) 
             })?;
             let intent = audited.as_ref().expect("config changes are audited");
             let change = describe_change(&decision, parts.uri.query(), &bytes);
-            extensions::approve(&state, &actor, &ws, intent, Some(change)).await?;
+            extensions::approve(&state.extensions, &actor, &ws, intent, Some(change)).await?;
             Body::from(bytes)
         }
     };
@@ -65,9 +65,9 @@ pub async fn forward(actor: Actor, State(state): State<AppState>, req: Request) 
     // once the folder is idle, and only with a config OpenCode accepts.
     if decision.route.pattern == "/instance/dispose" {
         state.extensions.reload.changed();
-        let reloaded = extensions::reload_engine(&state, &ws).await;
+        let reloaded = extensions::reload_engine(&state.extensions, &ws).await;
         if let Some(intent) = &audited {
-            extensions::record_audit(&state, &actor, &ws, intent, "applied");
+            extensions::record_audit(&state.extensions, &actor, &ws, intent, "applied");
         }
         let mut resp = axum::Json(true).into_response();
         let value = if reloaded == extensions::Reloaded::Deferred { "pending" } else { "done" };
@@ -97,7 +97,7 @@ pub async fn forward(actor: Actor, State(state): State<AppState>, req: Request) 
             Ok(resp) if resp.status().is_success() => "applied",
             _ => "failed",
         };
-        extensions::record_audit(&state, &actor, &ws, intent, outcome);
+        extensions::record_audit(&state.extensions, &actor, &ws, intent, outcome);
     }
     result.map_err(|e| match e {
         ForwardError::Refused(r) => r.into(),

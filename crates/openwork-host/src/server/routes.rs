@@ -3,12 +3,11 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::Json;
 use openwork_wire::{Capabilities, EngineStatus, ErrorBody, Health, Workspace, WorkspaceList};
-use serde_json::json;
 
 use super::auth::{ClientAuth, HostAuth};
 use super::error::ApiError;
-use super::openapi::{OkResponse, RotatedToken};
-use super::workspace::public_base;
+use openwork_wire::api::{OkResponse, RotatedToken, SwitchRequest};
+use super::public_url::public_base;
 use super::AppState;
 
 /// `GET /health` (open).
@@ -70,9 +69,9 @@ pub async fn engine_status(_: ClientAuth, State(state): State<AppState>) -> Json
 /// `POST /engine/restart` (host token): restart, also out of `failed`.
 #[utoipa::path(post, path = "/engine/restart", tag = "host", security(("hostToken" = [])),
     responses((status = 200, description = "Restart requested", body = OkResponse)))]
-pub async fn engine_restart(_: HostAuth, State(state): State<AppState>) -> Json<serde_json::Value> {
+pub async fn engine_restart(_: HostAuth, State(state): State<AppState>) -> Json<OkResponse> {
     state.engine.restart().await;
-    Json(json!({ "ok": true }))
+    Json(OkResponse::YES)
 }
 
 /// `POST /tokens/rotate` (host token): new client token, persisted; the old
@@ -84,21 +83,14 @@ pub async fn engine_restart(_: HostAuth, State(state): State<AppState>) -> Json<
 pub async fn rotate_client_token(
     _: HostAuth,
     State(state): State<AppState>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<RotatedToken>, ApiError> {
     let fresh = state.tokens.rotate_client().map_err(|e| match e {
         crate::tokens::RotateError::Overridden => ApiError::forbidden(e.to_string()),
         // A full disk is 507 (the old token still works), other I/O 500.
         crate::tokens::RotateError::Io(cause) => ApiError::internal(&cause),
     })?;
     tracing::info!(token = %crate::tokens::mask(&fresh), "client token rotated");
-    Ok(Json(json!({ "clientToken": fresh })))
-}
-
-/// Body of `POST /workspaces/active`.
-#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
-pub struct SwitchRequest {
-    /// Absolute path of the folder to expose (on the host).
-    pub path: String,
+    Ok(Json(RotatedToken { client_token: fresh }))
 }
 
 /// `POST /workspaces/active` (host token): expose another folder. The engine
@@ -126,9 +118,13 @@ pub async fn switch_workspace(
     if !path.is_absolute() {
         return Err(ApiError::invalid("path must be absolute"));
     }
-    let next = super::ActiveWorkspace::open(path).map_err(|e| {
+    let next = crate::workspace::ActiveWorkspace::open(path).map_err(|e| {
         ApiError::new(openwork_wire::ErrorCode::WorkspaceNotFound, format!("{e:#}"))
     })?;
-    state.switch_workspace(next).await.map_err(|e| ApiError::internal(&e))?;
+    state
+        .active
+        .switch(next, &state.events, &state.proxy, &state.extensions.engine)
+        .await
+        .map_err(|e| ApiError::internal(&e))?;
     Ok(Json(describe_active(&state, &headers)))
 }

@@ -11,9 +11,10 @@ use http::{Method, Request, StatusCode};
 use serde_json::{json, Value};
 use tower::ServiceExt;
 
-use super::{ApprovalMode, ExtensionsState};
+use crate::extensions::{jsonc, ApprovalMode};
 use crate::engine::{EngineConfig, EngineSupervisor, RestartPolicy};
-use crate::server::{self, ActiveWorkspace, AppState, ServerOptions};
+use crate::server::{self, AppState, ServerOptions};
+use crate::workspace::ActiveWorkspace;
 use crate::tokens::TokenSet;
 
 const CLIENT: &str = "wn-yeSOATi-8--n2pkpYlqkXVyhnbMYJm4VgFfSzJy4";
@@ -43,8 +44,8 @@ async fn app(options: ServerOptions) -> App {
     let engine = EngineSupervisor::start(cfg);
     let workspace = ActiveWorkspace::open(&ws_dir).unwrap();
     let ws = workspace.id.clone();
-    let mut state = AppState::new(tokens, engine, workspace, options.clone()).unwrap();
-    state.extensions = Arc::new(ExtensionsState::with_audit_dir(&options, Some(dir.path().join("audit"))));
+    let options = ServerOptions { audit_dir: Some(dir.path().join("audit")), ..options };
+    let state = AppState::new(tokens, engine, workspace, options).unwrap();
     App { router: server::router(state.clone()), state, dir, ws }
 }
 
@@ -274,7 +275,7 @@ async fn fifty_concurrent_adds_keep_every_entry() {
     for t in tasks {
         assert_eq!(t.await.unwrap(), 200);
     }
-    let cfg = super::jsonc::read_object(&app.ws_path().join("opencode.jsonc")).unwrap();
+    let cfg = jsonc::read_object(&app.ws_path().join("opencode.jsonc")).unwrap();
     assert_eq!(cfg["mcp"].as_object().unwrap().len(), 50);
 }
 

@@ -1,8 +1,8 @@
-//! The workspace a host exposes, and how it is described to clients.
+//! [`ActiveWorkspace`]: the folder a host exposes, and how it is described
+//! to clients.
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use axum::http::HeaderMap;
 use openwork_wire::{ids, OpencodeTarget, Workspace, OPENCODE_PROXY_PREFIX};
 
 /// The active workspace of a host.
@@ -38,6 +38,21 @@ impl ActiveWorkspace {
         Ok(Self { id: ids::workspace_id(&directory), name, path, directory })
     }
 
+    /// Describe `dir` (as [`ActiveWorkspace::open`]), with OpenCode told to
+    /// use `opencode_directory` instead of its path when given (an absolute
+    /// path, canonicalised when it exists; no trailing slash).
+    pub fn open_with_directory(dir: &Path, opencode_directory: Option<&str>) -> Result<Self> {
+        let mut ws = Self::open(dir)?;
+        if let Some(d) = opencode_directory {
+            let d = Path::new(d);
+            let d = d.canonicalize().unwrap_or_else(|_| d.to_path_buf());
+            anyhow::ensure!(d.is_absolute(), "the OpenCode directory must be an absolute path");
+            let s = d.to_str().context("the OpenCode directory is not UTF-8")?;
+            ws.directory = if s.len() > 1 { s.trim_end_matches('/').to_string() } else { s.to_string() };
+        }
+        Ok(ws)
+    }
+
     /// The wire description, with the proxy URL clients should use.
     pub fn describe(&self, public_base: &str) -> Workspace {
         Workspace {
@@ -53,49 +68,9 @@ impl ActiveWorkspace {
     }
 }
 
-/// The base URL a client used to reach us (`--connect-host` wins over the
-/// request's `Host` header), e.g. `http://192.168.1.5:8787`.
-pub fn public_base(headers: &HeaderMap, connect_host: Option<&str>) -> String {
-    let forwarded_proto = headers
-        .get("x-forwarded-proto")
-        .and_then(|v| v.to_str().ok())
-        .filter(|p| *p == "https" || *p == "http");
-    if let Some(h) = connect_host {
-        let h = h.trim_end_matches('/');
-        if h.starts_with("http://") || h.starts_with("https://") {
-            return h.to_string();
-        }
-        return format!("{}://{h}", forwarded_proto.unwrap_or("http"));
-    }
-    let host = headers
-        .get(http::header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .filter(|h| is_sane_host(h))
-        .unwrap_or("127.0.0.1");
-    format!("{}://{host}", forwarded_proto.unwrap_or("http"))
-}
-
-/// A `Host` header we are willing to echo back in URLs.
-fn is_sane_host(h: &str) -> bool {
-    !h.is_empty()
-        && h.len() <= 255
-        && h.chars().all(|c| c.is_ascii_alphanumeric() || "-.:[]_".contains(c))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn base_from_host_header_or_connect_host() {
-        let mut h = HeaderMap::new();
-        h.insert(http::header::HOST, "10.0.0.2:8787".parse().unwrap());
-        assert_eq!(public_base(&h, None), "http://10.0.0.2:8787");
-        assert_eq!(public_base(&h, Some("box.tailnet.ts.net")), "http://box.tailnet.ts.net");
-        assert_eq!(public_base(&h, Some("https://box.example/")), "https://box.example");
-        h.insert(http::header::HOST, "evil/<script>".parse().unwrap());
-        assert_eq!(public_base(&h, None), "http://127.0.0.1");
-    }
 
     #[test]
     fn workspace_id_is_stable() {

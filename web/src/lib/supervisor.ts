@@ -1,0 +1,382 @@
+// The connection supervisor: connects (onboarding, the modal, "Host a local
+// folder"), verifies the active remote, keeps its event streams open and
+// reconnects with backoff, follows a host's `workspace.switched`. No DOM and
+// no Solid: the view (App.tsx) keeps the state in signals and hands it over
+// as `SupervisorState`; the network comes in as `SupervisorIo`, so the tests
+// drive it with fakes.
+import {
+  app,
+  appTransport,
+  hostApi,
+  hostTransport,
+  storeToken,
+  type AppWorkspaceList,
+  type ConnectInput,
+  type ConnectResult,
+  type Detected,
+  type HostEvent,
+  type HostOk,
+  type Mode,
+  type Transport,
+  type WorkspaceSwitched,
+} from './api';
+import type { Workspace } from './api-types';
+import { HttpError } from './errors';
+import { streamSse } from './sse';
+import { backoffDelay, GIVE_UP_AFTER, type ConnEvent, type ConnState, type WorkspaceEntry } from './state';
+
+/** An OpenCode event (`/opencode/event`), handed to the views as is. */
+export type OcEvent = { type?: string; properties?: unknown };
+
+/** What the supervisor reads and changes; the view keeps it. */
+export interface SupervisorState {
+  /** Served by the app backend, or by a host. */
+  mode(): Mode;
+  conn(): ConnState;
+  /** Apply a transition of the connection state machine (`reduceConn`). */
+  dispatch(e: ConnEvent): void;
+  /** App mode: the stored workspaces. */
+  list(): AppWorkspaceList;
+  setList(l: AppWorkspaceList): void;
+  /** Host mode: the host's active workspace. */
+  hostWorkspace(): Workspace | null;
+  setHostWorkspace(w: Workspace | null): void;
+  /** Host mode: the client token in use. */
+  token(): string | null;
+  setToken(t: string | null): void;
+  /** The active workspace (`activeWorkspace` of the above). */
+  active(): WorkspaceEntry | undefined;
+  /** Another workspace or connection: the views start over. */
+  newEpoch(): void;
+  /** The same workspace changed under us (config, engine restart, a
+   *  reconnect that may have missed events): the views reload in place. */
+  refreshViews(): void;
+  /** A new connection opens on the sessions view. */
+  showSessions(): void;
+  toast(message: string): void;
+}
+
+/** The outside world of the supervisor. */
+export interface SupervisorIo {
+  app: Pick<typeof app, 'status' | 'follow' | 'workspaces' | 'connect' | 'activate' | 'remove' | 'hostFolder'>;
+  /** The host's `GET /workspaces` through `t`. */
+  hostWorkspaces(t: Transport): Promise<HostOk<'/workspaces', 'get'>>;
+  streamSse: typeof streamSse;
+  /** Resolves after `ms`, or at once when `signal` aborts. */
+  sleep(ms: number, signal: AbortSignal): Promise<void>;
+  /** Delay before reconnect `attempt` (1, 2, ...). */
+  backoffDelay(attempt: number): number;
+  /** Keep (or forget) the host-mode client token. */
+  storeToken(t: string | null): void;
+  /** Whether connecting to a stored workspace fell back to a direct OpenCode. */
+  fallback: { get(id: string): boolean; set(id: string, viaFallback: boolean): void };
+}
+
+const FALLBACK_KEY = 'openwork.fallback';
+
+/** The browser: fetch, timers, localStorage (token), sessionStorage (fallback flags). */
+export const browserIo: SupervisorIo = {
+  app,
+  hostWorkspaces: (t) => hostApi.workspaces(t),
+  streamSse,
+  sleep: (ms, signal) =>
+    new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, ms);
+      signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
+    }),
+  backoffDelay: (attempt) => backoffDelay(attempt),
+  storeToken,
+  fallback: {
+    get: (id) => {
+      try {
+        return sessionStorage.getItem(`${FALLBACK_KEY}.${id}`) === '1';
+      } catch {
+        return false;
+      }
+    },
+    set: (id, viaFallback) => {
+      try {
+        sessionStorage.setItem(`${FALLBACK_KEY}.${id}`, viaFallback ? '1' : '0');
+      } catch {
+        /* storage disabled */
+      }
+    },
+  },
+};
+
+/** The active workspace: app mode, the stored one marked active; host mode,
+ *  the host's one workspace, as an entry of the host at `origin`. */
+export function activeWorkspace(
+  mode: Mode,
+  list: AppWorkspaceList,
+  hostWs: Workspace | null,
+  token: string | null,
+  origin: string,
+): WorkspaceEntry | undefined {
+  if (mode === 'app') return list.items.find((w) => w.id === list.activeId);
+  if (!hostWs) return undefined;
+  return {
+    id: hostWs.id,
+    name: hostWs.name,
+    workspaceType: 'remote',
+    remoteType: 'openwork',
+    openworkHostUrl: origin,
+    openworkWorkspaceId: hostWs.id,
+    openworkWorkspaceName: hostWs.name,
+    opencodeDirectory: hostWs.path,
+    hasToken: Boolean(token),
+  };
+}
+
+const refused = (e: unknown): e is HttpError => e instanceof HttpError && (e.status === 401 || e.status === 403);
+
+export type Supervisor = ReturnType<typeof createSupervisor>;
+
+export function createSupervisor(state: SupervisorState, io: SupervisorIo = browserIo) {
+  const host = hostTransport(() => state.token());
+  /** How to reach the active remote (one object per mode, so views keep it). */
+  const transport = (): Transport => (state.mode() === 'app' ? appTransport : host);
+
+  const listeners = new Set<(ev: OcEvent) => void>();
+  /** Register for OpenCode events; returns an unsubscribe function. */
+  const subscribe = (fn: (ev: OcEvent) => void) => {
+    listeners.add(fn);
+    return () => {
+      listeners.delete(fn);
+    };
+  };
+
+  /** Check the active remote; dispatches connected / failed. Throws on a transient failure. */
+  const verify = async (): Promise<void> => {
+    if (state.mode() === 'app') {
+      const s = await io.app.status();
+      if (s.state === 'connected' && s.remoteType) {
+        const id = state.active()?.id;
+        state.dispatch({ type: 'connected', remoteType: s.remoteType, viaFallback: id !== undefined && io.fallback.get(id) });
+        if (s.hostWorkspaceChanged) await follow('The host switched workspace.');
+        return;
+      }
+      if (s.state === 'auth_failed' || s.state === 'wrong_password' || s.state === 'needs_password') {
+        state.dispatch({ type: 'failed', reason: s.message ?? s.state, authFailed: true });
+        return;
+      }
+      throw new Error(s.message ?? s.state);
+    }
+    try {
+      const w = await io.hostWorkspaces(transport());
+      const prev = state.hostWorkspace();
+      state.setHostWorkspace(w.active);
+      if (prev && prev.id !== w.active.id) {
+        state.toast(`The host switched to “${w.active.name}”. Reconnected.`);
+        state.newEpoch();
+      }
+      state.dispatch({ type: 'connected', remoteType: 'openwork', viaFallback: false });
+    } catch (e) {
+      if (refused(e)) {
+        state.dispatch({ type: 'failed', reason: 'The access token was refused.', authFailed: true });
+        return;
+      }
+      throw e;
+    }
+  };
+
+  /** The host switched workspace: app mode, the app re-runs the handshake and
+   *  stores the new workspace; host mode, verify picks it up. */
+  const follow = async (why: string): Promise<void> => {
+    if (state.mode() === 'app') {
+      const r = await io.app.follow();
+      state.setList(await io.app.workspaces());
+      state.toast(`${why} Reconnected to “${r.workspace.openworkWorkspaceName ?? r.workspace.name}”.`);
+    } else {
+      await verify();
+    }
+    state.newEpoch();
+  };
+
+  const onHostEvent = (ev: HostEvent) => {
+    if (ev.type === 'workspace.switched') {
+      const to = (ev.properties as Partial<WorkspaceSwitched> | null)?.to;
+      void follow(`The host switched to “${to?.name ?? 'another folder'}”.`);
+    }
+    if (ev.type === 'engine.state' || ev.type === 'config.changed' || ev.type === 'engine.reload') state.refreshViews();
+  };
+
+  /** Keep the OpenCode and host event streams open; reconnect with backoff.
+   *  Both streams of one round share an AbortController, so a round never
+   *  leaves a stream behind. A stream that ends (OpenCode reloads the
+   *  workspace after every extension change) is reopened at once and quietly;
+   *  only when that fails does the header say "Connecting…". */
+  const supervise = async (signal: AbortSignal): Promise<void> => {
+    let attempt = 0;
+    while (!signal.aborted) {
+      const t = transport();
+      const round = new AbortController();
+      const endRound = () => round.abort();
+      signal.addEventListener('abort', endRound, { once: true });
+      const init: RequestInit = { headers: t.headers(), credentials: 'same-origin' };
+      const streams: Promise<void>[] = [
+        io.streamSse(`${t.remoteBase}/opencode/event`, init, (m) => {
+          attempt = 0;
+          try {
+            const ev = JSON.parse(m.data) as OcEvent;
+            for (const l of listeners) l(ev);
+          } catch {
+            /* not JSON */
+          }
+        }, round.signal),
+      ];
+      if (state.active()?.remoteType === 'openwork') {
+        streams.push(
+          io.streamSse(`${t.remoteBase}/events`, init, (m) => {
+            let ev: unknown;
+            try {
+              ev = JSON.parse(m.data);
+            } catch {
+              return; // not JSON
+            }
+            if (ev !== null && typeof ev === 'object') onHostEvent(ev as HostEvent);
+          }, round.signal),
+        );
+      }
+      for (const st of streams) st.catch(() => { /* reported through the race below */ });
+      try {
+        await Promise.race(streams);
+      } catch (e) {
+        if (signal.aborted) return;
+        if (refused(e) && e.code !== 'forbidden') {
+          state.dispatch({ type: 'failed', reason: 'The access token was refused.', authFailed: true });
+          return;
+        }
+      } finally {
+        round.abort();
+        signal.removeEventListener('abort', endRound);
+      }
+      if (signal.aborted) return;
+      attempt += 1;
+      const quiet = attempt === 1;
+      if (!quiet) {
+        state.dispatch({ type: 'lost', reason: 'connection lost' });
+        if (attempt >= GIVE_UP_AFTER) state.dispatch({ type: 'giveUp', reason: 'The remote does not answer.' });
+        await io.sleep(io.backoffDelay(attempt - 1), signal);
+      }
+      try {
+        await verify();
+        const c = state.conn();
+        if (c.kind === 'disconnected' && c.authFailed) return;
+        // Events may have been missed while the streams were down.
+        state.refreshViews();
+      } catch {
+        /* try again */
+      }
+    }
+  };
+
+  let running: AbortController | null = null;
+  /** (Re)open the event streams of the active remote. */
+  const restart = () => {
+    running?.abort();
+    running = new AbortController();
+    void supervise(running.signal);
+  };
+  /** Close the event streams. */
+  const stop = () => {
+    running?.abort();
+  };
+
+  /** At start-up (after the mode is known): reconnect to the workspace the
+   *  page had. Returns the error for the onboarding form, if any. */
+  const resume = async (d: Detected): Promise<string | null> => {
+    if (d.mode === 'app' && !d.signedIn) return null;
+    if (d.mode === 'app') state.setList(await io.app.workspaces());
+    if ((d.mode === 'app' && state.list().activeId) || (d.mode === 'host' && state.token())) {
+      state.dispatch({ type: 'connect', remoteType: state.active()?.remoteType });
+      try {
+        await verify();
+      } catch (e) {
+        state.dispatch({ type: 'failed', reason: (e as Error).message });
+      }
+      if (state.conn().kind === 'connected') restart();
+      else if (d.mode === 'host') return 'The access token was refused. Paste the current client token.';
+    }
+    return null;
+  };
+
+  /** App mode: the app stored and proved a new active workspace. */
+  const adopt = async (r: ConnectResult) => {
+    io.fallback.set(r.workspace.id, r.fallback);
+    state.setList(await io.app.workspaces());
+    state.dispatch({ type: 'connected', remoteType: r.remoteType, viaFallback: r.fallback });
+    state.newEpoch();
+    state.showSessions();
+    restart();
+  };
+
+  /** Connect (onboarding or the modal). Resolves to an inline error, or null when connected. */
+  const connect = async (input: ConnectInput): Promise<string | null> => {
+    if (state.mode() !== 'app') {
+      const t = input.token ?? '';
+      if (!t) return 'Enter the access token.';
+      const prev = state.token();
+      state.setToken(t);
+      try {
+        const w = await io.hostWorkspaces(hostTransport(() => t));
+        io.storeToken(t);
+        state.setHostWorkspace(w.active);
+        state.dispatch({ type: 'connected', remoteType: 'openwork', viaFallback: false });
+        state.newEpoch();
+        restart();
+        return null;
+      } catch (e) {
+        state.setToken(prev);
+        if (refused(e)) return 'This host refused the access token. Check the client token and try again.';
+        return (e as Error).message;
+      }
+    }
+    try {
+      await adopt(await io.app.connect(input));
+      return null;
+    } catch (e) {
+      if (e instanceof HttpError && e.code === 'auth_failed') return `The host refused the access token (HTTP ${e.status === 401 ? 401 : 403}). Nothing was saved.`;
+      return (e as Error).message;
+    }
+  };
+
+  /** App mode: host a folder of this machine and connect to it. Throws on failure. */
+  const hostFolder = async (path: string): Promise<void> => {
+    await adopt(await io.app.hostFolder(path));
+    state.toast('Hosting this folder. Open Settings for the pairing link.');
+  };
+
+  /** App mode: make another stored workspace the active one. */
+  const switchTo = async (w: WorkspaceEntry): Promise<void> => {
+    state.dispatch({ type: 'connect', remoteType: w.remoteType });
+    state.setList(await io.app.activate(w.id));
+    try {
+      await verify();
+    } catch (err) {
+      state.dispatch({ type: 'failed', reason: (err as Error).message });
+    }
+    state.newEpoch();
+    restart();
+  };
+
+  /** App mode: forget a stored workspace. */
+  const remove = async (w: WorkspaceEntry): Promise<void> => {
+    state.setList(await io.app.remove(w.id));
+    if (!state.list().activeId) {
+      stop();
+      state.dispatch({ type: 'reset' });
+    }
+  };
+
+  /** Host mode: forget the token. */
+  const signOut = () => {
+    io.storeToken(null);
+    state.setToken(null);
+    state.setHostWorkspace(null);
+    stop();
+    state.dispatch({ type: 'reset' });
+  };
+
+  return { transport, subscribe, verify, follow, restart, stop, resume, connect, hostFolder, switchTo, remove, signOut };
+}
