@@ -44,18 +44,6 @@ impl Default for HandshakeOptions {
     }
 }
 
-impl HandshakeOptions {
-    /// The URL and options to check a saved remote again with its stored
-    /// credentials ([`SavedRemote::handshake`](crate::saved::SavedRemote::handshake)).
-    /// `None` for a local workspace or an entry without its URL.
-    pub fn for_saved(
-        entry: &crate::model::WorkspaceEntry,
-        secrets: &crate::tokens::Secrets,
-    ) -> Option<(String, HandshakeOptions)> {
-        crate::saved::SavedRemote::of(entry, secrets.clone()).ok().map(|r| r.handshake())
-    }
-}
-
 impl std::fmt::Debug for HandshakeOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("HandshakeOptions")

@@ -182,6 +182,19 @@ impl SavedRemote {
     }
 }
 
+impl HandshakeOptions {
+    /// The URL and options to check a saved remote again with its stored
+    /// credentials ([`SavedRemote::handshake`]).
+    /// `None` for a local workspace or an entry without its URL.
+    pub fn for_saved(
+        entry: &crate::model::WorkspaceEntry,
+        secrets: &crate::tokens::Secrets,
+    ) -> Option<(String, HandshakeOptions)> {
+        SavedRemote::of(entry, secrets.clone()).ok().map(|r| r.handshake())
+    }
+}
+
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,9 +6,28 @@
 // event stream are not in that document and are typed here by hand.
 import type { EngineStatus, paths } from './api-types';
 import { httpError } from './errors';
-import type { WorkspaceEntry } from './state';
 
 export type Mode = 'host' | 'app';
+
+/** What a stored remote speaks. */
+export type RemoteType = 'openwork' | 'opencode';
+
+/** A stored workspace as the app backend lists it (secrets never included). */
+export interface WorkspaceEntry {
+  id: string;
+  name: string;
+  workspaceType: 'local' | 'remote';
+  remoteType?: RemoteType;
+  path?: string;
+  openworkHostUrl?: string;
+  openworkWorkspaceId?: string;
+  openworkWorkspaceName?: string;
+  opencodeBaseUrl?: string;
+  opencodeDirectory?: string;
+  hasToken?: boolean;
+  hasPassword?: boolean;
+}
+
 
 export interface Transport {
   mode: Mode;

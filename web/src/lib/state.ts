@@ -1,25 +1,9 @@
 // UI state logic with no DOM: connection state machine, header label,
 // workspace badge/lines, token status, reconnect backoff, extension access.
-import type { ExtensionKind, ExtensionListing } from './api';
+import type { ExtensionKind, ExtensionListing, RemoteType, WorkspaceEntry } from './api';
 import type { Capabilities } from './api-types';
 
-export type RemoteType = 'openwork' | 'opencode';
-
-/** A stored workspace as the app backend returns it (secrets never included). */
-export interface WorkspaceEntry {
-  id: string;
-  name: string;
-  workspaceType: 'local' | 'remote';
-  remoteType?: RemoteType;
-  path?: string;
-  openworkHostUrl?: string;
-  openworkWorkspaceId?: string;
-  openworkWorkspaceName?: string;
-  opencodeBaseUrl?: string;
-  opencodeDirectory?: string;
-  hasToken?: boolean;
-  hasPassword?: boolean;
-}
+export type { RemoteType, WorkspaceEntry } from './api';
 
 export type ConnState =
   | { kind: 'idle' }
