@@ -305,12 +305,26 @@ async function main() {
   await expectText(page.getByTestId('extensions-notice'), 'direct OpenCode', 'read-only extensions');
   await shot(page, '11-extensions-direct-opencode');
 
-  // 8. Phone (360 px) paired through the host's own URL with the QR link.
+  // 8. Phone (360 px) paired through the host's own URL with a one-time
+  // pairing link (as `openwork pair` and the settings page make them): it
+  // gets a device token of its own, and the link is dead afterwards.
+  const pairResp = await fetch(`${hostReady.localUrl}/pairing`, {
+    method: 'POST', headers: { 'content-type': 'application/json', 'x-openwork-host-token': hostToken }, body: JSON.stringify({ scope: 'collaborator', label: 'e2e phone' }),
+  });
+  if (pairResp.status !== 201) throw new Error(`POST /pairing: ${pairResp.status} ${await pairResp.text()}`);
+  const pairing = await pairResp.json();
+  if (!pairing.url.includes(`pair=${pairing.code}`) || pairing.url.includes(clientToken)) throw new Error(`pairing link: ${pairing.url}`);
   const phone = await browser.newContext({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
   const p2 = await phone.newPage();
-  await p2.goto(`${hostReady.localUrl}/?token=${encodeURIComponent(clientToken)}`);
+  await p2.goto(`${hostReady.localUrl}/?pair=${encodeURIComponent(pairing.code)}`);
   await p2.getByTestId('header-status').filter({ hasText: 'Connected · OpenWork' }).waitFor({ timeout: 30_000 });
-  if (p2.url().includes('token=')) throw new Error('pairing token left in the address bar');
+  if (p2.url().includes('pair=')) throw new Error('pairing code left in the address bar');
+  const phoneToken = await p2.evaluate(() => Object.values(localStorage).join(' '));
+  if (phoneToken.includes(clientToken)) throw new Error('the phone holds the host client token, not a device token of its own');
+  const again = await fetch(`${hostReady.localUrl}/pairing/exchange`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: pairing.code }),
+  });
+  if (again.ok) throw new Error('a used pairing link worked twice');
   // The phone lists project-alpha's session (the one answered above).
   await p2.getByTestId('session-list').filter({ hasText: 'ses_' }).waitFor({ timeout: 30_000 });
   await p2.screenshot({ path: path.join(ART, '12-phone-360-host-served.png'), fullPage: true });

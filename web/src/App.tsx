@@ -1,5 +1,5 @@
 import { createMemo, createSignal, For, Match, onCleanup, onMount, Show, Switch, createEffect, on } from 'solid-js';
-import { detectMode, storedToken, storeToken, type AppWorkspaceList, type ConnectInput, type Detected } from './lib/api';
+import { detectMode, exchangePairing, storedToken, storeToken, type AppWorkspaceList, type ConnectInput, type Detected } from './lib/api';
 import type { Workspace } from './lib/api-types';
 import { badge, fallbackHint, headerLabel, primaryLine, reduceConn, secondaryLine, takeTokenFromUrl, type ConnEvent, type ConnState, type WorkspaceEntry } from './lib/state';
 import { activeWorkspace, createSupervisor } from './lib/supervisor';
@@ -70,10 +70,16 @@ export function App() {
 
   // ---- startup ------------------------------------------------------------
   onMount(async () => {
-    const { token: fromUrl, cleaned } = takeTokenFromUrl(location.href);
-    if (fromUrl) {
-      storeToken(fromUrl);
-      history.replaceState(null, '', cleaned);
+    const { token: fromUrl, pair, cleaned } = takeTokenFromUrl(location.href);
+    if (fromUrl || pair) history.replaceState(null, '', cleaned);
+    if (fromUrl) storeToken(fromUrl);
+    if (pair) {
+      // A one-time pairing link: this browser gets its own device token.
+      try {
+        storeToken((await exchangePairing(pair)).token);
+      } catch (e) {
+        setOnboardingError(`This pairing link no longer works (${(e as Error).message}). Ask for a new one on the host: openwork pair`);
+      }
     }
     setToken(storedToken());
     const d = await detectMode();

@@ -15,6 +15,7 @@ use axum::extract::State;
 use axum::Json;
 use openwork_client::extensions::ApprovalReply;
 use openwork_client::{HandshakeOptions, LocalHost, RemoteType, Secrets};
+use openwork_wire::api::PairingRequest;
 use openwork_wire::runtime::mask;
 use openwork_wire::ErrorCode;
 use serde::Deserialize;
@@ -102,6 +103,25 @@ pub async fn rotate(State(state): State<AppState>) -> AppResult<Json<Value>> {
     })
     .await;
     Ok(Json(json!({ "clientToken": new_token, "clientTokenMasked": mask(&new_token) })))
+}
+
+/// Body of `POST /app/api/local-host/pair`.
+#[derive(Deserialize, Default)]
+pub struct PairBody {
+    scope: Option<String>,
+    label: Option<String>,
+}
+
+/// `POST /app/api/local-host/pair` with `{scope?, label?}`: a one-time
+/// pairing link for a device, with its QR code as SVG → `{code, url,
+/// expiresAt, scope, qrSvg}`. No long-lived token is in the link.
+pub async fn pair(State(state): State<AppState>, body: Option<Json<PairBody>>) -> AppResult<Json<Value>> {
+    let local = running(&state).await?;
+    let PairBody { scope, label } = body.map(|Json(b)| b).unwrap_or_default();
+    let p = local.pair(&PairingRequest { scope, label }).await.map_err(AppError::from_local_host)?;
+    let mut v = serde_json::to_value(&p).unwrap_or_default();
+    v["qrSvg"] = json!(openwork_client::pairing::qr_svg(&p.url));
+    Ok(Json(v))
 }
 
 /// `POST /app/api/local-host/restart`: restart the engine.

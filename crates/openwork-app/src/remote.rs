@@ -74,7 +74,7 @@ async fn forward_to_opencode(
     let directory = directory.ok_or_else(|| {
         AppError::new(ErrorCode::ProtocolError, "the stored remote has no base URL or folder: connect again")
     })?;
-    let (parts, body) = req.into_parts();
+    let (mut parts, body) = req.into_parts();
     let decision = openwork_proxy::decide(&parts.method, path, parts.uri.query(), &parts.headers, directory)?;
     if let openwork_proxy::Action::Refuse(r) = openwork_proxy::action(decision.class(), openwork_proxy::Modes::default()) {
         return Err(r.into());
@@ -84,7 +84,9 @@ async fn forward_to_opencode(
         username: remote.opencode_username().to_string(),
         password: remote.secrets.opencode_password.clone(),
     };
-    let out = Outgoing { decision: &decision, query: parts.uri.query(), headers: &parts.headers, body };
+    // OpenCode's terminal (a WebSocket), open until either side closes.
+    let upgrade = openwork_proxy::Upgrade::of(&mut parts, std::future::pending());
+    let out = Outgoing { decision: &decision, query: parts.uri.query(), headers: &parts.headers, body, upgrade };
     match state.proxy.forward(&upstream, directory, out).await {
         Ok(resp) => Ok(resp),
         Err(ForwardError::Refused(r)) => Err(r.into()),

@@ -16,6 +16,7 @@ use serde_json::json;
 #[derive(clap::Args)]
 #[command(after_help = "\
 Examples:
+  openwork connect 'http://192.168.1.20:8787/?pair=CODE' # a pairing link (`openwork pair`)
   openwork connect 192.168.1.20:8787 --token abc123      # an OpenWork host
   openwork connect http://127.0.0.1:4096 --direct         # an OpenCode server
   openwork connect http://box:4096 --opencode-password pw --directory /srv/app
@@ -131,7 +132,18 @@ pub enum WorkspaceCommand {
 
 /// `openwork connect`: handshake, prove the OpenCode path with a session
 /// listing, then save the workspace and make it active.
-pub async fn run_connect(args: ConnectArgs) -> anyhow::Result<()> {
+pub async fn run_connect(mut args: ConnectArgs) -> anyhow::Result<()> {
+    // A pairing link: this device gets its own token once, then connects.
+    if let Some((base, code)) = openwork_client::pairing::parse_link(&args.url) {
+        let http = reqwest::Client::builder().no_proxy().timeout(Duration::from_millis(args.request_timeout_ms)).build()?;
+        let label = hostname().map(|h| format!("openwork connect on {h}"));
+        let issued = openwork_client::pairing::exchange(&http, &base, &code, label)
+            .await
+            .with_context(|| format!("could not pair with {base}"))?;
+        eprintln!("Paired: this device has its own {} token ({}).", issued.scope.name(), issued.id);
+        args.url = base;
+        args.token = Some(issued.token);
+    }
     let opts = HandshakeOptions {
         token: args.token.clone().filter(|t| !t.is_empty()),
         direct: args.direct,
@@ -492,4 +504,9 @@ fn state_name(e: &HandshakeError) -> &'static str {
 /// Run blocking store I/O (file locks may wait) off the async worker threads.
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
     tokio::task::spawn_blocking(f).await.expect("store task panicked")
+}
+
+/// This machine's name, for the label of a token it pairs for.
+fn hostname() -> Option<String> {
+    std::fs::read_to_string("/proc/sys/kernel/hostname").ok().map(|h| h.trim().to_string()).filter(|h| !h.is_empty())
 }

@@ -225,41 +225,11 @@ fn print_banner(host: &RunningHost, client: &str, show_token: bool) {
     if let Some(log) = &host.engine_log {
         println!("  Engine log:   {}", log.display());
     }
-    let pairing = format!("{}/?token={}", host.pairing_url, client);
-    match qr_text(&pairing) {
-        Some(qr) => println!("\nScan to pair (contains the client token):\n{qr}"),
-        None => println!("(pairing link too long for a QR code)"),
-    }
+    println!("Pair a device: `openwork pair` (a one-time link and QR code; the device gets its own token)");
     println!("Try it: curl -H 'Authorization: Bearer <client token>' {}/workspaces", host.local_url);
     println!("Press Ctrl-C to stop.");
 }
 
-/// A QR code drawn with Unicode half blocks (two rows per line).
-pub fn qr_text(data: &str) -> Option<String> {
-    let code = qrcode::QrCode::new(data.as_bytes()).ok()?;
-    let width = code.width();
-    let colors = code.to_colors();
-    let dark = |x: i64, y: i64| -> bool {
-        x >= 0 && y >= 0 && (x as usize) < width && (y as usize) < width
-            && colors[y as usize * width + x as usize] == qrcode::Color::Dark
-    };
-    let mut out = String::new();
-    let quiet = 2i64;
-    let mut y = -quiet;
-    while y < width as i64 + quiet {
-        for x in -quiet..width as i64 + quiet {
-            out.push(match (dark(x, y), dark(x, y + 1)) {
-                (true, true) => ' ',
-                (true, false) => '▄',
-                (false, true) => '▀',
-                (false, false) => '█',
-            });
-        }
-        out.push('\n');
-        y += 2;
-    }
-    Some(out)
-}
 
 /// Install the tested OpenCode when no binary can be found.
 async fn ensure_engine(flag: Option<&std::path::Path>) -> Result<()> {

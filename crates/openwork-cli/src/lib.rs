@@ -43,9 +43,11 @@ enum Command {
     Workspace(client_cmds::WorkspaceCommand),
     /// Show the host running on this machine and the active remote's connection state.
     Status(status_cmd::StatusArgs),
-    /// Show or rotate this machine's host tokens.
+    /// This machine's host tokens: show, rotate; device tokens: add, list, revoke.
     #[command(subcommand)]
     Token(token_cmd::TokenCommand),
+    /// Pair a device: a one-time link and QR code (no long-lived token in it).
+    Pair(token_cmd::PairArgs),
     /// Install or restart the OpenCode engine.
     #[command(subcommand)]
     Engine(engine_cmd::EngineCommand),
@@ -72,6 +74,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Workspace(cmd) => client_cmds::run_workspace(cmd).await,
         Command::Status(args) => status_cmd::run(args).await,
         Command::Token(cmd) => token_cmd::run(cmd).await,
+        Command::Pair(args) => token_cmd::pair(args).await,
         Command::Engine(cmd) => engine_cmd::run(cmd).await,
         Command::App(args) => app_cmd::run(args).await,
         Command::Skills(args) => ext_cmds::run_skills(args).await,

@@ -130,8 +130,8 @@ fn host_api_auth_workspaces_and_proxy() {
         ("PATCH", "/opencode/global/config"),
         ("POST", "/opencode/global/upgrade"),
         ("POST", "/opencode/global/dispose"),
+        // Provider credentials: an API key only (this body is none).
         ("PUT", "/opencode/auth/openai"),
-        ("DELETE", "/opencode/auth/openai"),
     ] {
         let resp = http()
             .request(method.parse().unwrap(), format!("{url}{path}"))

@@ -60,7 +60,26 @@ fn sidecar_serves_the_host_api_against_an_external_opencode() {
     assert_eq!(active["workspaceType"], "local");
     assert!(active["id"].as_str().unwrap().starts_with("ws_"));
     assert_eq!(active["opencode"]["directory"], dir.as_str());
-    assert_eq!(active["opencode"]["baseUrl"], format!("{url}/opencode"));
+    // The sidecar contract: owners (the client token is one) see the
+    // engine exactly as passed; any other scope sees the proxy, with its
+    // own token as the Basic password.
+    assert_eq!(active["opencode"]["baseUrl"], engine.base.as_str(), "{active}");
+    assert_eq!(active["opencode"]["username"], "opencode", "{active}");
+    assert_eq!(active["opencode"]["password"], PASSWORD, "{active}");
+    let issued: Value = http()
+        .post(format!("{url}/tokens"))
+        .header("x-openwork-host-token", HOST)
+        .json(&json!({"scope": "collaborator", "label": "sidecar test"}))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let collaborator = issued["token"].as_str().expect("a device token").to_string();
+    let (status, list) = get(&format!("{url}/workspaces"), Some(&collaborator));
+    assert_eq!(status, 200, "{list}");
+    assert_eq!(list["active"]["opencode"]["baseUrl"], format!("{url}/opencode"), "{list}");
+    assert_eq!(list["active"]["opencode"]["password"], collaborator.as_str(), "{list}");
+    assert!(!list.to_string().contains(PASSWORD), "the engine's password is for owners only: {list}");
 
     // The external engine is watched: running, with OpenCode's version.
     let engine_status = poll(Duration::from_secs(30), "engine running", || {

@@ -122,6 +122,7 @@ impl Direct {
 }
 
 /// A front of the proxy: where `/opencode` is, and how to authenticate.
+#[derive(Clone)]
 struct Front {
     name: &'static str,
     /// URL of the proxy root (`…/opencode`, `…/app/api/remote/opencode`).
@@ -130,6 +131,22 @@ struct Front {
     /// Process that holds the upstream connections, and OpenCode's port.
     pid: i32,
     engine_port: u16,
+    /// How a collaborator (a device token below owner) authenticates, for
+    /// fronts that have device tokens.
+    collaborator: Option<Vec<(String, String)>>,
+}
+
+/// Headers of a new collaborator device token of the host at `url`.
+fn collaborator_of(url: &str, host_token: &str) -> Vec<(String, String)> {
+    let resp = http()
+        .post(format!("{url}/tokens"))
+        .header("x-openwork-host-token", host_token)
+        .json(&json!({"scope": "collaborator", "label": "attack suite"}))
+        .send()
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 201);
+    let issued: Value = resp.json().unwrap();
+    vec![("authorization".into(), format!("Bearer {}", issued["token"].as_str().unwrap()))]
 }
 
 impl Front {
@@ -229,9 +246,9 @@ fn attack(front: &Front, world: &World, direct: &Direct) {
 
     // Machine-wide routes, percent-encoded as OpenCode decodes them.
     for (m, p, body) in [
-        ("PUT", "/%61uth/openai", Some(json!({"type": "api", "key": "sk-EVIL"}))),
-        ("PUT", "/auth/openai", Some(json!({"type": "api", "key": "sk-EVIL"}))),
-        ("DELETE", "/auth/openai", None),
+        // Provider credentials: an API key at most (OAuth stays on the host machine).
+        ("PUT", "/auth/openai", Some(json!({"type": "oauth", "refresh": "r", "access": "a", "expires": 1}))),
+        ("PUT", "/%61uth/openai", Some(json!({"type": "wellknown", "key": "k", "token": "t"}))),
         ("PATCH", "/global/%63onfig", Some(json!({"model": "evil/model"}))),
         ("GET", "/global/config", None),
         ("POST", "/global/%64ispose", None),
@@ -244,6 +261,24 @@ fn attack(front: &Front, world: &World, direct: &Direct) {
         ("POST", "/api/integration/openai/connect/key", Some(json!({"key": "sk-EVIL"}))),
     ] {
         expect(&mut failures, &format!("{m} {p}"), front.send(m, p, body, &[]), 403);
+    }
+    // Provider API keys are an owner's: never a collaborator's, never through
+    // the app's proxy to a plain OpenCode.
+    let weaker = match &front.collaborator {
+        Some(h) => Front { headers: h.clone(), ..front.clone() },
+        None => front.clone(),
+    };
+    for (m, p, body) in [
+        ("PUT", "/%61uth/openai", Some(json!({"type": "api", "key": "sk-EVIL"}))),
+        ("PUT", "/auth/openai", Some(json!({"type": "api", "key": "sk-EVIL"}))),
+        ("DELETE", "/auth/openai", None),
+    ] {
+        expect(&mut failures, &format!("{m} {p} ({})", if front.collaborator.is_some() { "collaborator" } else { "app" }), weaker.send(m, p, body, &[]), 403);
+    }
+    if front.collaborator.is_some() {
+        for (m, p, body) in [("PATCH", "/config", Some(json!({"model": "evil/model"}))), ("POST", "/mcp", Some(json!({"name": "x", "config": {"type": "local", "command": ["sh"]}})))] {
+            expect(&mut failures, &format!("{m} {p} (collaborator)"), weaker.send(m, p, body, &[]), 403);
+        }
     }
     // Nothing listens for OpenAI's OAuth callback.
     assert!(std::net::TcpStream::connect("127.0.0.1:1455").is_err(), "{}: an OAuth listener was opened", front.name);
@@ -480,6 +515,7 @@ fn host_front(world: &World, extra: &[&str]) -> (TestHost, Front, Direct) {
         headers: vec![("authorization".into(), format!("Bearer {}", host.client_token))],
         pid: host.pid(),
         engine_port: port,
+        collaborator: Some(collaborator_of(&host.url, &host.host_token)),
     };
     (host, front, direct)
 }
@@ -502,6 +538,7 @@ fn the_sidecar_proxy_holds() {
         headers: vec![("authorization".into(), format!("Bearer {CLIENT}"))],
         pid: sidecar.child.id() as i32,
         engine_port: engine.base.rsplit(':').next().unwrap().parse().unwrap(),
+        collaborator: Some(collaborator_of(&sidecar.url, HOST)),
     };
     let direct = Direct { base: engine.base.clone(), password: PASSWORD.into() };
     attack(&front, &world, &direct);
@@ -542,6 +579,7 @@ fn the_app_proxy_to_a_plain_opencode_holds() {
         headers,
         pid: app.child.id() as i32,
         engine_port: engine.base.rsplit(':').next().unwrap().parse().unwrap(),
+        collaborator: None,
     };
     attack(&front, &world, &Direct { base: engine.base.clone(), password: PASSWORD.into() });
 }
@@ -559,6 +597,7 @@ fn the_shared_global_project_is_not_a_clients() {
         headers: vec![("authorization".into(), format!("Bearer {}", host.client_token))],
         pid: host.pid(),
         engine_port: 0,
+        collaborator: None,
     };
     let (_, current) = front.json("GET", "/project/current", None);
     assert_eq!(current["id"], "global", "{current}");
@@ -643,7 +682,19 @@ fn approvals_cover_proxied_config_changes() {
         answer(p["id"].as_str().unwrap(), "allow");
         let (status, body) = t.join().unwrap();
         assert_eq!(status, 200, "{body}");
+        // A provider API key from the owner: the approver sees which
+        // provider, not the key; allowed, OpenCode keeps it.
+        let t = s.spawn(move || front.json("PUT", "/auth/stubprovider", Some(json!({"type": "api", "key": "sk-OWNER-KEY-123"}))));
+        let p = pending("the provider key waiting");
+        assert_eq!(p["action"], "opencode.credentials", "{p}");
+        let change = p["change"].as_str().unwrap();
+        assert!(change.contains("PUT /auth/stubprovider") && change.contains("[redacted]") && !change.contains("sk-OWNER-KEY-123"), "{p}");
+        answer(p["id"].as_str().unwrap(), "allow");
+        let (status, body) = t.join().unwrap();
+        assert_eq!(status, 200, "{body}");
     });
+    let auth = std::fs::read_to_string(world.sandbox.path("data/opencode/auth.json")).unwrap_or_default();
+    assert!(auth.contains("stubprovider") && auth.contains("sk-OWNER-KEY-123"), "OpenCode stored the key: {auth}");
     // OpenCode writes the change to the project's `config.json`.
     let written = std::fs::read_to_string(world.sandbox.workspace.join("config.json")).unwrap_or_default();
     assert!(written.contains("approved-change"), "{written}");
@@ -660,4 +711,8 @@ fn approvals_cover_proxied_config_changes() {
         vec![("POST /mcp".to_string(), "denied".to_string()), ("PATCH /config".to_string(), "applied".to_string())],
         "{audit}"
     );
+    let creds: Vec<&Value> = audit["items"].as_array().unwrap().iter().filter(|e| e["action"] == "opencode.credentials").collect();
+    assert_eq!(creds.len(), 1, "{audit}");
+    assert_eq!(creds[0]["outcome"], "applied");
+    assert!(!audit.to_string().contains("sk-OWNER-KEY-123"), "the key is not in the audit log");
 }

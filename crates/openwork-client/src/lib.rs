@@ -14,6 +14,7 @@
 //!   saved remote back as its address and credentials ([`SavedRemote`]).
 //! - [`events`]: [`HostEvents`], a resumable, self-reconnecting `/events` subscription.
 //! - [`follow`]: [`follow_switch`], re-handshake and update the stored remote after a host switch.
+//! - [`pairing`]: a pairing link exchanged for this device's own token.
 //! - [`local_host`]: [`LocalHost`], the host running on this machine
 //!   (found through [`runtime`]: its runtime file and token file).
 //! - [`extensions`]: [`Extensions`], a remote's skills, plugins, MCP servers,
@@ -33,6 +34,7 @@ pub mod local_host;
 pub mod migrate;
 pub mod model;
 pub mod opencode;
+pub mod pairing;
 pub mod probe;
 pub mod runtime;
 pub mod saved;

@@ -1,5 +1,5 @@
 //! The OpenWork host running on this machine, as its owner sees it (`openwork
-//! status`, `token rotate`, `engine restart`, `workspace switch`,
+//! status`, `token rotate|add|list|revoke`, `pair`, `engine restart`, `workspace switch`,
 //! `approvals`, and the app's host mode).
 //!
 //! It is found through its runtime file (`<data dir>/host.json`, naming a
@@ -12,6 +12,7 @@ use std::time::Duration;
 use openwork_wire::runtime::{
     config_dir, data_dir, host_runtime_file, token_file, NoHomeDir, RuntimeInfo, CLIENT_TOKEN_ENV, HOST_TOKEN_ENV,
 };
+use openwork_wire::api::{IssuedToken, NewToken, OkResponse, Pairing, PairingRequest, TokenList};
 use openwork_wire::{EngineStatus, Workspace, HOST_TOKEN_HEADER};
 use reqwest::Method;
 use serde_json::Value;
@@ -110,6 +111,30 @@ impl LocalHost {
     pub async fn reply_approval(&self, id: &str, reply: &ApprovalReply) -> Result<Value, CallError> {
         let path = format!("/approvals/{}", segment(id));
         call::json(self.request(Method::POST, &path, Token::Host).json(reply)).await
+    }
+
+    /// `GET /tokens`: the device tokens (no secrets).
+    pub async fn tokens(&self) -> Result<TokenList, CallError> {
+        call::json(self.request(Method::GET, "/tokens", Token::Host)).await
+    }
+
+    /// `POST /tokens`: a new device token (its secret is only in this answer).
+    pub async fn add_token(&self, req: &NewToken) -> Result<IssuedToken, CallError> {
+        call::json(self.request(Method::POST, "/tokens", Token::Host).json(req)).await
+    }
+
+    /// `DELETE /tokens/{id}`: the token stops working at once.
+    pub async fn revoke_token(&self, id: &str) -> Result<OkResponse, CallError> {
+        call::json(self.request(Method::DELETE, &format!("/tokens/{}", segment(id)), Token::Host)).await
+    }
+
+    /// `POST /pairing`: a one-time code and the link a device opens with it.
+    /// The link names the host as its pairing URL does (the address remote
+    /// devices use), not the loopback one.
+    pub async fn pair(&self, req: &PairingRequest) -> Result<Pairing, CallError> {
+        let mut p: Pairing = call::json(self.request(Method::POST, "/pairing", Token::Host).json(req)).await?;
+        p.url = format!("{}/?pair={}", self.info.pairing_url.trim_end_matches('/'), p.code);
+        Ok(p)
     }
 
     fn request(&self, method: Method, path: &str, token: Token) -> reqwest::RequestBuilder {

@@ -6,7 +6,7 @@ use crate::transport::{classify, TransportFailure};
 use crate::url::join;
 
 /// Default Basic-auth user name of `opencode serve` (`OPENCODE_SERVER_USERNAME` overrides it).
-pub const DEFAULT_OPENCODE_USERNAME: &str = "opencode";
+pub const DEFAULT_OPENCODE_USERNAME: &str = openwork_wire::OPENCODE_BASIC_USER;
 
 /// How requests to an OpenCode base URL are authenticated.
 #[derive(Clone, PartialEq, Eq, Default)]

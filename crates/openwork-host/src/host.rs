@@ -167,6 +167,7 @@ impl RunningHost {
             config.host_token.clone(),
             config.token_strength,
         )?);
+        let devices = crate::devices::DeviceTokens::load(&crate::devices::DeviceTokens::file_in(&config_dir))?;
         let workspace = ActiveWorkspace::open_with_directory(&config.workspace, config.opencode_directory.as_deref())?;
         let listener = bind(config.bind).await?;
         let local_addr = listener.local_addr()?;
@@ -186,7 +187,18 @@ impl RunningHost {
         if config.remember {
             active = active.remembered_in(data_dir.clone());
         }
-        let state = AppState::new(tokens.clone(), engine.clone(), workspace.clone(), config.server.clone())?.with_active(active);
+        let mut server_options = config.server.clone();
+        if let EngineSource::External { base_url, username, password } = &config.engine {
+            // The sidecar contract: owners see the engine as it was passed.
+            server_options.engine_for_owners = Some(crate::server::EngineDirect {
+                base_url: base_url.clone(),
+                username: username.clone(),
+                password: password.clone(),
+            });
+        }
+        let state = AppState::new(tokens.clone(), engine.clone(), workspace.clone(), server_options)?
+            .with_active(active)
+            .with_devices(devices);
         follow_files(&state, Duration::from_millis(300));
         // Every engine transition reaches clients as `engine.state`.
         let mut transitions = engine.subscribe();

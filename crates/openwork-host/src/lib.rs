@@ -1,8 +1,9 @@
 //! Host side of OpenWork. Layers, lowest first (a module only uses those
 //! below it):
 //!
-//! - [`paths`], [`runtime`], [`tokens`], [`recent`], [`error`]: files the
-//!   host keeps, its tokens, its one error type.
+//! - [`paths`], [`runtime`], [`tokens`], [`devices`], [`recent`],
+//!   [`stamp`], [`error`]: files the host keeps, its tokens (host, client,
+//!   devices, pairing codes), ids, its one error type.
 //! - [`events`]: the host's event log; [`workspace`]: the folder served.
 //! - [`engine`]: finds, starts, health-checks, restarts and stops `opencode
 //!   serve` ([`engine::EngineSupervisor`]), and calls it ([`engine::EngineClient`]).
@@ -14,6 +15,7 @@
 //! - [`host`]: [`host::RunningHost`], all of the above started and stopped as one.
 
 pub mod active;
+pub mod devices;
 pub mod engine;
 pub mod error;
 pub mod events;
@@ -23,6 +25,7 @@ pub mod paths;
 pub mod recent;
 pub mod runtime;
 pub mod server;
+pub mod stamp;
 pub mod tokens;
 pub mod watch;
 pub mod workspace;

@@ -63,6 +63,8 @@ impl ActiveWorkspace {
             opencode: OpencodeTarget {
                 base_url: format!("{public_base}{OPENCODE_PROXY_PREFIX}"),
                 directory: self.directory.clone(),
+                username: None,
+                password: None,
             },
         }
     }

@@ -52,7 +52,18 @@ async fn every_operation_checks_the_right_token() {
     let mut checked = 0;
     for (path, ops) in doc["paths"].as_object().unwrap() {
         for (method, op) in ops.as_object().unwrap() {
-            let scheme = op["security"][0].as_object().and_then(|m| m.keys().next().cloned());
+            // The schemes an operation accepts (any one of them will do).
+            let schemes: Vec<String> = op["security"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|r| r.as_object().and_then(|m| m.keys().next().cloned()))
+                .collect();
+            let scheme = match schemes.as_slice() {
+                [] => None,
+                [one] => Some(one.clone()),
+                _ => Some("either".to_string()),
+            };
             let uri = path.replace("{id}", &ws_id).replace("{name}", "x").replace("{path}", "session");
             let send = |cred: Cred| {
                 let mut req = Request::builder().method(method.to_uppercase().as_str()).uri(uri.clone());
@@ -106,6 +117,18 @@ async fn every_operation_checks_the_right_token() {
                     }
                     let (status, body) = send(Cred::HostHeader).await;
                     assert_ne!(status, 401, "{label} with the host token: {body}");
+                }
+                Some("either") => {
+                    // The host token or a client token (owner scope).
+                    for cred in [Cred::None, Cred::WrongBearer, Cred::WrongHostHeader, Cred::ClientInHostHeader, Cred::HostAsBearer] {
+                        let (status, body) = send(cred).await;
+                        assert_eq!(status, 401, "{label} with {cred:?}: {body}");
+                        assert_eq!(body["code"], "unauthorized", "{label} with {cred:?}: {body}");
+                    }
+                    for cred in [Cred::HostHeader, Cred::ClientBearer] {
+                        let (status, body) = send(cred).await;
+                        assert_ne!(status, 401, "{label} with {cred:?}: {body}");
+                    }
                 }
                 Some(other) => panic!("{label}: unknown security scheme {other}"),
             }

@@ -74,8 +74,12 @@ pub fn decide(
 pub struct Modes {
     /// `--read-only`: only [`Class::Read`] is forwarded.
     pub read_only: bool,
-    /// `--approval manual`: [`Class::Config`] waits for the host's approval.
+    /// `--approval manual`: [`Class::Config`] and [`Class::Credentials`]
+    /// wait for the host's approval.
     pub approval_manual: bool,
+    /// [`Class::Credentials`] may be forwarded (the host, to owners; not the
+    /// app's proxy to a plain OpenCode).
+    pub credentials: bool,
 }
 
 /// What to do with a decided request.
@@ -94,11 +98,14 @@ pub fn action(class: Class, modes: Modes) -> Action {
     match class {
         Class::Machine => Action::Refuse(Refusal::forbidden("machine-wide routes are not forwarded", json!({ "class": "machine" }))),
         Class::Read => Action::Forward,
+        Class::Credentials if !modes.credentials => {
+            Action::Refuse(Refusal::forbidden("provider credentials are not forwarded here", json!({ "class": "credentials" })))
+        }
         _ if modes.read_only => Action::Refuse(Refusal(
             ErrorBody::new(ErrorCode::ReadOnly, format!("this host is read-only (--read-only): {} is refused", class.describe()))
                 .with_details(json!({ "class": class.name() })),
         )),
-        Class::Config if modes.approval_manual => Action::Approve,
+        Class::Config | Class::Credentials if modes.approval_manual => Action::Approve,
         _ => Action::Forward,
     }
 }
@@ -113,8 +120,12 @@ mod tests {
 
     #[test]
     fn the_attacks_of_the_report_are_refused() {
+        // Provider credentials are their own class: an owner's, never the
+        // app's proxy, and only an API key (`pin::check_api_key`).
+        let creds = d(Method::PUT, "/%61uth/openai").unwrap();
+        assert_eq!(creds.class(), Class::Credentials);
+        assert!(matches!(action(Class::Credentials, Modes::default()), Action::Refuse(_)));
         for (m, p) in [
-            (Method::PUT, "/%61uth/openai"),
             (Method::PATCH, "/global/%63onfig"),
             (Method::POST, "/global/%64ispose"),
             (Method::DELETE, "/api/%63redential/openai"),
@@ -150,12 +161,13 @@ mod tests {
 
     #[test]
     fn modes() {
-        let ro = Modes { read_only: true, approval_manual: true };
+        let ro = Modes { read_only: true, approval_manual: true, credentials: true };
         assert_eq!(action(Class::Read, ro), Action::Forward);
-        for c in [Class::Work, Class::Exec, Class::Config, Class::Machine] {
+        for c in [Class::Work, Class::Exec, Class::Config, Class::Credentials, Class::Machine] {
             assert!(matches!(action(c, ro), Action::Refuse(_)), "{c:?}");
         }
-        let manual = Modes { read_only: false, approval_manual: true };
+        assert_eq!(action(Class::Credentials, Modes { credentials: true, ..Modes::default() }), Action::Forward);
+        let manual = Modes { read_only: false, approval_manual: true, credentials: true };
         assert_eq!(action(Class::Config, manual), Action::Approve);
         assert_eq!(action(Class::Exec, manual), Action::Forward);
         assert_eq!(action(Class::Config, Modes::default()), Action::Forward);

@@ -29,6 +29,7 @@ use crate::hub::{EventHub, UpstreamTarget};
 use crate::path::{encode_component, same_dir};
 use crate::pin;
 use crate::routes::{BodyCheck, Kind, Listing};
+use crate::upgrade::{self, Upgrade};
 
 /// Where OpenCode is and how to log in to it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -161,6 +162,8 @@ pub struct Outgoing<'a> {
     pub headers: &'a http::HeaderMap,
     /// The body.
     pub body: Body,
+    /// The client's WebSocket upgrade ([`Kind::PtyConnect`] needs one).
+    pub upgrade: Option<Upgrade>,
 }
 
 impl Forwarder {
@@ -219,6 +222,26 @@ impl Forwarder {
         }
     }
 
+    /// The terminal a `…/pty/:id/connect` handshake names is `directory`'s,
+    /// else 404. (Terminals belong to a folder's OpenCode instance: the
+    /// pinned handshake alone would find no other folder's either, but
+    /// OpenCode 1.18.33 leaves a handshake for a missing terminal
+    /// unanswered when it is the first request for that folder.)
+    async fn check_terminal(&self, up: &Upstream, directory: &str, decision: &Decision) -> Result<(), ForwardError> {
+        let terminal = decision.path.strip_suffix("/connect").unwrap_or(&decision.path);
+        let path = if decision.route.v2() {
+            format!("{terminal}?location%5Bdirectory%5D={}", encode_component(directory))
+        } else {
+            terminal.to_string()
+        };
+        let (status, _) = self.lookup(up, directory, &path).await?;
+        if status.is_success() {
+            return Ok(());
+        }
+        let id = decision.decoded.rsplit('/').nth(1).unwrap_or_default();
+        Err(Refusal::not_here("terminal", id).into())
+    }
+
     /// The id of `directory`'s project, refusing OpenCode's `global` project
     /// (every folder without git shares it: acting on it acts on them all).
     async fn own_project_of(&self, up: &Upstream, directory: &str) -> Result<String, ForwardError> {
@@ -272,6 +295,20 @@ impl Forwarder {
         }
         let url = format!("{}{}?{}", up.base_url, decision.path, query);
         let mut req = self.request(up, route.method.clone(), url).headers(headers);
+        let upgrade = match (route.kind, out.upgrade) {
+            (Kind::PtyConnect, Some(u)) => {
+                self.check_terminal(up, directory, decision).await?;
+                req = upgrade::handshake(req, out.headers);
+                Some(u)
+            }
+            (Kind::PtyConnect, None) => {
+                return Err(Refusal::invalid(
+                    "a terminal connection is a WebSocket: send `Connection: Upgrade` and `Upgrade: websocket`",
+                )
+                .into())
+            }
+            _ => None,
+        };
         let method = &route.method;
         if *method != Method::GET && *method != Method::HEAD {
             req = match (route.kind, route.body) {
@@ -305,11 +342,28 @@ impl Forwarder {
                     }
                     req.body(body)
                 }
+                (_, BodyCheck::ApiKey) => {
+                    let body = axum::body::to_bytes(out.body, MAX_CREATE_BODY).await.map_err(|_| ForwardError::BodyTooLarge)?;
+                    pin::check_api_key(&body)?;
+                    req.body(body)
+                }
                 _ => req.body(reqwest::Body::wrap_stream(limited(out.body, self.max_body))),
             };
         }
-        let resp = req.send().await.map_err(|e| if is_body_too_large(&e) { ForwardError::BodyTooLarge } else { ForwardError::Upstream(e) })?;
+        let sent = req.send();
+        let resp = if upgrade.is_some() {
+            // A handshake OpenCode leaves unanswered ends (see `check_terminal`).
+            tokio::time::timeout(LOOKUP_TIMEOUT, sent).await.map_err(|_| {
+                Refusal::new(ErrorCode::BadGateway, "OpenCode did not answer the terminal's handshake")
+            })?
+        } else {
+            sent.await
+        };
+        let resp = resp.map_err(|e| if is_body_too_large(&e) { ForwardError::BodyTooLarge } else { ForwardError::Upstream(e) })?;
         let status = StatusCode::from_u16(resp.status().as_u16()).unwrap_or(StatusCode::BAD_GATEWAY);
+        if let (StatusCode::SWITCHING_PROTOCOLS, Some(u)) = (status, upgrade) {
+            return Ok(upgrade::join(resp, u));
+        }
         if *method == Method::DELETE && status.is_success() && route.pattern.ends_with("/session/{sessionID}") {
             if let Some(id) = &decision.session {
                 self.sessions.forget(id);

@@ -19,6 +19,8 @@
 //! - [`forward`]: the forwarding itself (checks that need OpenCode, bodies
 //!   and answers streamed, filtered answers), with [`hub`]'s shared event
 //!   streams.
+//! - [`upgrade`]: WebSocket upgrades (OpenCode's terminal), joined to
+//!   OpenCode's byte for byte.
 
 pub mod decide;
 pub mod filter;
@@ -29,7 +31,9 @@ pub mod pin;
 pub mod refusal;
 pub mod routes;
 pub mod table;
+pub mod upgrade;
 
 pub use decide::{action, decide, Action, Decision, Modes, Refusal};
 pub use forward::{ForwardError, Forwarder, Outgoing, Upstream};
 pub use routes::{Class, Kind, Listing, Stream};
+pub use upgrade::{is_websocket, Upgrade};

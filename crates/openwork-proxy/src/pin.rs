@@ -311,8 +311,41 @@ pub fn is_always_reply(body: &[u8]) -> Result<bool, Refusal> {
     Ok(answer.eq_ignore_ascii_case("always"))
 }
 
+/// A credentials body must be an API key: `{"type": "api", "key": "<non-empty>"}`
+/// (nothing else: OAuth tokens and "well-known" credentials are refused).
+pub fn check_api_key(body: &[u8]) -> Result<(), Refusal> {
+    let v: Value = serde_json::from_slice(body).map_err(|e| Refusal::invalid(format!("invalid JSON body: {e}")))?;
+    let ok = v.as_object().is_some_and(|o| {
+        o.get("type").and_then(Value::as_str) == Some("api")
+            && o.get("key").and_then(Value::as_str).is_some_and(|k| !k.is_empty())
+            && o.keys().all(|k| k == "type" || k == "key")
+    });
+    if ok {
+        Ok(())
+    } else {
+        Err(Refusal::forbidden(
+            "only API keys are accepted here: {\"type\": \"api\", \"key\": \"...\"} (OAuth sign-in stays on the host machine)",
+            serde_json::json!({ "class": "credentials" }),
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn credentials_must_be_an_api_key() {
+        assert!(check_api_key(br#"{"type":"api","key":"sk-1"}"#).is_ok());
+        for bad in [
+            &br#"{"type":"oauth","refresh":"r","access":"a","expires":1}"#[..],
+            br#"{"type":"api","key":""}"#,
+            br#"{"type":"api","key":"k","extra":1}"#,
+            br#"{"type":"wellknown","key":"k","token":"t"}"#,
+            br#"[]"#,
+        ] {
+            assert!(check_api_key(bad).is_err(), "{}", String::from_utf8_lossy(bad));
+        }
+    }
+
     use super::*;
     use crate::routes::find;
 

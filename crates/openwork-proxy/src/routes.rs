@@ -17,6 +17,9 @@ pub enum Class {
     Exec,
     /// The workspace's OpenCode config: project config, MCP servers, reloads.
     Config,
+    /// API-key provider credentials in the user's OpenCode auth store (an
+    /// API key only; OAuth flows are machine-wide).
+    Credentials,
     /// The whole machine: provider credentials and OAuth, global config,
     /// upgrade and dispose, the MCP credential store, other projects and
     /// folders. Never forwarded for a client token.
@@ -25,7 +28,7 @@ pub enum Class {
 
 impl Class {
     /// Every class, in order.
-    pub const ALL: [Class; 5] = [Class::Read, Class::Work, Class::Exec, Class::Config, Class::Machine];
+    pub const ALL: [Class; 6] = [Class::Read, Class::Work, Class::Exec, Class::Config, Class::Credentials, Class::Machine];
 
     /// Its name (`read`, `work`, ...).
     pub fn name(self) -> &'static str {
@@ -34,7 +37,19 @@ impl Class {
             Class::Work => "work",
             Class::Exec => "exec",
             Class::Config => "config",
+            Class::Credentials => "credentials",
             Class::Machine => "machine",
+        }
+    }
+
+    /// The least token scope that may use it (`None`: nobody, through the proxy).
+    pub fn min_scope(self) -> Option<openwork_wire::api::TokenScope> {
+        use openwork_wire::api::TokenScope::*;
+        match self {
+            Class::Read => Some(Viewer),
+            Class::Work | Class::Exec => Some(Collaborator),
+            Class::Config | Class::Credentials => Some(Owner),
+            Class::Machine => None,
         }
     }
 
@@ -45,8 +60,9 @@ impl Class {
             Class::Work => "sessions: create, prompt, reply to permissions and questions, abort, edit history",
             Class::Exec => "commands without the model: shell, slash commands, terminals (PTY), patches, git init",
             Class::Config => "the workspace's OpenCode config: project config, MCP servers, reloads",
+            Class::Credentials => "API-key provider credentials for the engine (the user's OpenCode auth store; an API key only, no OAuth)",
             Class::Machine => {
-                "the whole machine: provider credentials and OAuth, global config, upgrade, dispose, \
+                "the whole machine: provider OAuth, global config, upgrade, dispose, \
                  the MCP credential store, other projects, folders and workspaces"
             }
         }
@@ -118,6 +134,9 @@ pub enum BodyCheck {
     /// A permission reply of `always` is refused where it would be saved for
     /// OpenCode's `global` project (every folder without git).
     PermissionReply,
+    /// Credentials must be an API key (`{"type": "api", "key": …}`); other
+    /// kinds (OAuth tokens) are refused.
+    ApiKey,
 }
 
 /// One forwarded route.
@@ -186,8 +205,8 @@ const DELETE: Method = Method::DELETE;
 /// Every route forwarded, in OpenCode's order, plus `GET /doc` (the API
 /// description itself).
 pub static ROUTES: &[Route] = &[
-    route(PUT, "/auth/{providerID}", Machine, Plain),
-    route(DELETE, "/auth/{providerID}", Machine, Plain),
+    checked(PUT, "/auth/{providerID}", Credentials, Plain, BodyCheck::ApiKey),
+    route(DELETE, "/auth/{providerID}", Credentials, Plain),
     route(POST, "/log", Work, Plain),
     route(POST, "/experimental/control-plane/move-session", Machine, Plain),
     route(GET, "/global/health", Read, Plain),
@@ -417,7 +436,7 @@ mod tests {
         assert!(find(&Method::GET, &segs("/")).is_none(), "OpenCode's web app is not forwarded");
         assert!(find(&Method::HEAD, &segs("/path")).is_none());
         assert!(find(&Method::GET, &segs("/AUTH/x")).is_none());
-        assert_eq!(find(&Method::PUT, &segs("/auth/openai")).unwrap().0.class, Machine);
+        assert_eq!(find(&Method::PUT, &segs("/auth/openai")).unwrap().0.class, Credentials);
         assert_eq!(find(&Method::GET, &segs("/global/event")).unwrap().0.kind, Events(Stream::Global));
         assert_eq!(find(&Method::GET, &segs("/config")).unwrap().0.class, Read);
         assert_eq!(find(&Method::PATCH, &segs("/config")).unwrap().0.class, Config);

@@ -10,7 +10,7 @@ pub const END: &str = "<!-- proxy-policy:end -->";
 
 fn cell(a: Action, class: Class) -> &'static str {
     match a {
-        Action::Forward if class == Class::Config => "forwarded, audited",
+        Action::Forward if matches!(class, Class::Config | Class::Credentials) => "forwarded, audited",
         Action::Forward => "forwarded",
         Action::Approve => "waits for the host's approval, audited",
         Action::Refuse(_) => "refused (403)",
@@ -24,20 +24,21 @@ fn routes_of(pred: impl Fn(&crate::routes::Route) -> bool) -> String {
 /// The generated Markdown, markers included.
 pub fn markdown() -> String {
     let modes = [
-        ("default", Modes::default()),
-        ("`--approval manual`", Modes { read_only: false, approval_manual: true }),
-        ("`--read-only`", Modes { read_only: true, approval_manual: false }),
+        ("default", Modes { credentials: true, ..Modes::default() }),
+        ("`--approval manual`", Modes { approval_manual: true, credentials: true, ..Modes::default() }),
+        ("`--read-only`", Modes { read_only: true, credentials: true, ..Modes::default() }),
     ];
     let mut out = String::new();
     out.push_str(BEGIN);
-    out.push_str("\n\n| class | what it covers | ");
+    out.push_str("\n\n| class | what it covers | least token scope | ");
     out.push_str(&modes.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(" | "));
-    out.push_str(" |\n|---|---|");
+    out.push_str(" |\n|---|---|---|");
     out.push_str(&"---|".repeat(modes.len()));
     out.push('\n');
     for class in Class::ALL {
         let cells: Vec<&str> = modes.iter().map(|(_, m)| cell(action(class, *m), class)).collect();
-        out.push_str(&format!("| **{}** | {} | {} |\n", class.name(), class.describe(), cells.join(" | ")));
+        let scope = class.min_scope().map(|s| s.name()).unwrap_or("none");
+        out.push_str(&format!("| **{}** | {} | {scope} | {} |\n", class.name(), class.describe(), cells.join(" | ")));
     }
     out.push_str("\nAny other path is refused (403). Routes, by class:\n\n");
     for class in Class::ALL {
@@ -46,7 +47,7 @@ pub fn markdown() -> String {
     }
     out.push_str("\nBeyond pinning the folder on every request:\n\n");
     type Pred = fn(&crate::routes::Route) -> bool;
-    let kinds: [(&str, Pred); 10] = [
+    let kinds: [(&str, Pred); 11] = [
         ("the session must be one of the active folder's (else 404)", |r| r.kind == Kind::SessionScoped),
         ("the project must be the active folder's (else 404), and not OpenCode's `global` project that folders without git share (403)", |r| r.kind == Kind::ProjectScoped),
         ("the body's parent session, id and location must be the active folder's; no workspace; a body the proxy cannot parse is refused", |r| matches!(r.kind, Kind::CreateSession(_))),
@@ -54,6 +55,7 @@ pub fn markdown() -> String {
         ("`projectID` is set to the active folder's project (not `global`: 403)", |r| r.kind == Kind::ProjectQuery),
         ("credentials in the answer (provider keys, `apiKey`, tokens, MCP headers and environment) are redacted", |r| r.kind == Kind::Secrets),
         ("files the prompt attaches must be in the folder (`file:`), or inline (`data:`); no other URL", |r| r.body == BodyCheck::FileRefs),
+        ("the body must be an API key (`{\"type\": \"api\", \"key\": …}`); OAuth credentials are refused", |r| r.body == BodyCheck::ApiKey),
         ("a reply of `always` is refused when the folder has no git project (it would be saved for every such folder)", |r| r.body == BodyCheck::PermissionReply),
         ("one shared upstream per folder", |r| r.kind == Kind::Events(Stream::Folder)),
         ("one shared upstream, filtered to the active folder's events", |r| matches!(r.kind, Kind::Events(Stream::Global | Stream::Api))),

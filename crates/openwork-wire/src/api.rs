@@ -395,3 +395,138 @@ impl ArchiveKind {
         None
     }
 }
+
+/// What a device token may do. Each scope includes the ones before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum TokenScope {
+    /// Reads of the workspace and its sessions, event streams.
+    Viewer,
+    /// A viewer's rights, and driving the agent, running commands and terminals.
+    Collaborator,
+    /// A collaborator's rights, and the workspace's config and extensions,
+    /// API-key provider credentials, device tokens and pairing.
+    Owner,
+}
+
+impl TokenScope {
+    /// Its wire name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Viewer => "viewer",
+            Self::Collaborator => "collaborator",
+            Self::Owner => "owner",
+        }
+    }
+
+    /// From its wire name.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "viewer" => Some(Self::Viewer),
+            "collaborator" => Some(Self::Collaborator),
+            "owner" => Some(Self::Owner),
+            _ => None,
+        }
+    }
+}
+
+/// A device token as listed (`GET /tokens`): never the token itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct TokenInfo {
+    /// `tok_<16 hex>`; `client` for the host's client token.
+    pub id: String,
+    /// What it may do.
+    pub scope: TokenScope,
+    /// Who or what it is for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// Unix ms.
+    pub created_at: u64,
+    /// Unix ms of its last use, if used since it was made.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_used_at: Option<u64>,
+}
+
+/// `GET /tokens`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TokenList {
+    /// Newest first.
+    pub items: Vec<TokenInfo>,
+}
+
+/// Body of `POST /tokens`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewToken {
+    /// `owner`, `collaborator` or `viewer`.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = "^(owner|collaborator|viewer)$"))]
+    pub scope: String,
+    /// Who or what it is for (at most 120 characters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 120))]
+    pub label: Option<String>,
+}
+
+/// A device token just made (`POST /tokens`, `POST /pairing/exchange`): the
+/// only time the token is shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct IssuedToken {
+    /// `tok_<16 hex>`.
+    pub id: String,
+    /// The token (`owt_…`): send it as `Authorization: Bearer`.
+    pub token: String,
+    /// What it may do.
+    pub scope: TokenScope,
+    /// Who or what it is for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// Unix ms.
+    pub created_at: u64,
+}
+
+/// Body of `POST /pairing`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PairingRequest {
+    /// Scope of the token the device gets (default `collaborator`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, pattern = "^(owner|collaborator|viewer)$"))]
+    pub scope: Option<String>,
+    /// Label of that token.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 120))]
+    pub label: Option<String>,
+}
+
+/// A one-time pairing code (`POST /pairing`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Pairing {
+    /// The code (works once, until `expiresAt`).
+    pub code: String,
+    /// The link a device opens (the web UI exchanges the code), also for the QR code.
+    pub url: String,
+    /// Unix ms after which the code is dead.
+    pub expires_at: u64,
+    /// Scope of the token the device will get.
+    pub scope: TokenScope,
+}
+
+/// Body of `POST /pairing/exchange` (open: the code is the credential).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PairingExchange {
+    /// The pairing code.
+    pub code: String,
+    /// Name of the device (the token's label, unless the pairing named one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 120))]
+    pub label: Option<String>,
+}

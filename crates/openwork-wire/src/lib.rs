@@ -27,6 +27,10 @@ pub use workspace::{OpencodeTarget, Workspace, WorkspaceList};
 /// Header carrying the host token on host-only operations.
 pub const HOST_TOKEN_HEADER: &str = "x-openwork-host-token";
 
+/// The HTTP Basic user name OpenCode's own clients send unless told
+/// otherwise (any name works with a host's `/opencode` proxy).
+pub const OPENCODE_BASIC_USER: &str = "opencode";
+
 /// Path prefix under which the host proxies the OpenCode API.
 pub const OPENCODE_PROXY_PREFIX: &str = "/opencode";
 

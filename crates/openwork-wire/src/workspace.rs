@@ -6,10 +6,20 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct OpencodeTarget {
-    /// Base URL usable with the same bearer token: the host's `/opencode` proxy.
+    /// Base URL usable with the same bearer token: the host's `/opencode` proxy
+    /// (for an owner of an `openwork-server` sidecar: the engine itself, as
+    /// the orchestrator passed it).
     pub base_url: String,
     /// Absolute workspace directory on the host.
     pub directory: String,
+    /// HTTP Basic user for `base_url` (OpenCode's own clients send Basic).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// HTTP Basic password for `base_url`: the caller's own token through
+    /// the proxy (any user name), or the engine's password for an owner of
+    /// a sidecar.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
 }
 
 /// A workspace exposed by a host.

@@ -25,6 +25,16 @@ export function Settings(props: SettingsProps) {
   const poll = window.setInterval(() => { if (local()?.running) void refetchApprovals(); }, 3000);
   onCleanup(() => window.clearInterval(poll));
   const [reveal, setReveal] = createSignal(false);
+  const [pairScope, setPairScope] = createSignal<'viewer' | 'collaborator' | 'owner'>('collaborator');
+  const [pairing, setPairing] = createSignal<Awaited<ReturnType<typeof app.pair>> | null>(null);
+  const makePairing = async () => {
+    try {
+      setPairing(await app.pair(pairScope()));
+      setMsg('Pairing link ready: it works once.');
+    } catch (e) {
+      setMsg((e as Error).message);
+    }
+  };
   const [msg, setMsg] = createSignal<string | null>(null);
 
   const act = async (f: () => Promise<unknown>, done: string) => {
@@ -67,11 +77,34 @@ export function Settings(props: SettingsProps) {
                 <code data-testid="client-token">{reveal() ? h().clientToken : maskToken(h().clientToken ?? '')}</code>
                 <span class="row">
                   <button onClick={() => setReveal(!reveal())}>{reveal() ? 'Hide' : 'Reveal'}</button>
-                  <button onClick={() => act(() => navigator.clipboard.writeText(`${h().pairingUrl}/?token=${h().clientToken ?? ''}`), 'Pairing link copied.')}>Copy link</button>
                   <button class="danger" onClick={() => act(() => app.rotate(), 'Token rotated: paired devices must pair again.')}>Rotate</button>
                 </span>
               </dd>
             </dl>
+            <h3 id="pair-h">Pair a device</h3>
+            <p class="muted">A link that works once, for a few minutes: the device that opens it gets its own token (revocable on its own). No long-lived token is in the link.</p>
+            <div class="row" role="group" aria-labelledby="pair-h">
+              <label for="pair-scope">Access</label>
+              <select id="pair-scope" value={pairScope()} onChange={(e) => setPairScope(e.currentTarget.value as 'viewer' | 'collaborator' | 'owner')}>
+                <option value="viewer">Viewer: read only</option>
+                <option value="collaborator">Collaborator: chat, commands, terminal</option>
+                <option value="owner">Owner: also config, extensions, tokens</option>
+              </select>
+              <button onClick={() => void makePairing()}>Make a pairing link</button>
+            </div>
+            <Show when={pairing()}>
+              {(p) => (
+                <div class="pairing" data-testid="pairing">
+                  <p><code data-testid="pairing-link">{p().url}</code></p>
+                  <span class="row">
+                    <button onClick={() => act(() => navigator.clipboard.writeText(p().url), 'Pairing link copied.')}>Copy link</button>
+                  </span>
+                  <Show when={p().qrSvg}>
+                    <img class="qr" alt={`QR code of the pairing link (${p().scope})`} src={`data:image/svg+xml;utf8,${encodeURIComponent(p().qrSvg ?? '')}`} />
+                  </Show>
+                </div>
+              )}
+            </Show>
             <h3>Engine</h3>
             <dl data-testid="engine-status">
               <dt>State</dt>

@@ -169,6 +169,68 @@ export interface paths {
         patch: operations["opencode_patch"];
         trace?: never;
     };
+    "/pairing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * `POST /pairing` (host token or owner) with `{scope?, label?}`: a
+         *     one-time code and the link a device opens with it (scope `collaborator`
+         *     unless asked otherwise).
+         */
+        post: operations["pairing_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pairing/exchange": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * `POST /pairing/exchange` (open: the code is the credential) with
+         *     `{code, label?}` → a device token of the pairing's scope, once.
+         */
+        post: operations["pairing_exchange"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** `GET /tokens` (host token or owner): the device tokens, without secrets. */
+        get: operations["tokens_list"];
+        put?: never;
+        /**
+         * `POST /tokens` (host token or owner) with `{scope, label?}` → 201 with
+         *     the token (shown this once).
+         */
+        post: operations["tokens_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/tokens/rotate": {
         parameters: {
             query?: never;
@@ -184,6 +246,26 @@ export interface paths {
          */
         post: operations["rotate_client_token"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tokens/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * `DELETE /tokens/:id` (host token or owner): the token stops working at
+         *     once, and its open streams end.
+         */
+        delete: operations["tokens_revoke"];
         options?: never;
         head?: never;
         patch?: never;
@@ -618,6 +700,7 @@ export interface components {
             mcp: components["schemas"]["Permission"];
             /** @description OpenCode plugins. */
             plugins: components["schemas"]["Permission"];
+            scope?: null | components["schemas"]["TokenScope"];
             /** @description Skills (`SKILL.md` folders). */
             skills: components["schemas"]["Permission"];
         };
@@ -756,6 +839,25 @@ export interface components {
             /** @description OpenWork version of the host. */
             version: string;
         };
+        /**
+         * @description A device token just made (`POST /tokens`, `POST /pairing/exchange`): the
+         *     only time the token is shown.
+         */
+        IssuedToken: {
+            /**
+             * Format: int64
+             * @description Unix ms.
+             */
+            createdAt: number;
+            /** @description `tok_<16 hex>`. */
+            id: string;
+            /** @description Who or what it is for. */
+            label?: string | null;
+            /** @description What it may do. */
+            scope: components["schemas"]["TokenScope"];
+            /** @description The token (`owt_…`): send it as `Authorization: Bearer`. */
+            token: string;
+        };
         /** @description One MCP server. */
         McpItem: {
             /** @description Its config (`{type: "local", command, ...}` or `{type: "remote", url, ...}`). */
@@ -772,6 +874,13 @@ export interface components {
             /** @description Servers of the project config. */
             items: components["schemas"]["McpItem"][];
         };
+        /** @description Body of `POST /tokens`. */
+        NewToken: {
+            /** @description Who or what it is for (at most 120 characters). */
+            label?: string | null;
+            /** @description `owner`, `collaborator` or `viewer`. */
+            scope: string;
+        };
         /** @description `{ok: true}`. */
         OkResponse: {
             /** @description Always `true`. */
@@ -779,10 +888,50 @@ export interface components {
         };
         /** @description Where a client reaches OpenCode for a workspace. */
         OpencodeTarget: {
-            /** @description Base URL usable with the same bearer token: the host's `/opencode` proxy. */
+            /**
+             * @description Base URL usable with the same bearer token: the host's `/opencode` proxy
+             *     (for an owner of an `openwork-server` sidecar: the engine itself, as
+             *     the orchestrator passed it).
+             */
             baseUrl: string;
             /** @description Absolute workspace directory on the host. */
             directory: string;
+            /**
+             * @description HTTP Basic password for `base_url`: the caller's own token through
+             *     the proxy (any user name), or the engine's password for an owner of
+             *     a sidecar.
+             */
+            password?: string | null;
+            /** @description HTTP Basic user for `base_url` (OpenCode's own clients send Basic). */
+            username?: string | null;
+        };
+        /** @description A one-time pairing code (`POST /pairing`). */
+        Pairing: {
+            /** @description The code (works once, until `expiresAt`). */
+            code: string;
+            /**
+             * Format: int64
+             * @description Unix ms after which the code is dead.
+             */
+            expiresAt: number;
+            /** @description Scope of the token the device will get. */
+            scope: components["schemas"]["TokenScope"];
+            /** @description The link a device opens (the web UI exchanges the code), also for the QR code. */
+            url: string;
+        };
+        /** @description Body of `POST /pairing/exchange` (open: the code is the credential). */
+        PairingExchange: {
+            /** @description The pairing code. */
+            code: string;
+            /** @description Name of the device (the token's label, unless the pairing named one). */
+            label?: string | null;
+        };
+        /** @description Body of `POST /pairing`. */
+        PairingRequest: {
+            /** @description Label of that token. */
+            label?: string | null;
+            /** @description Scope of the token the device gets (default `collaborator`). */
+            scope?: string | null;
         };
         /** @description Read/write permission on one kind of extension. */
         Permission: {
@@ -844,6 +993,35 @@ export interface components {
             /** @description Absolute path of the folder to expose (on the host). */
             path: string;
         };
+        /** @description A device token as listed (`GET /tokens`): never the token itself. */
+        TokenInfo: {
+            /**
+             * Format: int64
+             * @description Unix ms.
+             */
+            createdAt: number;
+            /** @description `tok_<16 hex>`; `client` for the host's client token. */
+            id: string;
+            /** @description Who or what it is for. */
+            label?: string | null;
+            /**
+             * Format: int64
+             * @description Unix ms of its last use, if used since it was made.
+             */
+            lastUsedAt?: number | null;
+            /** @description What it may do. */
+            scope: components["schemas"]["TokenScope"];
+        };
+        /** @description `GET /tokens`. */
+        TokenList: {
+            /** @description Newest first. */
+            items: components["schemas"]["TokenInfo"][];
+        };
+        /**
+         * @description What a device token may do. Each scope includes the ones before it.
+         * @enum {string}
+         */
+        TokenScope: "viewer" | "collaborator" | "owner";
         /** @description A workspace exposed by a host. */
         Workspace: {
             /** @description Stable id, `ws_<12 hex>` (see [`crate::ids::workspace_id`]). */
@@ -894,10 +1072,15 @@ export type EngineStatus = components['schemas']['EngineStatus'];
 export type ErrorBody = components['schemas']['ErrorBody'];
 export type ErrorCode = components['schemas']['ErrorCode'];
 export type Health = components['schemas']['Health'];
+export type IssuedToken = components['schemas']['IssuedToken'];
 export type McpItem = components['schemas']['McpItem'];
 export type McpList = components['schemas']['McpList'];
+export type NewToken = components['schemas']['NewToken'];
 export type OkResponse = components['schemas']['OkResponse'];
 export type OpencodeTarget = components['schemas']['OpencodeTarget'];
+export type Pairing = components['schemas']['Pairing'];
+export type PairingExchange = components['schemas']['PairingExchange'];
+export type PairingRequest = components['schemas']['PairingRequest'];
 export type Permission = components['schemas']['Permission'];
 export type PluginItem = components['schemas']['PluginItem'];
 export type PluginList = components['schemas']['PluginList'];
@@ -906,6 +1089,9 @@ export type SkillItem = components['schemas']['SkillItem'];
 export type SkillList = components['schemas']['SkillList'];
 export type SkillRemoved = components['schemas']['SkillRemoved'];
 export type SwitchRequest = components['schemas']['SwitchRequest'];
+export type TokenInfo = components['schemas']['TokenInfo'];
+export type TokenList = components['schemas']['TokenList'];
+export type TokenScope = components['schemas']['TokenScope'];
 export type Workspace = components['schemas']['Workspace'];
 export type WorkspaceList = components['schemas']['WorkspaceList'];
 export type $defs = Record<string, never>;
@@ -1753,6 +1939,260 @@ export interface operations {
             };
         };
     };
+    pairing_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PairingRequest"];
+            };
+        };
+        responses: {
+            /** @description The code and the pairing link */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Pairing"];
+                };
+            };
+            /** @description `invalid_request`: malformed JSON, wrong types or invalid values */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthorized`: missing or wrong host token (`X-OpenWork-Host-Token`); the other token is refused too */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large`: the body is larger than the host's limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `too_many_requests`: too many failed authentication attempts from this address */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal_error`: a bug or an I/O failure on the host (details in its log) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    pairing_exchange: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PairingExchange"];
+            };
+        };
+        responses: {
+            /** @description The device's own token (shown only here) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssuedToken"];
+                };
+            };
+            /** @description `invalid_request`: malformed JSON, wrong types or invalid values */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthorized`: the code is unknown, used or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large`: the body is larger than the host's limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `too_many_requests`: too many wrong codes from this network */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    tokens_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Device tokens, newest first (the client token as `client`) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenList"];
+                };
+            };
+            /** @description `unauthorized`: missing or wrong host token (`X-OpenWork-Host-Token`); the other token is refused too */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `too_many_requests`: too many failed authentication attempts from this address */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal_error`: a bug or an I/O failure on the host (details in its log) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    tokens_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewToken"];
+            };
+        };
+        responses: {
+            /** @description The new token (shown only here) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssuedToken"];
+                };
+            };
+            /** @description `invalid_request`: malformed JSON, wrong types or invalid values */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthorized`: missing or wrong host token (`X-OpenWork-Host-Token`); the other token is refused too */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large`: the body is larger than the host's limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `too_many_requests`: too many failed authentication attempts from this address */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal_error`: a bug or an I/O failure on the host (details in its log) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `storage_full`: the host's disk is full; no token was made */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     rotate_client_token: {
         parameters: {
             query?: never;
@@ -1809,6 +2249,74 @@ export interface operations {
             };
             /** @description `storage_full`: the host's disk is full; the old token still works */
             507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    tokens_revoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Token id (`tok_<16 hex>`) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OkResponse"];
+                };
+            };
+            /** @description `invalid_request`: malformed JSON, wrong types or invalid values */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthorized`: missing or wrong host token (`X-OpenWork-Host-Token`); the other token is refused too */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found`: no such token */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `too_many_requests`: too many failed authentication attempts from this address */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal_error`: a bug or an I/O failure on the host (details in its log) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };

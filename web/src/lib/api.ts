@@ -94,7 +94,8 @@ export const remote = <T>(t: Transport, path: string, init?: { method?: string; 
 /** The JSON body a host API operation answers with on success, by its path
  *  and method in openapi.json (`HostOk<'/workspaces', 'get'>` is `WorkspaceList`). */
 export type HostOk<P extends keyof paths, M extends HostMethod> =
-  paths[P][M] extends { responses: { 200: { content: { 'application/json': infer T } } } } ? T : never;
+  paths[P][M] extends { responses: { 200: { content: { 'application/json': infer T } } } } ? T
+  : paths[P][M] extends { responses: { 201: { content: { 'application/json': infer T } } } } ? T : never;
 /** The JSON body a host API operation takes, by its path and method in openapi.json. */
 export type HostBody<P extends keyof paths, M extends HostMethod> =
   paths[P][M] extends { requestBody: { content: { 'application/json': infer T } } } ? T : never;
@@ -161,6 +162,14 @@ export interface ConnectInput {
   opencodePassword?: string;
 }
 
+/** Exchange a one-time pairing code with the host serving this page for
+ *  this browser's own device token. */
+export const exchangePairing = (code: string): Promise<HostOk<'/pairing/exchange', 'post'>> =>
+  request(appTransport, '/pairing/exchange', {
+    method: 'POST',
+    body: { code, label: `browser (${navigator.userAgent.slice(0, 60)})` } satisfies HostBody<'/pairing/exchange', 'post'>,
+  });
+
 export const app = {
   workspaces: () => request<AppWorkspaceList>(appTransport, '/app/api/workspaces'),
   connect: (body: ConnectInput) => request<ConnectResult>(appTransport, '/app/api/connect', { method: 'POST', body }),
@@ -171,6 +180,9 @@ export const app = {
   localHost: () => request<LocalHostInfo>(appTransport, '/app/api/local-host'),
   rotate: () => request<{ clientToken: string }>(appTransport, '/app/api/local-host/rotate', { method: 'POST' }),
   hostFolder: (path: string) => request<ConnectResult>(appTransport, '/app/api/local-host/start', { method: 'POST', body: { path } }),
+  /** A one-time pairing link for a device (no long-lived token in it), with its QR code. */
+  pair: (scope: 'viewer' | 'collaborator' | 'owner') =>
+    request<HostOk<'/pairing', 'post'> & { qrSvg: string | null }>(appTransport, '/app/api/local-host/pair', { method: 'POST', body: { scope } }),
   // These pass the local host's own answer through (host API types).
   restart: () => request<HostOk<'/engine/restart', 'post'>>(appTransport, '/app/api/local-host/restart', { method: 'POST' }),
   approvals: () => request<HostOk<'/approvals', 'get'>>(appTransport, '/app/api/local-host/approvals'),

@@ -106,9 +106,10 @@ describe('tokens', () => {
     expect(tokenStatus(oc, ok)).toBe('not needed');
   });
   it('pairing link token is taken out of the URL', () => {
-    expect(takeTokenFromUrl('http://h:8787/?token=abc&x=1#f')).toEqual({ token: 'abc', cleaned: '/?x=1#f' });
-    expect(takeTokenFromUrl('http://h:8787/')).toEqual({ token: null, cleaned: '/' });
-    expect(takeTokenFromUrl('http://h:8787/?token=')).toEqual({ token: null, cleaned: '/' });
+    expect(takeTokenFromUrl('http://h:8787/?token=abc&x=1#f')).toEqual({ token: 'abc', pair: null, cleaned: '/?x=1#f' });
+    expect(takeTokenFromUrl('http://h:8787/')).toEqual({ token: null, pair: null, cleaned: '/' });
+    expect(takeTokenFromUrl('http://h:8787/?token=')).toEqual({ token: null, pair: null, cleaned: '/' });
+    expect(takeTokenFromUrl('http://h:8787/?pair=c0de')).toEqual({ token: null, pair: 'c0de', cleaned: '/' });
   });
 });
 

@@ -161,13 +161,18 @@ export function validSkillName(name: string): boolean {
   return name.length >= 1 && name.length <= 64 && /^[a-z0-9]+(-[a-z0-9]+)*$/.test(name);
 }
 
-/** Read `?token=` from a pairing link; returns the token and the URL without it. */
-export function takeTokenFromUrl(href: string): { token: string | null; cleaned: string } {
+/** Read `?pair=` (a one-time pairing code, from `openwork pair` or a
+ *  host's Settings) or `?token=` (an older pairing link) from the address;
+ *  returns them and the URL without either, so neither stays in history. */
+export function takeTokenFromUrl(href: string): { token: string | null; pair: string | null; cleaned: string } {
   const u = new URL(href);
   const token = u.searchParams.get('token');
+  const pair = u.searchParams.get('pair');
   u.searchParams.delete('token');
+  u.searchParams.delete('pair');
   const q = u.searchParams.toString();
-  return { token: token && token.trim() ? token.trim() : null, cleaned: u.pathname + (q ? `?${q}` : '') + u.hash };
+  const clean = (v: string | null) => (v && v.trim() ? v.trim() : null);
+  return { token: clean(token), pair: clean(pair), cleaned: u.pathname + (q ? `?${q}` : '') + u.hash };
 }
 
 /** Human uptime: `42 s`, `3 min`, `2 h 5 min`. */

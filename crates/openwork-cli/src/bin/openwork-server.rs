@@ -122,7 +122,8 @@ async fn run(args: Args) -> Result<()> {
     config.bind = bind;
     config.connect_host = args.connect_host.clone();
     config.engine = EngineSource::External {
-        base_url: base_url.to_string(),
+        // As passed: the orchestrator compares `/workspaces` with it.
+        base_url: args.opencode_base_url.trim().to_string(),
         username: args.opencode_username.clone(),
         password: args.opencode_password.clone().unwrap_or_default(),
     };

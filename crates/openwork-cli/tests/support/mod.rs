@@ -374,9 +374,12 @@ impl App {
 
 /// An OpenAI-compatible chat-completions server for tests (the LLM is the
 /// one part that cannot run here). Every request gets a short streamed
-/// reply, except prompts containing [`StubLlm::SLOW`]: those stream
-/// `slow_pieces` pieces, one every `piece_delay`, then finish; a client that
-/// hangs up before the end is counted in `hangups`.
+/// reply: [`StubLlm::REPLY`] to an agent's request (one with tools),
+/// [`StubLlm::TITLE`] to the others (OpenCode's title generation), so a
+/// session title is never mistaken for the reply; except prompts containing
+/// [`StubLlm::SLOW`]: those stream `slow_pieces` pieces, one every
+/// `piece_delay`, then finish; a client that hangs up before the end is
+/// counted in `hangups`.
 pub struct StubLlm {
     pub port: u16,
     /// Requests seen (chat completions).
@@ -388,6 +391,10 @@ pub struct StubLlm {
 }
 
 impl StubLlm {
+    /// The reply to an agent's request (one with tools).
+    pub const REPLY: &'static str = "STUB-REPLY";
+    /// The reply to a request without tools (a session title).
+    pub const TITLE: &'static str = "STUB-TITLE";
     /// Marker of a prompt answered slowly.
     pub const SLOW: &'static str = "SLOW-STREAM";
     /// The last piece of a slow answer.
@@ -455,8 +462,10 @@ impl StubLlm {
                     }
                     let pieces: Vec<String> = if slow {
                         (0..slow_pieces).map(|i| format!("{i} ")).chain(std::iter::once(Self::SLOW_END.to_string())).collect()
+                    } else if with_tools {
+                        vec![Self::REPLY.to_string()]
                     } else {
-                        vec!["STUB-REPLY".to_string()]
+                        vec![Self::TITLE.to_string()]
                     };
                     for p in pieces {
                         if slow {
@@ -707,4 +716,36 @@ pub fn rss_mb(pid: i32) -> f64 {
 /// Canonical path as a string.
 pub fn canonical(p: &Path) -> String {
     p.canonicalize().unwrap().to_str().unwrap().to_string()
+}
+
+/// `method url` with a bearer `token` and an optional JSON body: (status, JSON or null).
+pub fn send(method: &str, url: &str, token: &str, body: Option<Value>) -> (u16, Value) {
+    let mut req = http().request(method.parse().unwrap(), url).bearer_auth(token);
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    let resp = req.send().unwrap();
+    let status = resp.status().as_u16();
+    (status, resp.json().unwrap_or(Value::Null))
+}
+
+/// A device token from `POST /tokens` with the host token, its answer's
+/// shape checked (201 `{id, token, scope, label, createdAt}`): the answer.
+pub fn issue_token(url: &str, host_token: &str, scope: &str, label: &str) -> Value {
+    let resp = http()
+        .post(format!("{url}/tokens"))
+        .header("X-OpenWork-Host-Token", host_token)
+        .json(&serde_json::json!({"scope": scope, "label": label}))
+        .send()
+        .unwrap();
+    let status = resp.status().as_u16();
+    let text = resp.text().unwrap_or_default();
+    assert_eq!(status, 201, "POST /tokens {{scope: {scope}}} with the host token answered {status}: {text}");
+    let body: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("POST /tokens: not JSON ({e}): {text}"));
+    assert_eq!(body["scope"], scope, "{body}");
+    assert_eq!(body["label"], label, "{body}");
+    assert!(body["id"].as_str().is_some_and(|s| s.starts_with("tok_")), "no id: {body}");
+    assert!(body["createdAt"].is_u64(), "no createdAt: {body}");
+    assert!(body["token"].as_str().is_some_and(|t| t.starts_with("owt_")), "no token: {body}");
+    body
 }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Mutex;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use openwork_wire::api::{ApprovalRequest, AuditEntry};
 use serde::{Deserialize, Serialize};
@@ -13,15 +13,7 @@ use tokio::sync::oneshot;
 
 use crate::error::Error;
 
-/// Milliseconds since the Unix epoch.
-pub fn now_ms() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
-}
-
-/// A random id with a prefix, e.g. `apr_1f2e...`.
-pub fn new_id(prefix: &str) -> String {
-    format!("{prefix}_{}", hex::encode(rand::random::<[u8; 8]>()))
-}
+pub use crate::stamp::{new_id, now_ms};
 
 /// Apply writes at once, or wait for the host to allow each one.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -9,6 +9,7 @@
 //! (`/opencode/*`); [`openapi`] documents them all.
 
 pub mod auth;
+pub mod devices;
 pub mod error;
 pub mod events;
 pub mod ext;
@@ -57,6 +58,28 @@ pub struct ServerOptions {
     pub approval_timeout: Duration,
     /// Where the audit log of writes lives (`None`: not recorded).
     pub audit_dir: Option<std::path::PathBuf>,
+    /// The engine as `/workspaces` shows it to owners, when the sidecar
+    /// contract asks for it (`openwork-server`: the orchestrator checks that
+    /// `opencode.baseUrl`, `username` and `password` are what it passed).
+    /// `None`: everyone gets the `/opencode` proxy with their own token.
+    pub engine_for_owners: Option<EngineDirect>,
+}
+
+/// OpenCode as an owner of an `openwork-server` sidecar reaches it directly.
+#[derive(Clone)]
+pub struct EngineDirect {
+    /// The base URL the orchestrator passed (`--opencode-base-url`).
+    pub base_url: String,
+    /// Its Basic-auth user.
+    pub username: String,
+    /// Its Basic-auth password.
+    pub password: String,
+}
+
+impl std::fmt::Debug for EngineDirect {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EngineDirect").field("base_url", &self.base_url).field("username", &self.username).finish_non_exhaustive()
+    }
 }
 
 impl Default for ServerOptions {
@@ -71,6 +94,7 @@ impl Default for ServerOptions {
             approval: ext.approval,
             approval_timeout: ext.approval_timeout,
             audit_dir: ext.audit_dir,
+            engine_for_owners: None,
         }
     }
 }
@@ -110,6 +134,10 @@ pub struct AppState {
     pub proxy: Arc<openwork_proxy::Forwarder>,
     /// The workspace extensions.
     pub extensions: Arc<Extensions>,
+    /// Device tokens (the client token is the owner token `client`).
+    pub devices: Arc<crate::devices::DeviceTokens>,
+    /// One-time pairing codes.
+    pub pairings: Arc<crate::devices::Pairings>,
 }
 
 impl AppState {
@@ -137,9 +165,17 @@ impl AppState {
             events,
             auth_limiter: Arc::default(),
             extensions,
+            devices: Arc::new(crate::devices::DeviceTokens::in_memory()),
+            pairings: Arc::default(),
             options: Arc::new(options),
             started: Instant::now(),
         })
+    }
+
+    /// The same parts with `devices` as the device tokens.
+    pub fn with_devices(mut self, devices: crate::devices::DeviceTokens) -> Self {
+        self.devices = Arc::new(devices);
+        self
     }
 
     /// The same parts with `active` as the active workspace.
@@ -165,6 +201,7 @@ pub fn router(state: AppState) -> Router {
         .route("/opencode/", any(proxy::forward))
         .route("/opencode/{*rest}", any(proxy::forward))
         .fallback(ui_or_not_found)
+        .layer(middleware::from_fn(cut_revoked_streams))
         .layer(middleware::from_fn(no_empty_segments))
         .layer(DefaultBodyLimit::max(max_body))
         .layer(middleware::from_fn_with_state(state.clone(), reject_large_bodies))
@@ -196,6 +233,31 @@ async fn no_empty_segments(req: Request, next: Next) -> Response {
         return error::not_found().await.into_response();
     }
     next.run(req).await
+}
+
+/// A streamed answer (an event stream, a proxied body without a length)
+/// ends when the token that opened it stops working: authentication leaves
+/// the token's revocation signal in the request ([`auth::StreamCut`]).
+/// A 401 under `/opencode` names Basic as a way in (OpenCode's own clients).
+async fn cut_revoked_streams(mut req: Request, next: Next) -> Response {
+    use futures_util::StreamExt;
+    let cut = auth::StreamCut::default();
+    req.extensions_mut().insert(cut.clone());
+    let proxied = auth::is_proxied(req.uri().path());
+    let mut resp = next.run(req).await;
+    if proxied && resp.status() == http::StatusCode::UNAUTHORIZED {
+        resp.headers_mut().insert(http::header::WWW_AUTHENTICATE, http::HeaderValue::from_static("Basic realm=\"OpenWork\""));
+    }
+    let Some(mut revoked) = cut.take() else { return resp };
+    let streamed = resp.headers().get(http::header::CONTENT_LENGTH).is_none();
+    if !streamed {
+        return resp;
+    }
+    let (parts, body) = resp.into_parts();
+    let ended = async move {
+        let _ = revoked.wait_for(|r| *r).await;
+    };
+    Response::from_parts(parts, axum::body::Body::from_stream(body.into_data_stream().take_until(ended)))
 }
 
 /// 413 `payload_too_large` for a declared length over the limit (streamed
@@ -305,7 +367,10 @@ pub async fn serve(
     use tower::ServiceExt;
     let header_timeout = state.options.header_timeout;
     let app = router(state);
-    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    // Each connection holds a receiver: on shutdown it is asked to finish,
+    // and the loop waits until every receiver is gone (hyper-util's
+    // `GracefulShutdown` does not take connections that can upgrade).
+    let (stop, stopping) = tokio::sync::watch::channel(false);
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
         let (stream, peer) = tokio::select! {
@@ -329,15 +394,31 @@ pub async fn serve(
         let conn = hyper::server::conn::http1::Builder::new()
             .timer(hyper_util::rt::TokioTimer::new())
             .header_read_timeout(header_timeout)
-            .serve_connection(TokioIo::new(stream), service);
-        let conn = graceful.watch(conn);
+            .serve_connection(TokioIo::new(stream), service)
+            // OpenCode's terminal through the proxy is a WebSocket.
+            .with_upgrades();
+        let mut stopping = stopping.clone();
         tokio::spawn(async move {
-            if let Err(e) = conn.await {
+            let mut conn = std::pin::pin!(conn);
+            let ended = tokio::select! {
+                r = conn.as_mut() => Some(r),
+                _ = stopping.wait_for(|s| *s) => None,
+            };
+            let result = match ended {
+                Some(r) => r,
+                None => {
+                    conn.as_mut().graceful_shutdown();
+                    conn.await
+                }
+            };
+            if let Err(e) = result {
                 tracing::trace!("connection ended: {e}");
             }
         });
     }
     drop(listener);
-    graceful.shutdown().await;
+    drop(stopping);
+    let _ = stop.send(true);
+    stop.closed().await;
     Ok(())
 }

@@ -35,8 +35,10 @@ pub const HOST_SCHEME: &str = "hostToken";
         description = "API of `openwork host` (and `openwork-server`): the active workspace, its engine \
 (OpenCode), host events, workspace extensions (skills, plugins, MCP servers, commands, config) and the \
 `/opencode/*` proxy. Every route but `GET /health` and `GET /openapi.json` needs the client token \
-(`Authorization: Bearer`); host-only operations need the host token (`X-OpenWork-Host-Token`) instead. \
-The tokens are not interchangeable. Errors are JSON `{code, message, details?}`.",
+(`Authorization: Bearer`; on `/opencode/*` also HTTP Basic with the token as password) or a device token of \
+a scope (`viewer`, `collaborator`, `owner`); host-only operations need the host token \
+(`X-OpenWork-Host-Token`) instead. The host token and client tokens are not interchangeable. Errors are JSON \
+`{code, message, details?}`.",
         license(name = "MIT"),
     ),
     paths(proxy_get, proxy_post, proxy_put, proxy_patch, proxy_delete),
@@ -47,6 +49,7 @@ The tokens are not interchangeable. Errors are JSON `{code, message, details?}`.
         (name = "events", description = "Server-sent host events"),
         (name = "extensions", description = "Workspace skills, plugins, MCP servers, commands and config"),
         (name = "approvals", description = "Writes waiting for the host (manual approval mode)"),
+        (name = "tokens", description = "Device tokens with scopes, and one-time pairing"),
         (name = "opencode", description = "The OpenCode API of the active workspace, proxied"),
     )
 )]
@@ -96,6 +99,10 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(r::engine_status))
         .routes(routes!(r::engine_restart))
         .routes(routes!(r::rotate_client_token))
+        .routes(routes!(super::devices::list, super::devices::create))
+        .routes(routes!(super::devices::revoke))
+        .routes(routes!(super::devices::pair))
+        .routes(routes!(super::devices::exchange))
         .merge(super::ext::routes())
 }
 

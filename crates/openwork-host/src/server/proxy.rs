@@ -15,9 +15,10 @@ use openwork_proxy::{Action, Class, Decision, ForwardError, Modes, Outgoing, Ref
 use openwork_wire::{ErrorCode, OPENCODE_PROXY_PREFIX};
 use serde_json::json;
 
+use super::auth::{Caller, StreamCut};
 use super::error::ApiError;
 use super::AppState;
-use crate::extensions::{self, Actor, WriteIntent};
+use crate::extensions::{self, WriteIntent};
 
 /// Largest body of a config change held for approval.
 const MAX_APPROVAL_BODY: usize = 1024 * 1024;
@@ -33,18 +34,24 @@ fn modes(state: &AppState) -> Modes {
     Modes {
         read_only: state.options.read_only,
         approval_manual: state.options.approval == extensions::ApprovalMode::Manual,
+        credentials: true,
     }
 }
 
 /// Any method on `/opencode` and `/opencode/*`.
-pub async fn forward(actor: Actor, State(state): State<AppState>, req: Request) -> Result<Response, ApiError> {
-    let (parts, body) = req.into_parts();
+pub async fn forward(caller: Caller, State(state): State<AppState>, req: Request) -> Result<Response, ApiError> {
+    let actor = caller.actor;
+    let (mut parts, body) = req.into_parts();
     let raw = parts.uri.path().strip_prefix(OPENCODE_PROXY_PREFIX).unwrap_or("/");
     let raw = if raw.is_empty() { "/" } else { raw };
     // The workspace this request started with, for all of it.
     let ws = state.active_workspace();
     let decision = openwork_proxy::decide(&parts.method, raw, parts.uri.query(), &parts.headers, &ws.directory)?;
-    let audited = (decision.class() == Class::Config).then(|| intent(&decision));
+    // What the token's scope allows (the machine class is refused above).
+    if let Some(needed) = decision.class().min_scope() {
+        caller.grant.require(needed, &format!("{} ({})", decision.decoded, decision.class().name()))?;
+    }
+    let audited = matches!(decision.class(), Class::Config | Class::Credentials).then(|| intent(&decision));
     let body = match openwork_proxy::action(decision.class(), modes(&state)) {
         Action::Refuse(r) => return Err(r.into()),
         Action::Forward => body,
@@ -85,7 +92,27 @@ pub async fn forward(actor: Actor, State(state): State<AppState>, req: Request) 
         Class::Read => None,
         _ => Some(state.extensions.reload.gate.read().await),
     };
-    let out = Outgoing { decision: &decision, query: parts.uri.query(), headers: &parts.headers, body };
+    // OpenCode's terminal (a WebSocket): open until either side closes, the
+    // token is revoked or the engine leaves `running`.
+    let upgrade = if decision.route.kind == openwork_proxy::Kind::PtyConnect && openwork_proxy::is_websocket(&parts.headers) {
+        let revoked = parts.extensions.get::<StreamCut>().and_then(StreamCut::take);
+        let engine = state.engine.clone();
+        openwork_proxy::Upgrade::of(&mut parts, async move {
+            let revoked = async move {
+                match revoked {
+                    Some(mut rx) => drop(rx.wait_for(|r| *r).await),
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                () = revoked => {}
+                () = engine.left_running() => {}
+            }
+        })
+    } else {
+        None
+    };
+    let out = Outgoing { decision: &decision, query: parts.uri.query(), headers: &parts.headers, body, upgrade };
     // A request waiting on an engine that stops answering (or exits) ends
     // when the supervisor notices, never hangs.
     let result = tokio::select! {
@@ -124,13 +151,18 @@ fn engine_unavailable(state: &AppState) -> ApiError {
     ApiError::new(ErrorCode::EngineUnavailable, format!("OpenCode is not running (state: {})", status.state)).details(details)
 }
 
-/// A config change through the proxy, for approvals and the audit log.
+/// A config or credentials change through the proxy, for approvals and
+/// the audit log.
 fn intent(decision: &Decision) -> WriteIntent {
     let what = format!("{} {}", decision.route.method, decision.decoded);
+    let (action, kind) = match decision.class() {
+        Class::Credentials => ("opencode.credentials", "provider credentials"),
+        _ => ("opencode.config", "config"),
+    };
     WriteIntent {
-        action: "opencode.config",
+        action,
         target: what.clone(),
-        summary: format!("OpenCode config change through the proxy: {what}"),
+        summary: format!("OpenCode {kind} change through the proxy: {what}"),
         paths: Vec::new(),
     }
 }
@@ -146,7 +178,15 @@ fn describe_change(decision: &Decision, query: Option<&str>, body: &[u8]) -> Str
     if !body.is_empty() {
         text.push_str("\n\n");
         match serde_json::from_slice::<serde_json::Value>(body) {
-            Ok(v) => text.push_str(&serde_json::to_string_pretty(&v).unwrap_or_default()),
+            Ok(mut v) => {
+                // The approver sees which provider gets a key, not the key.
+                if decision.class() == Class::Credentials {
+                    if let Some(key) = v.get_mut("key") {
+                        *key = serde_json::Value::String("[redacted]".into());
+                    }
+                }
+                text.push_str(&serde_json::to_string_pretty(&v).unwrap_or_default())
+            }
             Err(_) => text.push_str(&String::from_utf8_lossy(body)),
         }
     }

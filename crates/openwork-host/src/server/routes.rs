@@ -22,20 +22,37 @@ pub async fn health(State(state): State<AppState>) -> Json<Health> {
     })
 }
 
-fn describe_active(state: &AppState, headers: &HeaderMap) -> Workspace {
+/// The active workspace as `caller` may reach it: through the proxy with
+/// its own token as the Basic password (OpenCode's clients send Basic, any
+/// user name), or, for an owner of an `openwork-server` sidecar, the
+/// engine itself as the orchestrator passed it.
+fn describe_active(state: &AppState, headers: &HeaderMap, caller: Option<&ClientAuth>) -> Workspace {
     let base = public_base(headers, state.options.connect_host.as_deref());
-    state.active_workspace().describe(&base)
+    let mut w = state.active_workspace().describe(&base);
+    let Some(caller) = caller else { return w };
+    match &state.options.engine_for_owners {
+        Some(engine) if caller.0.scope == openwork_wire::api::TokenScope::Owner => {
+            w.opencode.base_url = engine.base_url.clone();
+            w.opencode.username = Some(engine.username.clone());
+            w.opencode.password = Some(engine.password.clone());
+        }
+        _ => {
+            w.opencode.username = Some(openwork_wire::OPENCODE_BASIC_USER.into());
+            w.opencode.password = super::auth::bearer_of(headers);
+        }
+    }
+    w
 }
 
 /// `GET /workspaces`: only the active workspace.
 #[utoipa::path(get, path = "/workspaces", tag = "host", security(("clientToken" = [])),
     responses((status = 200, description = "The active workspace (the only one listed)", body = WorkspaceList)))]
 pub async fn workspaces(
-    _: ClientAuth,
+    caller: ClientAuth,
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Json<WorkspaceList> {
-    let active = describe_active(&state, &headers);
+    let active = describe_active(&state, &headers, Some(&caller));
     Json(WorkspaceList { items: vec![active.clone()], active })
 }
 
@@ -43,18 +60,18 @@ pub async fn workspaces(
 #[utoipa::path(get, path = "/workspaces/active", tag = "host", security(("clientToken" = [])),
     responses((status = 200, description = "The active workspace", body = Workspace)))]
 pub async fn active_workspace(
-    _: ClientAuth,
+    caller: ClientAuth,
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Json<Workspace> {
-    Json(describe_active(&state, &headers))
+    Json(describe_active(&state, &headers, Some(&caller)))
 }
 
 /// `GET /capabilities`.
 #[utoipa::path(get, path = "/capabilities", tag = "host", security(("clientToken" = [])),
     responses((status = 200, description = "What the client token may do", body = Capabilities)))]
-pub async fn capabilities(_: ClientAuth, State(state): State<AppState>) -> Json<Capabilities> {
-    Json(Capabilities::for_host(state.options.read_only))
+pub async fn capabilities(caller: ClientAuth, State(state): State<AppState>) -> Json<Capabilities> {
+    Json(Capabilities::for_scope(state.options.read_only, caller.0.scope))
 }
 
 /// `GET /engine`: the supervisor's status.
@@ -90,6 +107,8 @@ pub async fn rotate_client_token(
         crate::tokens::RotateError::Io(cause) => ApiError::internal(&cause),
     })?;
     tracing::info!(token = %crate::tokens::mask(&fresh), "client token rotated");
+    // Streams opened with the old token end now.
+    state.devices.end_streams(crate::devices::CLIENT_ID);
     Ok(Json(RotatedToken { client_token: fresh }))
 }
 
@@ -126,5 +145,5 @@ pub async fn switch_workspace(
         .switch(next, &state.events, &state.proxy, &state.extensions.engine)
         .await
         .map_err(|e| ApiError::internal(&e))?;
-    Ok(Json(describe_active(&state, &headers)))
+    Ok(Json(describe_active(&state, &headers, None)))
 }

@@ -1,11 +1,12 @@
 //! `/workspace/:id/commands`: list, add, remove.
 use axum::extract::{Path, State};
 use axum::Json;
-use openwork_wire::api::{Actor, AddCommand, CommandList, OkResponse};
+use openwork_wire::api::{AddCommand, CommandList, OkResponse};
 use openwork_wire::ErrorBody;
 
 use super::{Named, Ws, WsJson};
 use crate::extensions::commands;
+use crate::server::auth::{ClientAuth, Owner};
 use crate::server::error::ApiError;
 use crate::server::AppState;
 
@@ -13,7 +14,7 @@ use crate::server::AppState;
 #[utoipa::path(get, path = "/workspace/{id}/commands", operation_id = "commands_list", tag = "extensions", security(("clientToken" = [])),
     params(("id" = String, Path, description = "Workspace id (`ws_<12 hex>`, see `GET /workspaces`)")),
     responses((status = 200, description = "Commands", body = CommandList)))]
-pub async fn list(_: Actor, State(state): State<AppState>, Ws(ws): Ws) -> Json<CommandList> {
+pub async fn list(_: ClientAuth, State(state): State<AppState>, Ws(ws): Ws) -> Json<CommandList> {
     Json(commands::list(&state.extensions, &ws).await)
 }
 
@@ -22,7 +23,7 @@ pub async fn list(_: Actor, State(state): State<AppState>, Ws(ws): Ws) -> Json<C
     params(("id" = String, Path, description = "Workspace id (`ws_<12 hex>`, see `GET /workspaces`)")),
     request_body = AddCommand,
     responses((status = 200, description = "The listing", body = CommandList)))]
-pub async fn add(actor: Actor, State(state): State<AppState>, WsJson(ws, req): WsJson<AddCommand>) -> Result<Json<CommandList>, ApiError> {
+pub async fn add(Owner(actor): Owner, State(state): State<AppState>, WsJson(ws, req): WsJson<AddCommand>) -> Result<Json<CommandList>, ApiError> {
     Ok(Json(commands::add(&state.extensions, &actor, &ws, req).await?))
 }
 
@@ -31,6 +32,6 @@ pub async fn add(actor: Actor, State(state): State<AppState>, WsJson(ws, req): W
     params(("id" = String, Path, description = "Workspace id (`ws_<12 hex>`, see `GET /workspaces`)"), ("name" = String, Path, description = "Command name")),
     responses((status = 200, description = "Removed", body = OkResponse),
         (status = 404, description = "`not_found`: no such command, or `workspace_not_found`", body = ErrorBody)))]
-pub async fn remove(actor: Actor, State(state): State<AppState>, Ws(ws): Ws, Path(Named { name }): Path<Named>) -> Result<Json<OkResponse>, ApiError> {
+pub async fn remove(Owner(actor): Owner, State(state): State<AppState>, Ws(ws): Ws, Path(Named { name }): Path<Named>) -> Result<Json<OkResponse>, ApiError> {
     Ok(Json(commands::remove(&state.extensions, &actor, &ws, name).await?))
 }

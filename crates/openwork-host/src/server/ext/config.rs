@@ -1,10 +1,11 @@
 //! `GET|PATCH /workspace/:id/config`.
 use axum::extract::State;
 use axum::Json;
-use openwork_wire::api::{Actor, ConfigPatch, ConfigPatched, ConfigView};
+use openwork_wire::api::{ConfigPatch, ConfigPatched, ConfigView};
 
 use super::{Ws, WsJson};
 use crate::extensions::config;
+use crate::server::auth::Owner;
 use crate::server::error::ApiError;
 use crate::server::AppState;
 
@@ -12,7 +13,7 @@ use crate::server::AppState;
 #[utoipa::path(get, path = "/workspace/{id}/config", operation_id = "get_config", tag = "extensions", security(("clientToken" = [])),
     params(("id" = String, Path, description = "Workspace id (`ws_<12 hex>`, see `GET /workspaces`)")),
     responses((status = 200, description = "Both config files", body = ConfigView)))]
-pub async fn get_config(_: Actor, State(state): State<AppState>, Ws(ws): Ws) -> Result<Json<ConfigView>, ApiError> {
+pub async fn get_config(_: Owner, State(state): State<AppState>, Ws(ws): Ws) -> Result<Json<ConfigView>, ApiError> {
     Ok(Json(config::get(&state.extensions, &ws).await?))
 }
 
@@ -24,7 +25,7 @@ pub async fn get_config(_: Actor, State(state): State<AppState>, Ws(ws): Ws) -> 
     request_body = ConfigPatch,
     responses((status = 200, description = "Both files after the merge", body = ConfigPatched)))]
 pub async fn patch_config(
-    actor: Actor,
+    Owner(actor): Owner,
     State(state): State<AppState>,
     WsJson(ws, patch): WsJson<ConfigPatch>,
 ) -> Result<Json<ConfigPatched>, ApiError> {

@@ -1,12 +1,12 @@
 //! `GET /workspace/:id/audit`, `GET /approvals`, `POST /approvals/:id`.
 use axum::extract::{Path, Query, State};
 use axum::Json;
-use openwork_wire::api::{Actor, ApprovalList, ApprovalReplied, ApprovalReply, AuditList};
+use openwork_wire::api::{ApprovalList, ApprovalReplied, ApprovalReply, AuditList};
 use openwork_wire::ErrorBody;
 use serde::Deserialize;
 
 use super::Ws;
-use crate::server::auth::HostAuth;
+use crate::server::auth::{HostAuth, Owner};
 use crate::server::error::ApiError;
 use crate::server::AppState;
 
@@ -22,7 +22,7 @@ pub struct AuditQuery {
         ("limit" = Option<usize>, Query, description = "Last N entries (default 100, 1-10000)")),
     responses((status = 200, description = "Audit entries", body = AuditList)))]
 pub async fn audit_list(
-    _: Actor,
+    _: Owner,
     State(state): State<AppState>,
     Ws(ws): Ws,
     Query(q): Query<AuditQuery>,

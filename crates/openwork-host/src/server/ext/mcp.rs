@@ -1,11 +1,12 @@
 //! `/workspace/:id/mcp`: list, add, remove, enable, disable.
 use axum::extract::{Path, State};
 use axum::Json;
-use openwork_wire::api::{Actor, AddMcp, McpList};
+use openwork_wire::api::{AddMcp, McpList};
 use openwork_wire::ErrorBody;
 
 use super::{Named, Ws, WsJson};
 use crate::extensions::mcp;
+use crate::server::auth::Owner;
 use crate::server::error::ApiError;
 use crate::server::AppState;
 
@@ -14,7 +15,7 @@ use crate::server::AppState;
 #[utoipa::path(get, path = "/workspace/{id}/mcp", operation_id = "mcp_list", tag = "extensions", security(("clientToken" = [])),
     params(("id" = String, Path, description = "Workspace id (`ws_<12 hex>`, see `GET /workspaces`)")),
     responses((status = 200, description = "MCP servers", body = McpList)))]
-pub async fn list(_: Actor, State(state): State<AppState>, Ws(ws): Ws) -> Result<Json<McpList>, ApiError> {
+pub async fn list(_: Owner, State(state): State<AppState>, Ws(ws): Ws) -> Result<Json<McpList>, ApiError> {
     Ok(Json(mcp::list(&state.extensions, &ws).await?))
 }
 
@@ -23,7 +24,7 @@ pub async fn list(_: Actor, State(state): State<AppState>, Ws(ws): Ws) -> Result
     params(("id" = String, Path, description = "Workspace id (`ws_<12 hex>`, see `GET /workspaces`)")),
     request_body = AddMcp,
     responses((status = 200, description = "The listing", body = McpList)))]
-pub async fn add(actor: Actor, State(state): State<AppState>, WsJson(ws, req): WsJson<AddMcp>) -> Result<Json<McpList>, ApiError> {
+pub async fn add(Owner(actor): Owner, State(state): State<AppState>, WsJson(ws, req): WsJson<AddMcp>) -> Result<Json<McpList>, ApiError> {
     Ok(Json(mcp::add(&state.extensions, &actor, &ws, req).await?))
 }
 
@@ -32,7 +33,7 @@ pub async fn add(actor: Actor, State(state): State<AppState>, WsJson(ws, req): W
     params(("id" = String, Path, description = "Workspace id (`ws_<12 hex>`, see `GET /workspaces`)"), ("name" = String, Path, description = "Server name")),
     responses((status = 200, description = "The listing", body = McpList),
         (status = 404, description = "`not_found`: no such server, or `workspace_not_found`", body = ErrorBody)))]
-pub async fn remove(actor: Actor, State(state): State<AppState>, Ws(ws): Ws, Path(Named { name }): Path<Named>) -> Result<Json<McpList>, ApiError> {
+pub async fn remove(Owner(actor): Owner, State(state): State<AppState>, Ws(ws): Ws, Path(Named { name }): Path<Named>) -> Result<Json<McpList>, ApiError> {
     Ok(Json(mcp::remove(&state.extensions, &actor, &ws, name).await?))
 }
 
@@ -41,7 +42,7 @@ pub async fn remove(actor: Actor, State(state): State<AppState>, Ws(ws): Ws, Pat
     params(("id" = String, Path, description = "Workspace id (`ws_<12 hex>`, see `GET /workspaces`)"), ("name" = String, Path, description = "Server name")),
     responses((status = 200, description = "The listing", body = McpList),
         (status = 404, description = "`not_found`: no such server, or `workspace_not_found`", body = ErrorBody)))]
-pub async fn enable(actor: Actor, State(state): State<AppState>, Ws(ws): Ws, Path(Named { name }): Path<Named>) -> Result<Json<McpList>, ApiError> {
+pub async fn enable(Owner(actor): Owner, State(state): State<AppState>, Ws(ws): Ws, Path(Named { name }): Path<Named>) -> Result<Json<McpList>, ApiError> {
     Ok(Json(mcp::set_enabled(&state.extensions, &actor, &ws, name, true).await?))
 }
 
@@ -50,6 +51,6 @@ pub async fn enable(actor: Actor, State(state): State<AppState>, Ws(ws): Ws, Pat
     params(("id" = String, Path, description = "Workspace id (`ws_<12 hex>`, see `GET /workspaces`)"), ("name" = String, Path, description = "Server name")),
     responses((status = 200, description = "The listing", body = McpList),
         (status = 404, description = "`not_found`: no such server, or `workspace_not_found`", body = ErrorBody)))]
-pub async fn disable(actor: Actor, State(state): State<AppState>, Ws(ws): Ws, Path(Named { name }): Path<Named>) -> Result<Json<McpList>, ApiError> {
+pub async fn disable(Owner(actor): Owner, State(state): State<AppState>, Ws(ws): Ws, Path(Named { name }): Path<Named>) -> Result<Json<McpList>, ApiError> {
     Ok(Json(mcp::set_enabled(&state.extensions, &actor, &ws, name, false).await?))
 }

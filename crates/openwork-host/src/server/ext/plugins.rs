@@ -1,11 +1,12 @@
 //! `/workspace/:id/plugins`: list, add, remove.
 use axum::extract::{Path, Query, State};
 use axum::Json;
-use openwork_wire::api::{Actor, AddPlugin, PluginList};
+use openwork_wire::api::{AddPlugin, PluginList};
 use openwork_wire::ErrorBody;
 
 use super::{ListQuery, Named, Ws, WsJson};
 use crate::extensions::plugins;
+use crate::server::auth::{ClientAuth, Owner};
 use crate::server::error::ApiError;
 use crate::server::AppState;
 
@@ -15,7 +16,7 @@ use crate::server::AppState;
         ("includeGlobal" = Option<bool>, Query, description = "Also list the global plugins")),
     responses((status = 200, description = "Plugins", body = PluginList)))]
 pub async fn list(
-    _: Actor,
+    _: ClientAuth,
     State(state): State<AppState>,
     Ws(ws): Ws,
     Query(q): Query<ListQuery>,
@@ -29,7 +30,7 @@ pub async fn list(
     params(("id" = String, Path, description = "Workspace id (`ws_<12 hex>`, see `GET /workspaces`)")),
     request_body = AddPlugin,
     responses((status = 200, description = "The listing", body = PluginList)))]
-pub async fn add(actor: Actor, State(state): State<AppState>, WsJson(ws, req): WsJson<AddPlugin>) -> Result<Json<PluginList>, ApiError> {
+pub async fn add(Owner(actor): Owner, State(state): State<AppState>, WsJson(ws, req): WsJson<AddPlugin>) -> Result<Json<PluginList>, ApiError> {
     Ok(Json(plugins::add(&state.extensions, &actor, &ws, req).await?))
 }
 
@@ -41,7 +42,7 @@ pub async fn add(actor: Actor, State(state): State<AppState>, WsJson(ws, req): W
     responses((status = 200, description = "The listing", body = PluginList),
         (status = 404, description = "`not_found`: no such plugin, or `workspace_not_found`", body = ErrorBody)))]
 pub async fn remove(
-    actor: Actor,
+    Owner(actor): Owner,
     State(state): State<AppState>,
     Ws(ws): Ws,
     Path(Named { name }): Path<Named>,

@@ -2,12 +2,13 @@
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::Json;
-use openwork_wire::api::{Actor, AddSkill, SkillItem, SkillList, SkillRemoved};
+use openwork_wire::api::{AddSkill, SkillItem, SkillList, SkillRemoved};
 use openwork_wire::{ErrorBody, ErrorCode};
 use serde::Deserialize;
 
 use super::{ListQuery, Named, Ws, WsJson};
 use crate::extensions::skills;
+use crate::server::auth::{ClientAuth, Owner};
 use crate::server::error::ApiError;
 use crate::server::AppState;
 
@@ -16,7 +17,7 @@ use crate::server::AppState;
     params(("id" = String, Path, description = "Workspace id (`ws_<12 hex>`, see `GET /workspaces`)"),
         ("includeGlobal" = Option<bool>, Query, description = "Also list the global skills")),
     responses((status = 200, description = "Skills", body = SkillList)))]
-pub async fn list(_: Actor, State(state): State<AppState>, Ws(ws): Ws, Query(q): Query<ListQuery>) -> Json<SkillList> {
+pub async fn list(_: ClientAuth, State(state): State<AppState>, Ws(ws): Ws, Query(q): Query<ListQuery>) -> Json<SkillList> {
     Json(skills::list(&state.extensions, &ws, q.include_global()).await)
 }
 
@@ -26,7 +27,7 @@ pub async fn list(_: Actor, State(state): State<AppState>, Ws(ws): Ws, Query(q):
     params(("id" = String, Path, description = "Workspace id (`ws_<12 hex>`, see `GET /workspaces`)")),
     request_body = AddSkill,
     responses((status = 200, description = "The installed skill", body = SkillItem)))]
-pub async fn add(actor: Actor, State(state): State<AppState>, WsJson(ws, req): WsJson<AddSkill>) -> Result<Json<SkillItem>, ApiError> {
+pub async fn add(Owner(actor): Owner, State(state): State<AppState>, WsJson(ws, req): WsJson<AddSkill>) -> Result<Json<SkillItem>, ApiError> {
     Ok(Json(skills::add(&state.extensions, &actor, &ws, req).await?))
 }
 
@@ -48,7 +49,7 @@ pub struct ArchiveQuery {
         content((Vec<u8> = "application/zip"), (Vec<u8> = "application/gzip"), (Vec<u8> = "application/x-tar"), (Vec<u8> = "application/octet-stream"))),
     responses((status = 200, description = "The installed skill", body = SkillItem)))]
 pub async fn add_archive(
-    actor: Actor,
+    Owner(actor): Owner,
     State(state): State<AppState>,
     Ws(ws): Ws,
     Query(q): Query<ArchiveQuery>,
@@ -77,7 +78,7 @@ pub async fn add_archive(
     responses((status = 200, description = "Removed", body = SkillRemoved),
         (status = 404, description = "`not_found`: no project skill of that name, or `workspace_not_found`", body = ErrorBody)))]
 pub async fn remove(
-    actor: Actor,
+    Owner(actor): Owner,
     State(state): State<AppState>,
     Ws(ws): Ws,
     Path(Named { name }): Path<Named>,

@@ -1,0 +1,324 @@
+//! Device tokens and one-time pairing.
+//!
+//! - [`DeviceTokens`]: a token per device, with a [`TokenScope`], made by the
+//!   host (`POST /tokens`, `openwork token add`, a pairing), listed without
+//!   secrets, revoked at once (open streams of the token end:
+//!   [`DeviceTokens::revoked`]). Stored hashed (SHA-256; the tokens are 256
+//!   random bits) in `<config>/device-tokens.json`, mode 0600. The host's
+//!   client token is the owner token `client` ([`CLIENT_ID`]).
+//! - [`Pairings`]: one-time codes a device exchanges for its own token:
+//!   random (128 bits), valid [`Pairings::TTL`], used once, kept hashed in
+//!   memory only.
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use openwork_wire::api::{IssuedToken, TokenInfo, TokenScope};
+use openwork_wire::ErrorCode;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+use tokio::sync::watch;
+
+use crate::error::Error;
+use crate::stamp::{new_id, now_ms};
+
+/// Id of the host's client token among the device tokens.
+pub const CLIENT_ID: &str = "client";
+
+/// Longest label kept.
+pub const MAX_LABEL: usize = 120;
+
+/// Prefix of device tokens (`owt_…`), as the existing OpenWork server makes them.
+const PREFIX: &str = "owt_";
+
+fn hash(token: &str) -> [u8; 32] {
+    Sha256::digest(token.as_bytes()).into()
+}
+
+/// A label as kept: trimmed, control characters dropped, at most [`MAX_LABEL`].
+pub fn clean_label(label: Option<&str>) -> Option<String> {
+    let l: String = label?.chars().filter(|c| !c.is_control()).take(MAX_LABEL).collect();
+    let l = l.trim().to_string();
+    (!l.is_empty()).then_some(l)
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Record {
+    id: String,
+    /// Hex SHA-256 of the token.
+    hash: String,
+    scope: TokenScope,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    label: Option<String>,
+    created_at: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    last_used_at: Option<u64>,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct StoreFile {
+    schema_version: u32,
+    tokens: Vec<Record>,
+}
+
+#[derive(Debug, Default)]
+struct Inner {
+    records: Vec<Record>,
+    /// Per token id: fires when the token stops working.
+    revoked: HashMap<String, watch::Sender<bool>>,
+    /// When the client token was last used.
+    client_used: Option<u64>,
+}
+
+/// The device tokens of a host (see the module docs).
+#[derive(Debug)]
+pub struct DeviceTokens {
+    file: Option<PathBuf>,
+    inner: Mutex<Inner>,
+}
+
+impl DeviceTokens {
+    /// Tokens kept in `file` (created on the first token); a file others can
+    /// read is refused, as is one that does not parse.
+    pub fn load(file: &Path) -> anyhow::Result<Self> {
+        let records = match crate::paths::read_limited(file, crate::paths::MAX_READ) {
+            Ok(Some(bytes)) => {
+                use std::os::unix::fs::PermissionsExt;
+                let mode = std::fs::metadata(file)?.permissions().mode() & 0o777;
+                anyhow::ensure!(mode & 0o077 == 0, "{} has mode {mode:o}; run `chmod 600 {}`", file.display(), file.display());
+                let store: StoreFile = serde_json::from_slice(&bytes)
+                    .with_context(|| format!("{} is not valid; fix or delete it (its device tokens stop working)", file.display()))?;
+                store.tokens
+            }
+            Ok(None) => Vec::new(),
+            Err(e) => return Err(e).with_context(|| format!("could not read {}", file.display())),
+        };
+        Ok(Self { file: Some(file.to_path_buf()), inner: Mutex::new(Inner { records, ..Inner::default() }) })
+    }
+
+    /// No device tokens, kept nowhere (tests).
+    pub fn in_memory() -> Self {
+        Self { file: None, inner: Mutex::new(Inner::default()) }
+    }
+
+    /// Where `load` keeps them in a config dir.
+    pub fn file_in(config_dir: &Path) -> PathBuf {
+        config_dir.join("device-tokens.json")
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn persist(&self, records: &[Record]) -> Result<(), Error> {
+        let Some(file) = &self.file else { return Ok(()) };
+        let bytes = serde_json::to_vec_pretty(&StoreFile { schema_version: 1, tokens: records.to_vec() })
+            .map_err(|e| Error::internal(&e.into()))?;
+        if let Some(dir) = file.parent() {
+            crate::paths::ensure_private_dir(dir).map_err(|e| Error::internal(&e))?;
+        }
+        crate::paths::write_atomic(file, &bytes, 0o600).map_err(|e| Error::internal(&e))
+    }
+
+    /// Make a token of `scope`: stored first (a full disk: 507, nothing made).
+    pub fn issue(&self, scope: TokenScope, label: Option<&str>) -> Result<IssuedToken, Error> {
+        let token = format!("{PREFIX}{}", crate::tokens::generate());
+        let record = Record {
+            id: new_id("tok"),
+            hash: hex::encode(hash(&token)),
+            scope,
+            label: clean_label(label),
+            created_at: now_ms(),
+            last_used_at: None,
+        };
+        let mut inner = self.lock();
+        let mut next = inner.records.clone();
+        next.insert(0, record.clone());
+        self.persist(&next)?;
+        inner.records = next;
+        tracing::info!(id = %record.id, scope = scope.name(), "device token made");
+        Ok(IssuedToken { id: record.id, token, scope, label: record.label, created_at: record.created_at })
+    }
+
+    /// The tokens, newest first (with the client token, `created_at` 0).
+    pub fn list(&self) -> Vec<TokenInfo> {
+        let inner = self.lock();
+        let mut items: Vec<TokenInfo> = inner
+            .records
+            .iter()
+            .map(|r| TokenInfo { id: r.id.clone(), scope: r.scope, label: r.label.clone(), created_at: r.created_at, last_used_at: r.last_used_at })
+            .collect();
+        items.push(TokenInfo {
+            id: CLIENT_ID.into(),
+            scope: TokenScope::Owner,
+            label: Some("client token (openwork token show)".into()),
+            created_at: 0,
+            last_used_at: inner.client_used,
+        });
+        items
+    }
+
+    /// Revoke `id`: removed from the store first, then its open streams end.
+    /// 404 `not_found` for an unknown id; the client token is rotated, not
+    /// revoked (`openwork token rotate`).
+    pub fn revoke(&self, id: &str) -> Result<(), Error> {
+        if id == CLIENT_ID {
+            return Err(Error::forbidden("the client token is rotated (`openwork token rotate`), not revoked"));
+        }
+        let mut inner = self.lock();
+        let Some(pos) = inner.records.iter().position(|r| r.id == id) else {
+            return Err(Error::new(ErrorCode::NotFound, format!("no device token `{id}`")));
+        };
+        let mut next = inner.records.clone();
+        next.remove(pos);
+        self.persist(&next)?;
+        inner.records = next;
+        if let Some(tx) = inner.revoked.remove(id) {
+            let _ = tx.send(true);
+        }
+        tracing::info!(%id, "device token revoked");
+        Ok(())
+    }
+
+    /// End every open stream of `id` (the client token after a rotation).
+    pub fn end_streams(&self, id: &str) {
+        if let Some(tx) = self.lock().revoked.remove(id) {
+            let _ = tx.send(true);
+        }
+    }
+
+    /// The id and scope of a device token, if `presented` is one (compared
+    /// in constant time with every stored hash); its use is remembered.
+    pub fn check(&self, presented: &str) -> Option<(String, TokenScope)> {
+        if !presented.starts_with(PREFIX) {
+            return None;
+        }
+        let h = hash(presented);
+        let mut inner = self.lock();
+        let mut found = None;
+        for r in inner.records.iter_mut() {
+            let Ok(stored) = hex::decode(&r.hash) else { continue };
+            if bool::from(stored.ct_eq(&h[..])) {
+                r.last_used_at = Some(now_ms());
+                found = Some((r.id.clone(), r.scope));
+            }
+        }
+        found
+    }
+
+    /// The client token was used now.
+    pub fn client_used(&self) {
+        self.lock().client_used = Some(now_ms());
+    }
+
+    /// Fires (`true`) when the token `id` stops working.
+    pub fn revoked(&self, id: &str) -> watch::Receiver<bool> {
+        self.lock().revoked.entry(id.to_string()).or_insert_with(|| watch::channel(false).0).subscribe()
+    }
+}
+
+/// One-time pairing codes (see the module docs).
+#[derive(Debug, Default)]
+pub struct Pairings {
+    codes: Mutex<Vec<Pending>>,
+}
+
+#[derive(Debug)]
+struct Pending {
+    hash: [u8; 32],
+    scope: TokenScope,
+    label: Option<String>,
+    expires: Instant,
+}
+
+impl Pairings {
+    /// How long a code works.
+    pub const TTL: Duration = Duration::from_secs(5 * 60);
+    /// Codes waiting at once (the oldest goes beyond).
+    const MAX: usize = 32;
+
+    /// A new code for a token of `scope` (named `label`).
+    pub fn create(&self, scope: TokenScope, label: Option<&str>) -> (String, Duration) {
+        self.create_at(scope, label, Instant::now())
+    }
+
+    fn create_at(&self, scope: TokenScope, label: Option<&str>, now: Instant) -> (String, Duration) {
+        let code = hex::encode(rand::random::<[u8; 16]>());
+        let mut codes = self.codes.lock().unwrap_or_else(|e| e.into_inner());
+        codes.retain(|p| p.expires > now);
+        if codes.len() >= Self::MAX {
+            codes.remove(0);
+        }
+        codes.push(Pending { hash: hash(&code), scope, label: clean_label(label), expires: now + Self::TTL });
+        (code, Self::TTL)
+    }
+
+    /// Use `code` up: its scope and label, once, while it lives.
+    pub fn redeem(&self, code: &str) -> Option<(TokenScope, Option<String>)> {
+        self.redeem_at(code, Instant::now())
+    }
+
+    fn redeem_at(&self, code: &str, now: Instant) -> Option<(TokenScope, Option<String>)> {
+        let h = hash(code.trim());
+        let mut codes = self.codes.lock().unwrap_or_else(|e| e.into_inner());
+        codes.retain(|p| p.expires > now);
+        let pos = codes.iter().position(|p| bool::from(p.hash.ct_eq(&h)))?;
+        let p = codes.remove(pos);
+        Some((p.scope, p.label))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn issue_check_list_revoke() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = DeviceTokens::file_in(dir.path());
+        let tokens = DeviceTokens::load(&file).unwrap();
+        let t = tokens.issue(TokenScope::Viewer, Some("phone\u{7}")).unwrap();
+        assert!(t.token.starts_with("owt_") && t.label.as_deref() == Some("phone"));
+        assert_eq!(tokens.check(&t.token), Some((t.id.clone(), TokenScope::Viewer)));
+        assert_eq!(tokens.check("owt_nope"), None);
+        let raw = std::fs::read_to_string(&file).unwrap();
+        assert!(!raw.contains(&t.token), "stored hashed");
+        assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
+        // Kept across restarts.
+        let again = DeviceTokens::load(&file).unwrap();
+        assert!(again.check(&t.token).is_some());
+        let listed = again.list();
+        assert!(listed.iter().any(|i| i.id == t.id && i.last_used_at.is_some()));
+        assert!(listed.iter().any(|i| i.id == CLIENT_ID && i.scope == TokenScope::Owner));
+        // Revoked: gone, and its streams told.
+        let rx = again.revoked(&t.id);
+        again.revoke(&t.id).unwrap();
+        assert!(*rx.borrow());
+        assert_eq!(again.check(&t.token), None);
+        assert_eq!(again.revoke(&t.id).unwrap_err().0.code, ErrorCode::NotFound);
+        assert!(again.revoke(CLIENT_ID).is_err());
+    }
+
+    #[test]
+    fn pairing_codes_work_once() {
+        let p = Pairings::default();
+        let (code, ttl) = p.create(TokenScope::Collaborator, Some("laptop"));
+        assert!(ttl <= Duration::from_secs(600));
+        assert_eq!(code.len(), 32);
+        assert_eq!(p.redeem("0".repeat(32).as_str()), None);
+        assert_eq!(p.redeem(&code), Some((TokenScope::Collaborator, Some("laptop".into()))));
+        assert_eq!(p.redeem(&code), None, "used twice");
+        // Dead once it expires.
+        let t0 = Instant::now();
+        let (late, _) = p.create_at(TokenScope::Viewer, None, t0);
+        assert_eq!(p.redeem_at(&late, t0 + Pairings::TTL), None);
+        let (ok, _) = p.create_at(TokenScope::Viewer, None, t0);
+        assert!(p.redeem_at(&ok, t0 + Pairings::TTL - Duration::from_millis(1)).is_some());
+    }
+}
