@@ -283,6 +283,14 @@ async function main() {
   await page.getByTestId('host-card').waitFor();
   await expectText(page.getByTestId('engine-status'), 'running', 'engine running');
   await shot(page, '07-settings-host-mode');
+  // A pairing link with its QR code, for a viewer; the app's own client
+  // token is in neither.
+  await page.getByLabel('Access').selectOption('viewer');
+  await page.getByRole('button', { name: 'Make a pairing link' }).click();
+  const link = await page.getByTestId('pairing-link').textContent({ timeout: 30_000 });
+  if (!/\/\?pair=[0-9a-f]{32}$/.test(link ?? '')) throw new Error(`pairing link: ${link}`);
+  await page.getByRole('img', { name: /QR code of the pairing link \(viewer\)/ }).waitFor({ timeout: 30_000 });
+  await shot(page, '07b-settings-pairing-link');
 
   // 7. Create remote workspace modal → plain OpenCode URL → fallback.
   await page.getByTestId('workspace-button').click();
@@ -311,7 +319,7 @@ async function main() {
   const pairResp = await fetch(`${hostReady.localUrl}/pairing`, {
     method: 'POST', headers: { 'content-type': 'application/json', 'x-openwork-host-token': hostToken }, body: JSON.stringify({ scope: 'collaborator', label: 'e2e phone' }),
   });
-  if (pairResp.status !== 201) throw new Error(`POST /pairing: ${pairResp.status} ${await pairResp.text()}`);
+  if (!pairResp.ok) throw new Error(`POST /pairing: ${pairResp.status} ${await pairResp.text()}`);
   const pairing = await pairResp.json();
   if (!pairing.url.includes(`pair=${pairing.code}`) || pairing.url.includes(clientToken)) throw new Error(`pairing link: ${pairing.url}`);
   const phone = await browser.newContext({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
@@ -394,6 +402,9 @@ async function cleanup() {
   for (const c of children) {
     try { process.kill(-c.pid, 'SIGKILL'); } catch { /* gone */ }
   }
+  // The sandbox (homes, engines' data: ~250 MB a run); E2E_KEEP=1 keeps it.
+  if (!process.env.E2E_KEEP) fs.rmSync(tmp, { recursive: true, force: true });
+  else console.error(`e2e: sandbox kept in ${tmp}`);
 }
 
 const guard = setTimeout(() => { console.error('e2e: overall timeout (10 min)'); cleanup().then(() => process.exit(2)); }, 600_000);
