@@ -195,7 +195,8 @@ pub async fn run(args: HostArgs) -> Result<()> {
         }
         println!("{line}");
     } else {
-        print_banner(&host, &client, args.show_token);
+        let loopback_only = !args.remote_access && args.connect_host.is_none();
+        print_banner(&host, &client, args.show_token, loopback_only);
     }
     stop.recv().await;
     eprintln!("Stopping OpenWork host…");
@@ -203,7 +204,7 @@ pub async fn run(args: HostArgs) -> Result<()> {
     Ok(())
 }
 
-fn print_banner(host: &RunningHost, client: &str, show_token: bool) {
+fn print_banner(host: &RunningHost, client: &str, show_token: bool, loopback_only: bool) {
     let engine = host.engine.status();
     let token_shown = if show_token { client.to_string() } else { format!("{}  (--show-token to reveal)", mask(client)) };
     println!(
@@ -226,7 +227,15 @@ fn print_banner(host: &RunningHost, client: &str, show_token: bool) {
         println!("  Engine log:   {}", log.display());
     }
     println!("Pair a device: `openwork pair` (a one-time link and QR code; the device gets its own token)");
-    println!("Try it: curl -H 'Authorization: Bearer <client token>' {}/workspaces", host.local_url);
+    if loopback_only {
+        println!(
+            "  Only this machine can reach {}: for a phone or another computer, restart with \
+             `--remote-access` (listens on all interfaces; plain HTTP, read SECURITY.md) or put a \
+             tunnel/TLS proxy in front and pass `--connect-host NAME`.",
+            host.local_url
+        );
+    }
+    println!("Try it: curl -H \"Authorization: Bearer $(openwork token show --only client)\" {}/workspaces", host.local_url);
     println!("Press Ctrl-C to stop.");
 }
 

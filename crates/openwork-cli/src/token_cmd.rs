@@ -12,6 +12,10 @@ pub enum TokenCommand {
         /// Print them in full.
         #[arg(long)]
         reveal: bool,
+        /// Print only this token, in full, and nothing else (for scripts:
+        /// `T=$(openwork token show --only client)`).
+        #[arg(long, value_enum, conflicts_with = "reveal")]
+        only: Option<WhichToken>,
     },
     /// Replace the client token. Paired clients must use the new one. If a
     /// host is running it switches at once (the old token stops working).
@@ -41,6 +45,15 @@ pub enum TokenCommand {
     },
 }
 
+/// One of the host's own tokens.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum WhichToken {
+    /// The client token (an owner device token).
+    Client,
+    /// The host token (host-only operations).
+    Host,
+}
+
 /// `openwork pair`: a one-time link (and QR code) a device opens to get its
 /// own token.
 #[derive(Debug, clap::Args)]
@@ -64,10 +77,18 @@ fn running_host() -> Result<LocalHost> {
 pub async fn run(cmd: TokenCommand) -> Result<()> {
     let file = token_file(&config_dir()?);
     match cmd {
-        TokenCommand::Show { reveal } => {
+        TokenCommand::Show { reveal, only } => {
             let tokens = openwork_client::runtime::read_tokens(&file)?.with_context(|| {
                 format!("no tokens yet ({} is missing); run `openwork host` once", file.display())
             })?;
+            if let Some(which) = only {
+                let bare = match which {
+                    WhichToken::Client => &tokens.client_token,
+                    WhichToken::Host => &tokens.host_token,
+                };
+                println!("{bare}");
+                return Ok(());
+            }
             let show = |t: &str| if reveal { t.to_string() } else { mask(t) };
             println!("Client token: {}", show(&tokens.client_token));
             println!("Host token:   {}", show(&tokens.host_token));

@@ -28,6 +28,12 @@ fn device_tokens_scopes_pairing_and_revocation() {
     assert!(viewer.starts_with("owt_"), "{viewer}");
     let (ok, list, err) = cli(&sandbox, &["token", "list", "--json"]);
     assert!(ok, "{err}");
+    // One bare value for scripts: `T=$(openwork token show --only client)`.
+    for (which, want) in [("client", &host.client_token), ("host", &host.host_token)] {
+        let (ok, out, err) = cli(&sandbox, &["token", "show", "--only", which]);
+        assert!(ok, "{err}");
+        assert_eq!(out, format!("{want}\n"), "token show --only {which}");
+    }
     assert!(!list.contains(&viewer), "a listing never shows a token");
     let list: Value = serde_json::from_str(&list).unwrap();
     let entry = list["items"].as_array().unwrap().iter().find(|t| t["label"] == "wall display").cloned().expect("listed");
