@@ -16,7 +16,9 @@ use serde_json::json;
 #[derive(clap::Args)]
 #[command(after_help = "\
 Examples:
-  openwork connect 'http://192.168.1.20:8787/?pair=CODE' # a pairing link (`openwork pair`)
+  openwork connect -        # paste a pairing link (`openwork pair`); a link typed
+                            # as an argument is readable by other local users
+                            # in the process list until it is used
   openwork connect 192.168.1.20:8787 --token abc123      # an OpenWork host
   openwork connect http://127.0.0.1:4096 --direct         # an OpenCode server
   openwork connect http://box:4096 --opencode-password pw --directory /srv/app
@@ -26,7 +28,9 @@ The URL is tried as an OpenWork host first (GET /health). If it is not one
 A host that rejects the token is reported as such; there is no fallback then.
 On success the workspace is saved (same server = same entry) and made active.")]
 pub struct ConnectArgs {
-    /// URL of an OpenWork host or an OpenCode server; `http://` is assumed when no scheme is given.
+    /// URL of an OpenWork host or an OpenCode server, or a pairing link;
+    /// `http://` is assumed when no scheme is given. `-` reads it from
+    /// standard input.
     pub url: String,
     /// OpenWork client token (sent as `Authorization: Bearer`). Stored in a 0600 file.
     #[arg(long, env = "OPENWORK_TOKEN", hide_env_values = true, allow_hyphen_values = true)]
@@ -133,6 +137,15 @@ pub enum WorkspaceCommand {
 /// `openwork connect`: handshake, prove the OpenCode path with a session
 /// listing, then save the workspace and make it active.
 pub async fn run_connect(mut args: ConnectArgs) -> anyhow::Result<()> {
+    if args.url == "-" {
+        if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+            eprintln!("Paste the pairing link (or URL) and press Enter:");
+        }
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line).context("could not read the URL from standard input")?;
+        args.url = line.trim().to_string();
+        anyhow::ensure!(!args.url.is_empty(), "no URL on standard input");
+    }
     // A pairing link: this device gets its own token once, then connects.
     if let Some((base, code)) = openwork_client::pairing::parse_link(&args.url) {
         let http = reqwest::Client::builder().no_proxy().timeout(Duration::from_millis(args.request_timeout_ms)).build()?;

@@ -140,7 +140,7 @@ pub async fn pair(args: PairArgs) -> Result<()> {
         Some(qr) => println!("\n{qr}"),
         None => println!("(the link is too long for a QR code)"),
     }
-    println!("Or on a computer: openwork connect '{}'", p.url);
+    println!("Or on a computer: run `openwork connect -` and paste the link (as an argument it would be visible to other local users until used).");
     Ok(())
 }
 

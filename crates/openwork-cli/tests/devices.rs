@@ -64,7 +64,18 @@ fn device_tokens_scopes_pairing_and_revocation() {
     let link = pair["url"].as_str().unwrap().to_string();
     assert!(link.contains("?pair=") && !link.contains(&host.client_token), "{link}");
     let device = Sandbox::new();
-    let (ok, out, err) = cli(&device, &["connect", &link, "--json"]);
+    // Pasted on standard input (`connect -`): never in the process list.
+    let mut child = device
+        .openwork()
+        .args(["connect", "-", "--json"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), format!("{link}\n").as_bytes()).unwrap();
+    let done = child.wait_with_output().unwrap();
+    let (ok, out, err) = (done.status.success(), String::from_utf8_lossy(&done.stdout).into_owned(), String::from_utf8_lossy(&done.stderr).into_owned());
     assert!(ok, "{out}{err}");
     let connected: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(connected["remoteType"], "openwork", "{connected}");

@@ -31,10 +31,18 @@ fn new_terminal(host: &TestHost, base: &str, token: &str) -> String {
 /// A WebSocket handshake to `path` on the host with `authorization`:
 /// the socket, or the HTTP status it was refused with.
 fn connect(host: &TestHost, path: &str, authorization: Option<&str>) -> Result<WebSocket<TcpStream>, u16> {
+    connect_from(host, path, authorization, None)
+}
+
+/// [`connect`] as a browser's page at `origin` would.
+fn connect_from(host: &TestHost, path: &str, authorization: Option<&str>, origin: Option<&str>) -> Result<WebSocket<TcpStream>, u16> {
     let url = format!("{}{path}", host.url.replacen("http://", "ws://", 1));
     let mut req = url.as_str().into_client_request().unwrap();
     if let Some(a) = authorization {
         req.headers_mut().insert("authorization", a.parse().unwrap());
+    }
+    if let Some(o) = origin {
+        req.headers_mut().insert("origin", o.parse().unwrap());
     }
     let addr = host.url.trim_start_matches("http://").to_string();
     let stream = TcpStream::connect(addr).unwrap();
@@ -130,6 +138,15 @@ fn the_terminal_websocket_through_the_proxy_with_scopes_pinning_and_revocation()
     assert_eq!(connect(&host, &format!("/opencode/pty/{v1}/connect"), Some(&format!("Bearer {viewer}"))).err(), Some(403));
     assert_eq!(connect(&host, &format!("/opencode/api/pty/{v2}/connect"), Some(&basic(&viewer))).err(), Some(403));
     assert_eq!(send("POST", &format!("{}/opencode/pty", host.url), &viewer, Some(json!({"command": "/bin/sh"}))).0, 403);
+    // Another site's page (WebSockets are not bound by CORS; a browser may
+    // hold credentials for the host): refused. The host's own page: fine.
+    let bearer = format!("Bearer {collaborator}");
+    for evil in ["http://evil.example", "null", &host.url.replace("127.0.0.1", "localhost")] {
+        assert_eq!(connect_from(&host, &format!("/opencode/pty/{v1}/connect"), Some(&bearer), Some(evil)).err(), Some(403), "{evil}");
+    }
+    let own = connect_from(&host, &format!("/opencode/pty/{v1}/connect"), Some(&bearer), Some(&host.url));
+    assert!(own.is_ok(), "the host's own origin: {:?}", own.err());
+    drop(own);
     // Not a WebSocket: a JSON 400, nothing forwarded.
     let (status, body) = send("GET", &format!("{}/opencode/pty/{v1}/connect", host.url), &collaborator, None);
     assert_eq!((status, body["code"].as_str()), (400, Some("invalid_request")), "{body}");

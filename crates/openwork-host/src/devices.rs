@@ -38,9 +38,16 @@ fn hash(token: &str) -> [u8; 32] {
     Sha256::digest(token.as_bytes()).into()
 }
 
-/// A label as kept: trimmed, control characters dropped, at most [`MAX_LABEL`].
+/// Invisible formatting characters (bidirectional overrides, zero-width
+/// characters, soft hyphen, BOM): they would make a label read as another.
+fn is_invisible_format(c: char) -> bool {
+    matches!(c, '\u{00AD}' | '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206F}' | '\u{FEFF}')
+}
+
+/// A label as kept: trimmed, control and invisible formatting characters
+/// dropped, at most [`MAX_LABEL`].
 pub fn clean_label(label: Option<&str>) -> Option<String> {
-    let l: String = label?.chars().filter(|c| !c.is_control()).take(MAX_LABEL).collect();
+    let l: String = label?.chars().filter(|c| !c.is_control() && !is_invisible_format(*c)).take(MAX_LABEL).collect();
     let l = l.trim().to_string();
     (!l.is_empty()).then_some(l)
 }
@@ -83,6 +90,9 @@ pub struct DeviceTokens {
 }
 
 impl DeviceTokens {
+    /// Most device tokens kept at once.
+    pub const MAX: usize = 1000;
+
     /// Tokens kept in `file` (created on the first token); a file others can
     /// read is refused, as is one that does not parse.
     pub fn load(file: &Path) -> anyhow::Result<Self> {
@@ -125,7 +135,8 @@ impl DeviceTokens {
         crate::paths::write_atomic(file, &bytes, 0o600).map_err(|e| Error::internal(&e))
     }
 
-    /// Make a token of `scope`: stored first (a full disk: 507, nothing made).
+    /// Make a token of `scope`: stored first (a full disk: 507, nothing made);
+    /// at most [`DeviceTokens::MAX`] exist at once (429 beyond).
     pub fn issue(&self, scope: TokenScope, label: Option<&str>) -> Result<IssuedToken, Error> {
         let token = format!("{PREFIX}{}", crate::tokens::generate());
         let record = Record {
@@ -137,6 +148,12 @@ impl DeviceTokens {
             last_used_at: None,
         };
         let mut inner = self.lock();
+        if inner.records.len() >= Self::MAX {
+            return Err(Error::new(
+                ErrorCode::TooManyRequests,
+                format!("this host has {} device tokens, the most it keeps; revoke unused ones (`openwork token list`)", Self::MAX),
+            ));
+        }
         let mut next = inner.records.clone();
         next.insert(0, record.clone());
         self.persist(&next)?;
@@ -165,8 +182,10 @@ impl DeviceTokens {
 
     /// Revoke `id`: removed from the store first, then its open streams end.
     /// 404 `not_found` for an unknown id; the client token is rotated, not
-    /// revoked (`openwork token rotate`).
-    pub fn revoke(&self, id: &str) -> Result<(), Error> {
+    /// revoked (`openwork token rotate`). Returns the token's fingerprint
+    /// ([`crate::tokens::fingerprint`]: the first 6 bytes of the SHA-256
+    /// kept here), which names it in the audit log and in approvals.
+    pub fn revoke(&self, id: &str) -> Result<String, Error> {
         if id == CLIENT_ID {
             return Err(Error::forbidden("the client token is rotated (`openwork token rotate`), not revoked"));
         }
@@ -175,14 +194,14 @@ impl DeviceTokens {
             return Err(Error::new(ErrorCode::NotFound, format!("no device token `{id}`")));
         };
         let mut next = inner.records.clone();
-        next.remove(pos);
+        let gone = next.remove(pos);
         self.persist(&next)?;
         inner.records = next;
         if let Some(tx) = inner.revoked.remove(id) {
             let _ = tx.send(true);
         }
         tracing::info!(%id, "device token revoked");
-        Ok(())
+        Ok(gone.hash.chars().take(12).collect())
     }
 
     /// End every open stream of `id` (the client token after a rotation).
@@ -193,8 +212,10 @@ impl DeviceTokens {
     }
 
     /// The id and scope of a device token, if `presented` is one (compared
-    /// in constant time with every stored hash); its use is remembered.
-    pub fn check(&self, presented: &str) -> Option<(String, TokenScope)> {
+    /// in constant time with every stored hash), with its revocation signal
+    /// (taken under the same lock: a revocation cannot fall in between);
+    /// its use is remembered.
+    pub fn check(&self, presented: &str) -> Option<(String, TokenScope, watch::Receiver<bool>)> {
         if !presented.starts_with(PREFIX) {
             return None;
         }
@@ -208,7 +229,9 @@ impl DeviceTokens {
                 found = Some((r.id.clone(), r.scope));
             }
         }
-        found
+        let (id, scope) = found?;
+        let revoked = inner.revoked.entry(id.clone()).or_insert_with(|| watch::channel(false).0).subscribe();
+        Some((id, scope, revoked))
     }
 
     /// The client token was used now.
@@ -220,6 +243,16 @@ impl DeviceTokens {
     pub fn revoked(&self, id: &str) -> watch::Receiver<bool> {
         self.lock().revoked.entry(id.to_string()).or_insert_with(|| watch::channel(false).0).subscribe()
     }
+}
+
+/// What a used pairing code was for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Redeemed {
+    /// Scope of the device's token.
+    pub scope: TokenScope,
+    /// Its label, if the pairing named one.
+    pub label: Option<String>,
+    expires: Instant,
 }
 
 /// One-time pairing codes (see the module docs).
@@ -258,18 +291,25 @@ impl Pairings {
         (code, Self::TTL)
     }
 
+    /// Put back a code [`Pairings::redeem`] took when no token could be
+    /// made for it (a full disk): it works again until it expires.
+    pub fn give_back(&self, code: &str, redeemed: Redeemed) {
+        let mut codes = self.codes.lock().unwrap_or_else(|e| e.into_inner());
+        codes.push(Pending { hash: hash(code.trim()), scope: redeemed.scope, label: redeemed.label, expires: redeemed.expires });
+    }
+
     /// Use `code` up: its scope and label, once, while it lives.
-    pub fn redeem(&self, code: &str) -> Option<(TokenScope, Option<String>)> {
+    pub fn redeem(&self, code: &str) -> Option<Redeemed> {
         self.redeem_at(code, Instant::now())
     }
 
-    fn redeem_at(&self, code: &str, now: Instant) -> Option<(TokenScope, Option<String>)> {
+    fn redeem_at(&self, code: &str, now: Instant) -> Option<Redeemed> {
         let h = hash(code.trim());
         let mut codes = self.codes.lock().unwrap_or_else(|e| e.into_inner());
         codes.retain(|p| p.expires > now);
         let pos = codes.iter().position(|p| bool::from(p.hash.ct_eq(&h)))?;
         let p = codes.remove(pos);
-        Some((p.scope, p.label))
+        Some(Redeemed { scope: p.scope, label: p.label, expires: p.expires })
     }
 }
 
@@ -283,10 +323,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = DeviceTokens::file_in(dir.path());
         let tokens = DeviceTokens::load(&file).unwrap();
-        let t = tokens.issue(TokenScope::Viewer, Some("phone\u{7}")).unwrap();
+        let t = tokens.issue(TokenScope::Viewer, Some("phone\u{7}\u{202E}\u{200B}")).unwrap();
         assert!(t.token.starts_with("owt_") && t.label.as_deref() == Some("phone"));
-        assert_eq!(tokens.check(&t.token), Some((t.id.clone(), TokenScope::Viewer)));
-        assert_eq!(tokens.check("owt_nope"), None);
+        assert_eq!(tokens.check(&t.token).map(|(id, scope, _)| (id, scope)), Some((t.id.clone(), TokenScope::Viewer)));
+        assert!(tokens.check("owt_nope").is_none());
         let raw = std::fs::read_to_string(&file).unwrap();
         assert!(!raw.contains(&t.token), "stored hashed");
         assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
@@ -298,9 +338,9 @@ mod tests {
         assert!(listed.iter().any(|i| i.id == CLIENT_ID && i.scope == TokenScope::Owner));
         // Revoked: gone, and its streams told.
         let rx = again.revoked(&t.id);
-        again.revoke(&t.id).unwrap();
+        assert_eq!(again.revoke(&t.id).unwrap(), crate::tokens::fingerprint(&t.token), "the audit log's name for it");
         assert!(*rx.borrow());
-        assert_eq!(again.check(&t.token), None);
+        assert!(again.check(&t.token).is_none());
         assert_eq!(again.revoke(&t.id).unwrap_err().0.code, ErrorCode::NotFound);
         assert!(again.revoke(CLIENT_ID).is_err());
     }
@@ -312,13 +352,31 @@ mod tests {
         assert!(ttl <= Duration::from_secs(600));
         assert_eq!(code.len(), 32);
         assert_eq!(p.redeem("0".repeat(32).as_str()), None);
-        assert_eq!(p.redeem(&code), Some((TokenScope::Collaborator, Some("laptop".into()))));
+        let used = p.redeem(&code).expect("a fresh code works");
+        assert_eq!((used.scope, used.label.as_deref()), (TokenScope::Collaborator, Some("laptop")));
         assert_eq!(p.redeem(&code), None, "used twice");
+        // Given back (no token could be made): it works once more.
+        p.give_back(&code, used);
+        assert!(p.redeem(&code).is_some());
+        assert_eq!(p.redeem(&code), None);
         // Dead once it expires.
         let t0 = Instant::now();
         let (late, _) = p.create_at(TokenScope::Viewer, None, t0);
         assert_eq!(p.redeem_at(&late, t0 + Pairings::TTL), None);
         let (ok, _) = p.create_at(TokenScope::Viewer, None, t0);
         assert!(p.redeem_at(&ok, t0 + Pairings::TTL - Duration::from_millis(1)).is_some());
+    }
+
+    #[test]
+    fn at_most_max_tokens_exist_at_once() {
+        let tokens = DeviceTokens::in_memory();
+        let first = tokens.issue(TokenScope::Viewer, None).unwrap();
+        for _ in 1..DeviceTokens::MAX {
+            tokens.issue(TokenScope::Viewer, None).unwrap();
+        }
+        let refused = tokens.issue(TokenScope::Viewer, None).unwrap_err();
+        assert_eq!(refused.0.code, ErrorCode::TooManyRequests);
+        tokens.revoke(&first.id).unwrap();
+        assert!(tokens.issue(TokenScope::Viewer, None).is_ok(), "room again after a revocation");
     }
 }

@@ -35,6 +35,10 @@ struct World {
 }
 
 fn world() -> World {
+    world_with(ServerOptions { read_only: false, audit_dir: None, ..ServerOptions::default() })
+}
+
+fn world_with(options: ServerOptions) -> World {
     let root = tempfile::tempdir().unwrap();
     let ws = root.path().join("ws");
     std::fs::create_dir_all(&ws).unwrap();
@@ -45,7 +49,6 @@ fn world() -> World {
     let mut cfg = EngineConfig::new(root.path().join("no-such-opencode"), ws.clone());
     cfg.policy = RestartPolicy { max_consecutive_failures: 1, ..RestartPolicy::default() };
     let engine = EngineSupervisor::start(cfg);
-    let options = ServerOptions { read_only: false, audit_dir: None, ..ServerOptions::default() };
     let state = AppState::new(tokens, engine, ActiveWorkspace::open(&ws).unwrap(), options).unwrap();
     let ws_id = state.active_workspace().id.clone();
     World { router: server::router(state.clone()), state, ws_id, _root: root, next_ip: AtomicU32::new(0x0a00_0001) }
@@ -196,4 +199,143 @@ async fn a_revoked_tokens_event_stream_ends_at_once() {
     eprintln!("revoked stream ended after {:?}", t.elapsed());
     let (status, _) = send(&w, "GET", "/workspaces", &format!("Bearer {}", issued.token)).await;
     assert_eq!(status, 401, "a revoked token is refused");
+}
+
+/// A request with `headers` (peer address unique per call); status,
+/// headers and body.
+async fn raw(w: &World, method: &str, uri: &str, headers: &[(&str, &str)], body: Body) -> (u16, http::HeaderMap, Vec<u8>) {
+    let ip = IpAddr::V4(Ipv4Addr::from(w.next_ip.fetch_add(1, Ordering::Relaxed)));
+    let mut req = Request::builder().method(method).uri(uri);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    let mut req = req.body(body).unwrap();
+    req.extensions_mut().insert(ConnectInfo(SocketAddr::new(ip, 40000)));
+    let resp = w.router.clone().oneshot(req).await.unwrap();
+    let (parts, body) = resp.into_parts();
+    let bytes = tokio::time::timeout(Duration::from_secs(5), axum::body::to_bytes(body, 1 << 20))
+        .await
+        .map(|b| b.unwrap_or_default().to_vec())
+        .unwrap_or_default();
+    (parts.status.as_u16(), parts.headers, bytes)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn browsers_never_get_a_basic_challenge_nor_use_basic_from_another_site() {
+    let w = world();
+    let basic = format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("u:{CLIENT}")));
+    // A page's fetch with a stale token: 401 without the challenge (a
+    // browser would ask for a password and remember it).
+    let (status, headers, _) = raw(&w, "GET", "/opencode/session", &[("authorization", "Bearer owt_stale"), ("sec-fetch-mode", "cors")], Body::empty()).await;
+    assert_eq!(status, 401);
+    assert!(headers.get("www-authenticate").is_none(), "{headers:?}");
+    // Credentials a browser remembered, sent for another site's page: not used.
+    for site in ["cross-site", "same-site"] {
+        let (status, _, _) = raw(&w, "GET", "/opencode/session", &[("authorization", basic.as_str()), ("sec-fetch-site", site)], Body::empty()).await;
+        assert_eq!(status, 401, "Basic from a {site} page");
+    }
+    // The host's own page, or no browser at all: Basic works (503: no engine here).
+    for extra in [vec![("sec-fetch-site", "same-origin")], vec![]] {
+        let mut h = vec![("authorization", basic.as_str())];
+        h.extend(extra);
+        let (status, _, _) = raw(&w, "GET", "/opencode/session", &h, Body::empty()).await;
+        assert_eq!(status, 503);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_owners_see_what_a_change_held_for_approval_would_write() {
+    let w = world();
+    w.state.events.publish("approval.requested", serde_json::json!({"id": "apr_1", "summary": "Patch workspace config (mcp)", "change": "+ \"apiKey\": \"sk-secret\""}));
+    w.state.events.publish("config.changed", serde_json::json!({"change": "kept: not an approval"}));
+    for (scope, shown) in [(TokenScope::Viewer, false), (TokenScope::Collaborator, false), (TokenScope::Owner, true)] {
+        let t = w.state.devices.issue(scope, None).unwrap();
+        let auth = format!("Bearer {}", t.token);
+        // The backlog (replayed from id 0), then the stream is cut off by the read timeout.
+        let req = Request::builder().uri("/events?lastEventId=0").header("authorization", auth).body(Body::empty()).unwrap();
+        let resp = w.router.clone().oneshot(req).await.unwrap();
+        assert_eq!(resp.status(), 200);
+        let mut body = resp.into_body().into_data_stream();
+        let mut seen = String::new();
+        while !seen.contains("config.changed") {
+            let chunk = tokio::time::timeout(Duration::from_secs(10), futures_util::StreamExt::next(&mut body)).await;
+            match chunk {
+                Ok(Some(Ok(c))) => seen.push_str(&String::from_utf8_lossy(&c)),
+                _ => panic!("the backlog did not arrive: {seen}"),
+            }
+        }
+        assert!(seen.contains("Patch workspace config (mcp)"), "{scope:?}: the request itself is shown: {seen}");
+        assert_eq!(seen.contains("sk-secret"), shown, "{scope:?}: {seen}");
+        assert!(seen.contains("kept: not an approval"));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pairing_exchange_reads_no_large_body() {
+    let w = world();
+    let big = format!("{{\"code\": \"{}\"}}", "0".repeat(8000));
+    let (status, _, body) = raw(&w, "POST", "/pairing/exchange", &[("content-type", "application/json")], Body::from(big)).await;
+    assert_eq!(status, 413, "{}", String::from_utf8_lossy(&body));
+    // Streamed without a length: the same.
+    let chunks = futures_util::stream::iter((0..64).map(|_| Ok::<_, std::io::Error>(bytes::Bytes::from(vec![b' '; 1024]))));
+    let (status, _, _) = raw(&w, "POST", "/pairing/exchange", &[("content-type", "application/json")], Body::from_stream(chunks)).await;
+    assert_eq!(status, 413);
+    // A real code still works.
+    let (code, _) = w.state.pairings.create(TokenScope::Viewer, Some("tv"));
+    let (status, _, body) = raw(&w, "POST", "/pairing/exchange", &[("content-type", "application/json")], Body::from(format!("{{\"code\":\"{code}\"}}"))).await;
+    assert_eq!(status, 201, "{}", String::from_utf8_lossy(&body));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_revoked_tokens_changes_waiting_for_approval_are_denied() {
+    use openwork_host::extensions::ApprovalMode;
+    let w = world_with(ServerOptions {
+        read_only: false,
+        audit_dir: None,
+        approval: ApprovalMode::Manual,
+        approval_timeout: Duration::from_secs(120),
+        ..ServerOptions::default()
+    });
+    let owner = w.state.devices.issue(TokenScope::Owner, Some("laptop")).unwrap();
+    let other = w.state.devices.issue(TokenScope::Owner, Some("desk")).unwrap();
+    let skill = |name: &str, token: &str| {
+        let req = Request::builder()
+            .method("POST")
+            .uri(format!("/workspace/{}/skills", w.ws_id))
+            .header("authorization", format!("Bearer {token}"))
+            .header("content-type", "application/json")
+            .body(Body::from(serde_json::json!({"name": name, "description": "d", "content": "c"}).to_string()))
+            .unwrap();
+        w.router.clone().oneshot(req)
+    };
+    let mine = tokio::spawn(skill("from-laptop", &owner.token));
+    let theirs = tokio::spawn(skill("from-desk", &other.token));
+    // Both wait for the host's decision.
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while w.state.extensions.approvals.list().len() < 2 {
+        assert!(std::time::Instant::now() < deadline, "the writes never waited for approval");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let (status, _) = send_host(&w, "DELETE", &format!("/tokens/{}", owner.id)).await;
+    assert_eq!(status, 200);
+    let resp = tokio::time::timeout(Duration::from_secs(30), mine).await.expect("answered").unwrap().unwrap();
+    assert_eq!(resp.status(), 403, "the revoked token's change is denied");
+    let left = w.state.extensions.approvals.list();
+    assert_eq!(left.len(), 1, "the other token's change still waits: {left:?}");
+    w.state.extensions.approvals.respond(&left[0].id, false);
+    let resp = tokio::time::timeout(Duration::from_secs(30), theirs).await.expect("answered").unwrap().unwrap();
+    assert_eq!(resp.status(), 403);
+    let ws = std::path::PathBuf::from(&w.state.active_workspace().directory);
+    for name in ["from-laptop", "from-desk"] {
+        assert!(!ws.join(".opencode/skills").join(name).exists(), "{name} was written");
+    }
+}
+
+/// `method uri` with the host token.
+async fn send_host(w: &World, method: &str, uri: &str) -> (u16, Value) {
+    let req = Request::builder().method(method).uri(uri).header("x-openwork-host-token", HOST).body(Body::empty()).unwrap();
+    let resp = w.router.clone().oneshot(req).await.unwrap();
+    let status = resp.status().as_u16();
+    let bytes = axum::body::to_bytes(resp.into_body(), 1 << 20).await.unwrap_or_default();
+    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
 }

@@ -104,6 +104,9 @@ export interface paths {
          *     every buffered event after that id. A keep-alive comment goes out every
          *     15 s. A subscriber that falls further behind than the replay buffer
          *     reaches is disconnected, and resumes from its last id on reconnect.
+         *     Only owners see what a change held for approval would write (its
+         *     `change`: config diffs can hold credentials): others get the request
+         *     without it.
          */
         get: operations["stream"];
         put?: never;
@@ -263,7 +266,8 @@ export interface paths {
         post?: never;
         /**
          * `DELETE /tokens/:id` (host token or owner): the token stops working at
-         *     once, and its open streams end.
+         *     once, its open streams end, and the changes it asked for that wait for
+         *     approval are denied.
          */
         delete: operations["tokens_revoke"];
         options?: never;

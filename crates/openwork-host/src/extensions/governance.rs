@@ -112,6 +112,24 @@ impl Approvals {
         items
     }
 
+    /// Deny every pending request made with the token of `fingerprint`
+    /// (revoked: what it asked for is not applied, even if approved later);
+    /// how many.
+    pub fn deny_all_from(&self, fingerprint: &str) -> usize {
+        let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
+        let ids: Vec<String> = pending
+            .iter()
+            .filter(|(_, (r, _))| r.actor.token_hash.as_deref() == Some(fingerprint))
+            .map(|(id, _)| id.clone())
+            .collect();
+        for id in &ids {
+            if let Some((_, tx)) = pending.remove(id) {
+                let _ = tx.send(false);
+            }
+        }
+        ids.len()
+    }
+
     /// Answer a pending request; `None` when there is no such request.
     pub fn respond(&self, id: &str, allow: bool) -> Option<ApprovalRequest> {
         let (req, tx) = self.pending.lock().unwrap_or_else(|e| e.into_inner()).remove(id)?;

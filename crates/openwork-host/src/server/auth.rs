@@ -117,10 +117,26 @@ pub fn is_proxied(path: &str) -> bool {
 }
 
 /// The token a request presents to the client side of the API: Bearer, or
-/// on `/opencode/*` Basic.
+/// on `/opencode/*` Basic, unless a browser says the request comes from
+/// another site (credentials a browser remembered are never used for
+/// another site's page).
 pub fn presented(parts: &Parts) -> Option<String> {
-    bearer_of(&parts.headers)
-        .or_else(|| is_proxied(parts.uri.path()).then(|| basic_password(parts)).flatten())
+    bearer_of(&parts.headers).or_else(|| {
+        (is_proxied(parts.uri.path()) && !from_another_site(&parts.headers)).then(|| basic_password(parts)).flatten()
+    })
+}
+
+/// Whether a browser marked the request as made by another site's page
+/// (`Sec-Fetch-Site` other than `same-origin` or `none`).
+pub fn from_another_site(headers: &http::HeaderMap) -> bool {
+    headers.get("sec-fetch-site").is_some_and(|v| !matches!(v.as_bytes(), b"same-origin" | b"none"))
+}
+
+/// Whether a browser sent the request from a page (fetch, XHR, WebSocket:
+/// `Sec-Fetch-Mode` other than `navigate`): a Basic challenge would make
+/// it ask the user for a password and remember it.
+pub fn from_a_page(headers: &http::HeaderMap) -> bool {
+    headers.get("sec-fetch-mode").is_some_and(|v| v.as_bytes() != b"navigate")
 }
 
 /// The client's address (unspecified when unknown, e.g. in-process tests).
@@ -152,16 +168,18 @@ async fn device(parts: &Parts, state: &AppState) -> Result<Grant, ApiError> {
     let Some(token) = presented(parts) else {
         return Err(ApiError::unauthorized("missing token: send `Authorization: Bearer <token>`"));
     };
-    let grant = match state.tokens.classify(&token) {
+    // Subscribed before the check: a rotation in between still fires it.
+    let client_revoked = state.devices.revoked(CLIENT_ID);
+    let (grant, revoked) = match state.tokens.classify(&token) {
         Some(TokenKind::Client) => {
             state.devices.client_used();
-            Grant { id: CLIENT_ID.into(), scope: TokenScope::Owner }
+            (Grant { id: CLIENT_ID.into(), scope: TokenScope::Owner }, client_revoked)
         }
         Some(TokenKind::Host) => {
             return Err(ApiError::unauthorized("this is the host token; clients must use a client or device token"))
         }
         None => match state.devices.check(&token) {
-            Some((id, scope)) => Grant { id, scope },
+            Some((id, scope, revoked)) => (Grant { id, scope }, revoked),
             None => {
                 tracing::warn!(path = %parts.uri.path(), "rejected a request with a wrong token");
                 return Err(failed_attempt(&parts.extensions, state, ApiError::unauthorized("wrong token")).await);
@@ -170,7 +188,7 @@ async fn device(parts: &Parts, state: &AppState) -> Result<Grant, ApiError> {
     };
     // The request's streams end when this token stops working.
     if let Some(cut) = parts.extensions.get::<StreamCut>() {
-        *cut.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(state.devices.revoked(&grant.id));
+        *cut.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(revoked);
     }
     Ok(grant)
 }

@@ -12,6 +12,9 @@ use super::ext::parse_json;
 use super::public_url::public_base;
 use super::AppState;
 
+/// Largest `POST /pairing/exchange` body.
+const MAX_EXCHANGE_BODY: usize = 4096;
+
 fn scope_of(raw: Option<&str>, default: TokenScope) -> Result<TokenScope, ApiError> {
     match raw {
         None => Ok(default),
@@ -46,13 +49,18 @@ pub async fn create(
 }
 
 /// `DELETE /tokens/:id` (host token or owner): the token stops working at
-/// once, and its open streams end.
+/// once, its open streams end, and the changes it asked for that wait for
+/// approval are denied.
 #[utoipa::path(delete, path = "/tokens/{id}", operation_id = "tokens_revoke", tag = "tokens", security(("hostToken" = []), ("clientToken" = [])),
     params(("id" = String, Path, description = "Token id (`tok_<16 hex>`)")),
     responses((status = 200, description = "Revoked", body = OkResponse),
         (status = 404, description = "`not_found`: no such token", body = ErrorBody)))]
 pub async fn revoke(_: HostOrOwner, State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<OkResponse>, ApiError> {
-    state.devices.revoke(&id)?;
+    let fingerprint = state.devices.revoke(&id)?;
+    let denied = state.extensions.approvals.deny_all_from(&fingerprint);
+    if denied > 0 {
+        tracing::info!(%id, denied, "denied the revoked token's pending changes");
+    }
     Ok(Json(OkResponse::YES))
 }
 
@@ -90,14 +98,25 @@ pub async fn pair(
 pub async fn exchange(
     State(state): State<AppState>,
     extensions: axum::http::Extensions,
-    body: axum::body::Bytes,
+    body: axum::body::Body,
 ) -> Result<(StatusCode, Json<IssuedToken>), ApiError> {
+    // The one open route with a body: read no more than a code needs.
+    let body = axum::body::to_bytes(body, MAX_EXCHANGE_BODY).await.map_err(|_| {
+        ApiError::new(ErrorCode::PayloadTooLarge, format!("a pairing exchange is at most {MAX_EXCHANGE_BODY} bytes"))
+    })?;
     let req: PairingExchange = parse_json(&body)?;
-    let Some((scope, label)) = state.pairings.redeem(&req.code) else {
+    let Some(redeemed) = state.pairings.redeem(&req.code) else {
         // Codes are guessed like tokens: counted the same way.
         let refused = ApiError::unauthorized("this pairing code is unknown, used or expired; make a new one (`openwork pair`)");
         return Err(super::auth::failed_attempt(&extensions, &state, refused).await);
     };
-    let label = label.or(req.label);
-    Ok((StatusCode::CREATED, Json(state.devices.issue(scope, label.as_deref())?)))
+    let label = redeemed.label.clone().or(req.label);
+    match state.devices.issue(redeemed.scope, label.as_deref()) {
+        Ok(issued) => Ok((StatusCode::CREATED, Json(issued))),
+        Err(e) => {
+            // No token made (a full disk): the code still works.
+            state.pairings.give_back(&req.code, redeemed);
+            Err(e)
+        }
+    }
 }

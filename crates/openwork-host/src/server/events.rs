@@ -7,6 +7,9 @@ use crate::events::HostEvent;
 /// every buffered event after that id. A keep-alive comment goes out every
 /// 15 s. A subscriber that falls further behind than the replay buffer
 /// reaches is disconnected, and resumes from its last id on reconnect.
+/// Only owners see what a change held for approval would write (its
+/// `change`: config diffs can hold credentials): others get the request
+/// without it.
 #[utoipa::path(get, path = "/events", tag = "events",
     security(("clientToken" = [])),
     params(
@@ -16,7 +19,7 @@ use crate::events::HostEvent;
     responses((status = 200, description = "SSE: `id: <n>` and `data: {id, type, properties, time}` per event; \
 keep-alive comments every 15 s", content_type = "text/event-stream", body = String)))]
 pub async fn stream(
-    _: super::auth::ClientAuth,
+    super::auth::ClientAuth(grant): super::auth::ClientAuth,
     axum::extract::State(state): axum::extract::State<super::AppState>,
     headers: axum::http::HeaderMap,
     axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
@@ -30,8 +33,18 @@ pub async fn stream(
         .or(q.get("lastEventId").map(|s| s.as_str()))
         .and_then(|v| v.trim().parse::<u64>().ok());
     let (backlog, rx) = state.events.subscribe_after(last);
-    let to_sse = |e: &HostEvent| {
-        Event::default().id(e.id.to_string()).data(serde_json::to_string(e).unwrap_or_default())
+    let owner = grant.scope == openwork_wire::api::TokenScope::Owner;
+    let to_sse = move |e: &HostEvent| {
+        let data = if !owner && e.kind.starts_with("approval.") && e.properties.get("change").is_some() {
+            let mut shown = e.clone();
+            if let Some(p) = shown.properties.as_object_mut() {
+                p.remove("change");
+            }
+            serde_json::to_string(&shown)
+        } else {
+            serde_json::to_string(e)
+        };
+        Event::default().id(e.id.to_string()).data(data.unwrap_or_default())
     };
     let backlog_stream = futures_util::stream::iter(
         backlog.iter().map(|e| Ok::<_, std::convert::Infallible>(to_sse(e))).collect::<Vec<_>>(),

@@ -238,14 +238,16 @@ async fn no_empty_segments(req: Request, next: Next) -> Response {
 /// A streamed answer (an event stream, a proxied body without a length)
 /// ends when the token that opened it stops working: authentication leaves
 /// the token's revocation signal in the request ([`auth::StreamCut`]).
-/// A 401 under `/opencode` names Basic as a way in (OpenCode's own clients).
+/// A 401 under `/opencode` names Basic as a way in (OpenCode's own
+/// clients), except to a browser's page (it would ask for a password and
+/// remember it for every page).
 async fn cut_revoked_streams(mut req: Request, next: Next) -> Response {
     use futures_util::StreamExt;
     let cut = auth::StreamCut::default();
     req.extensions_mut().insert(cut.clone());
-    let proxied = auth::is_proxied(req.uri().path());
+    let challenge = auth::is_proxied(req.uri().path()) && !auth::from_a_page(req.headers());
     let mut resp = next.run(req).await;
-    if proxied && resp.status() == http::StatusCode::UNAUTHORIZED {
+    if challenge && resp.status() == http::StatusCode::UNAUTHORIZED {
         resp.headers_mut().insert(http::header::WWW_AUTHENTICATE, http::HeaderValue::from_static("Basic realm=\"OpenWork\""));
     }
     let Some(mut revoked) = cut.take() else { return resp };

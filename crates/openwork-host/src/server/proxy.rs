@@ -95,6 +95,12 @@ pub async fn forward(caller: Caller, State(state): State<AppState>, req: Request
     // OpenCode's terminal (a WebSocket): open until either side closes, the
     // token is revoked or the engine leaves `running`.
     let upgrade = if decision.route.kind == openwork_proxy::Kind::PtyConnect && openwork_proxy::is_websocket(&parts.headers) {
+        // A browser's page may open it only from the host's own origin (or
+        // a configured CORS origin): WebSockets are not bound by CORS.
+        if !origin_allowed(&parts.headers, &state.options.cors_origins) {
+            return Err(ApiError::new(ErrorCode::Forbidden, "a terminal may only be opened from the host's own pages")
+                .details(json!({ "origin": parts.headers.get(http::header::ORIGIN).and_then(|v| v.to_str().ok()) })));
+        }
         let revoked = parts.extensions.get::<StreamCut>().and_then(StreamCut::take);
         let engine = state.engine.clone();
         openwork_proxy::Upgrade::of(&mut parts, async move {
@@ -138,6 +144,17 @@ pub async fn forward(caller: Caller, State(state): State<AppState>, req: Request
             }
         }
     })
+}
+
+/// Whether a WebSocket handshake's `Origin` (browsers always send one) is
+/// the host itself (the `Host` the request was sent to) or a configured
+/// CORS origin; no `Origin` (not a browser) is fine.
+fn origin_allowed(headers: &http::HeaderMap, cors_origins: &[String]) -> bool {
+    let Some(origin) = headers.get(http::header::ORIGIN) else { return true };
+    let Ok(origin) = origin.to_str() else { return false };
+    let host = headers.get(http::header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let own = !host.is_empty() && [format!("http://{host}"), format!("https://{host}")].iter().any(|o| o.eq_ignore_ascii_case(origin));
+    own || cors_origins.iter().any(|o| o.trim_end_matches('/').eq_ignore_ascii_case(origin))
 }
 
 /// 503 `engine_unavailable` with the engine's state; 504
