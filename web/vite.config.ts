@@ -8,8 +8,18 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2022',
     sourcemap: false,
-    // One small bundle; stable names keep the committed build reviewable.
-    rollupOptions: { output: { entryFileNames: 'assets/app-[hash].js', assetFileNames: 'assets/[name]-[hash][extname]' } },
+    // The lazy chunks (Markdown, highlight.js and its languages) import
+    // nothing of their own to preload: no preload helper in the main bundle.
+    modulePreload: false,
+    // One small main bundle and lazy chunks named after what they hold;
+    // stable names keep the committed build reviewable.
+    rollupOptions: {
+      output: {
+        entryFileNames: 'assets/app-[hash].js',
+        chunkFileNames: (chunk) => (chunk.facadeModuleId?.includes('/highlight.js/') ? 'assets/hljs-[name]-[hash].js' : 'assets/[name]-[hash].js'),
+        assetFileNames: 'assets/[name]-[hash][extname]',
+      },
+    },
   },
   test: { include: ['src/**/*.test.ts'], environment: 'node' },
 });

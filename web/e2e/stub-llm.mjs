@@ -7,7 +7,12 @@
 //   `permission.bash: "ask"`), then, once the tool result is in the
 //   conversation, TOOL_REPLY followed by that result;
 // - a prompt containing SLOW_PROMPT: SLOW_START, then one piece every 250 ms
-//   for a minute, until the client (OpenCode, on abort) hangs up.
+//   for a minute, until the client (OpenCode, on abort) hangs up;
+// - a prompt containing MD_PROMPT: MD_REPLY, Markdown with a heading
+//   (MD_HEADING), a list and a TypeScript code block;
+// - a prompt containing EDIT_PROMPT: a `read` of README.md, then an `edit`
+//   of it adding EDIT_LINE (OpenCode puts the unified diff in the tool's
+//   metadata), then EDIT_REPLY.
 import http from 'node:http';
 
 export const REPLY = 'STUB-REPLY: hello from the stub model, streamed in pieces.';
@@ -17,6 +22,28 @@ export const TOOL_COMMAND = `echo e2e-tool-ran > ${TOOL_FILE}`;
 export const TOOL_REPLY = 'TOOL-DONE';
 export const SLOW_PROMPT = 'SLOW-STREAM';
 export const SLOW_START = 'SLOW-START';
+export const MD_PROMPT = 'MARKDOWN-REPLY';
+export const MD_HEADING = 'Stub plan';
+export const MD_ITEMS = ['first item', 'second item'];
+export const MD_CODE = 'const answer: number = 42;';
+export const MD_REPLY = [
+  `## ${MD_HEADING}`,
+  '',
+  ...MD_ITEMS.map((i) => `- ${i}`),
+  '',
+  '```ts',
+  MD_CODE,
+  'function greet(name: string): string {',
+  '  return `hello ${name}`;',
+  '}',
+  '```',
+  '',
+  'That is **all**.',
+].join('\n');
+export const EDIT_PROMPT = 'EDIT-FILE';
+export const EDIT_FILE = 'README.md';
+export const EDIT_LINE = 'Edited by the e2e stub.';
+export const EDIT_REPLY = 'EDIT-DONE';
 
 /** Text of an OpenAI chat message's content (string or parts). */
 function textOf(content) {
@@ -25,19 +52,30 @@ function textOf(content) {
   return '';
 }
 
-/** What to answer: `{kind: 'text'|'tool'|'slow', ...}`. */
+/** What to answer: `{kind: 'text', text}`, `{kind: 'tool', name, args}` or `{kind: 'slow'}`. */
 function plan(json) {
   const messages = Array.isArray(json.messages) ? json.messages : [];
   const hasTools = Array.isArray(json.tools) && json.tools.length > 0;
   let lastUser = -1;
   messages.forEach((m, i) => { if (m?.role === 'user') lastUser = i; });
   const prompt = lastUser >= 0 ? textOf(messages[lastUser].content) : '';
+  const results = messages.slice(lastUser + 1).filter((m) => m?.role === 'tool');
   if (hasTools && prompt.includes(TOOL_PROMPT)) {
-    const result = messages.slice(lastUser + 1).find((m) => m?.role === 'tool');
+    const result = results[0];
     if (result) return { kind: 'text', text: `${TOOL_REPLY}: ${textOf(result.content).trim().slice(0, 80)}` };
-    return { kind: 'tool' };
+    return { kind: 'tool', name: 'bash', args: { command: TOOL_COMMAND, description: 'Write a file to prove the tool ran' } };
   }
   if (hasTools && prompt.includes(SLOW_PROMPT)) return { kind: 'slow' };
+  if (hasTools && prompt.includes(MD_PROMPT)) return { kind: 'text', text: MD_REPLY };
+  if (hasTools && prompt.includes(EDIT_PROMPT)) {
+    // OpenCode edits only a file read in the session: read, then edit.
+    if (results.length === 0) return { kind: 'tool', name: 'read', args: { filePath: EDIT_FILE } };
+    if (results.length === 1) {
+      const heading = (textOf(results[0].content).match(/# [\w-]+/) ?? ['# '])[0];
+      return { kind: 'tool', name: 'edit', args: { filePath: EDIT_FILE, oldString: heading, newString: `${heading}\n\n${EDIT_LINE}` } };
+    }
+    return { kind: 'text', text: EDIT_REPLY };
+  }
   return { kind: 'text', text: REPLY };
 }
 
@@ -82,8 +120,8 @@ export function startStubLlm() {
       };
       chunk({ role: 'assistant', content: '' });
       if (what.kind === 'tool') {
-        const args = JSON.stringify({ command: TOOL_COMMAND, description: 'Write a file to prove the tool ran' });
-        chunk({ tool_calls: [{ index: 0, id: `call_${requests.length}`, type: 'function', function: { name: 'bash', arguments: args } }] });
+        const args = JSON.stringify(what.args);
+        chunk({ tool_calls: [{ index: 0, id: `call_${requests.length}`, type: 'function', function: { name: what.name, arguments: args } }] });
         finish('tool_calls');
         return;
       }
@@ -98,7 +136,7 @@ export function startStubLlm() {
         if (!closed) finish('stop');
         return;
       }
-      const pieces = what.text.match(/.{1,8}/g) ?? [what.text];
+      const pieces = what.text.match(/[\s\S]{1,8}/g) ?? [what.text];
       for (const p of pieces) {
         chunk({ content: p });
         await new Promise((r) => setTimeout(r, 60));

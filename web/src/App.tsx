@@ -122,9 +122,14 @@ export function App() {
   onCleanup(() => document.removeEventListener('keydown', onKey));
 
   const statusClass = () => conn().kind;
+  /** The sections (tabs) are shown, not onboarding or a sign-in page. */
+  const sectionsShown = () => {
+    const d = detected();
+    return d !== null && !(d.mode === 'app' && !d.signedIn) && !showOnboarding();
+  };
 
   return (
-    <div class="app">
+    <div class="app" classList={{ 'app-fill': sectionsShown() && view() === 'sessions' }}>
       <header class="header">
         <span class="brand">OpenWork</span>
         <Show when={active()}>
@@ -197,7 +202,7 @@ export function App() {
           </nav>
           <main class="main">
             {/* Sessions stay mounted (hidden) on the other tabs: what is open stays open. */}
-            <div hidden={view() !== 'sessions'}>
+            <div class="sessions-pane" hidden={view() !== 'sessions'}>
               <Sessions transport={transport()} epoch={epoch()} refresh={refresh()} subscribe={sup.subscribe} />
             </div>
             <Switch>

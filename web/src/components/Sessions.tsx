@@ -1,6 +1,11 @@
 import { createSignal, For, Show, onCleanup, createEffect, on } from 'solid-js';
 import { remote, type Transport } from '../lib/api';
-import { applyEvent, emptyTranscript, messageText, pendingPermissions, transcriptFromList, type Session, type Transcript } from '../lib/opencode';
+import { composerKey, readableError, relativeTime } from '../lib/chat';
+import {
+  addOptimistic, applyEvent, dropOptimistic, emptyTranscript, keepOptimistic, pendingPermissions, sessionTitle, transcriptFromList,
+  type Session, type Transcript,
+} from '../lib/opencode';
+import { preloadMarkdown, TranscriptView } from './Transcript';
 
 export interface SessionsProps {
   transport: Transport;
@@ -19,6 +24,14 @@ export function Sessions(props: SessionsProps) {
   const [open, setOpen] = createSignal<Transcript | null>(null);
   const [prompt, setPrompt] = createSignal('');
   const [error, setError] = createSignal<string | null>(null);
+  const [sendError, setSendError] = createSignal<string | null>(null);
+  /** Bumped when the transcript must go to its end (the user sent a message). */
+  const [follow, setFollow] = createSignal(0);
+  /** The clock of the "5 minutes ago" lines. */
+  const [now, setNow] = createSignal(Date.now());
+  const clock = window.setInterval(() => setNow(Date.now()), 30_000);
+  onCleanup(() => window.clearInterval(clock));
+  preloadMarkdown();
   const oc = (path: string, init?: { method?: string; body?: unknown }) => remote<unknown>(props.transport, `/opencode${path}`, init);
 
   const load = async () => {
@@ -27,7 +40,7 @@ export function Sessions(props: SessionsProps) {
       setSessions([...list].sort((a, b) => (b.time?.updated ?? 0) - (a.time?.updated ?? 0)));
       setError(null);
     } catch (e) {
-      setError(`Could not list sessions: ${(e as Error).message}`);
+      setError(readableError(e, 'list the sessions'));
     }
   };
   // A new epoch is another workspace or connection: never show the old list meanwhile.
@@ -48,7 +61,10 @@ export function Sessions(props: SessionsProps) {
   onCleanup(unsubscribe);
 
   const openSession = async (s: Session) => {
-    setOpen(emptyTranscript(s.id));
+    if (open()?.sessionID !== s.id) {
+      setOpen(emptyTranscript(s.id));
+      setSendError(null);
+    }
     try {
       const [msgs, asked] = await Promise.all([
         oc(`/session/${encodeURIComponent(s.id)}/message`),
@@ -60,9 +76,9 @@ export function Sessions(props: SessionsProps) {
       const pending = pendingPermissions(s.id, asked);
       const live = open()?.sessionID === s.id ? open()!.permissions : [];
       const merged = [...pending, ...live.filter((p) => !pending.some((q) => q.id === p.id))];
-      setOpen({ ...t, permissions: merged });
+      setOpen({ ...keepOptimistic(t, open()), permissions: merged });
     } catch (e) {
-      setError(`Could not open the session: ${(e as Error).message}`);
+      setError(readableError(e, 'open the session'));
     }
   };
 
@@ -73,7 +89,7 @@ export function Sessions(props: SessionsProps) {
       const cur = open();
       if (cur?.sessionID !== id) return;
       const t = transcriptFromList(id, msgs);
-      setOpen({ ...t, busy: cur.busy && !t.messages.at(-1)?.done, permissions: pendingPermissions(id, asked) });
+      setOpen({ ...keepOptimistic(t, cur), busy: cur.busy && !t.messages.at(-1)?.done, permissions: pendingPermissions(id, asked) });
     } catch {
       /* keep what is shown; the next event or refresh catches up */
     }
@@ -86,23 +102,30 @@ export function Sessions(props: SessionsProps) {
       await openSession(s);
       document.getElementById('prompt')?.focus();
     } catch (e) {
-      setError(`Could not create a session: ${(e as Error).message}`);
+      setError(readableError(e, 'create a session'));
     }
   };
 
-  const send = async (e: Event) => {
-    e.preventDefault();
+  /** Send the composer's text: shown at once (OpenCode's echo replaces it);
+   *  on failure taken back, the text back in the box, the reason shown. */
+  const send = async () => {
     const t = open();
     const text = prompt().trim();
     if (!t || !text) return;
+    const [shown, localId] = addOptimistic(t, text);
     setPrompt('');
-    setOpen({ ...t, busy: true });
+    setSendError(null);
+    setOpen({ ...shown, busy: true });
+    setFollow(follow() + 1);
     try {
       await oc(`/session/${encodeURIComponent(t.sessionID)}/prompt_async`, { method: 'POST', body: { parts: [{ type: 'text', text }] } });
     } catch (err) {
-      setError(`Could not send: ${(err as Error).message}`);
       const cur = open();
-      if (cur) setOpen({ ...cur, busy: false });
+      if (cur?.sessionID === t.sessionID) setOpen({ ...dropOptimistic(cur, localId), busy: t.busy });
+      // Back in the box (before anything typed since).
+      setPrompt((now) => (now.trim() ? `${text}\n${now}` : text));
+      setSendError(readableError(err));
+      document.getElementById('prompt')?.focus();
     }
   };
 
@@ -112,7 +135,7 @@ export function Sessions(props: SessionsProps) {
     try {
       await oc(`/session/${encodeURIComponent(t.sessionID)}/abort`, { method: 'POST', body: {} });
     } catch (err) {
-      setError(`Could not abort: ${(err as Error).message}`);
+      setError(readableError(err, 'abort'));
     }
   };
 
@@ -122,7 +145,7 @@ export function Sessions(props: SessionsProps) {
       const t = open();
       if (t) setOpen({ ...t, permissions: t.permissions.filter((p) => p.id !== id) });
     } catch (err) {
-      setError(`Could not answer: ${(err as Error).message}`);
+      setError(readableError(err, 'answer the permission request'));
     }
   };
 
@@ -140,9 +163,15 @@ export function Sessions(props: SessionsProps) {
           <For each={sessions()} fallback={<li class="muted">No sessions yet.</li>}>
             {(s) => (
               <li>
-                <button class="item" classList={{ selected: open()?.sessionID === s.id }} onClick={() => openSession(s)}>
-                  <span class="primary-line">{s.title || 'Untitled session'}</span>
-                  <span class="secondary-line">{s.id}</span>
+                <button class="item" classList={{ selected: open()?.sessionID === s.id }} aria-current={open()?.sessionID === s.id ? 'true' : undefined} data-session-id={s.id} onClick={() => openSession(s)}>
+                  <span class="primary-line">{sessionTitle(s)}</span>
+                  <Show when={s.time?.updated ?? s.time?.created}>
+                    {(at) => (
+                      <span class="secondary-line">
+                        <time datetime={new Date(at()).toISOString()} title={new Date(at()).toLocaleString()}>{relativeTime(at(), now())}</time>
+                      </span>
+                    )}
+                  </Show>
                 </button>
               </li>
             )}
@@ -153,22 +182,8 @@ export function Sessions(props: SessionsProps) {
         <Show when={open()} fallback={<p class="muted">Open or create a session.</p>}>
           {(t) => (
             <>
-              <ol class="messages" data-testid="messages" aria-live="polite">
-                <For each={t().messages}>
-                  {(m) => (
-                    <li class={`msg ${m.role}`} data-role={m.role}>
-                      <span class="who">{m.role === 'user' ? 'You' : 'Assistant'}</span>
-                      <div class="text">{messageText(m)}</div>
-                      <For each={m.parts.filter((p) => p.type === 'tool')}>
-                        {(p) => <div class="tool">⚙ {p.tool} · {p.status}</div>}
-                      </For>
-                      <Show when={m.error}>
-                        <div class="error">{m.error}</div>
-                      </Show>
-                    </li>
-                  )}
-                </For>
-              </ol>
+              <TranscriptView transcript={t()} follow={follow()} />
+              <div class="permissions">
               <For each={t().permissions}>
                 {(p) => (
                   <div class="permission" role="alertdialog" aria-label="Permission request">
@@ -184,24 +199,33 @@ export function Sessions(props: SessionsProps) {
                   </div>
                 )}
               </For>
-              <form class="composer" onSubmit={send}>
-                <label for="prompt" class="sr-only">Prompt</label>
+              </div>
+              <form class="composer" onSubmit={(e) => { e.preventDefault(); void send(); }}>
+                <label for="prompt" class="sr-only">Message to OpenCode</label>
                 <textarea
                   id="prompt"
                   rows="2"
-                  placeholder="Ask OpenCode…"
+                  placeholder="Ask OpenCode… (Enter to send, Shift+Enter for a new line)"
+                  aria-describedby="prompt-hint"
                   value={prompt()}
                   onInput={(e) => setPrompt(e.currentTarget.value)}
                   onKeyDown={(e) => {
-                    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) send(e);
+                    if (composerKey(e) === 'send') {
+                      e.preventDefault();
+                      void send();
+                    }
                   }}
                 />
-                <div class="row">
+                <Show when={sendError()}>
+                  <p class="error" role="alert" data-testid="send-error">{sendError()}</p>
+                </Show>
+                <div class="row composer-bar">
                   <button type="submit" class="primary" disabled={!prompt().trim()}>Send</button>
                   <Show when={t().busy}>
                     <button type="button" class="danger" onClick={abort}>Abort</button>
                     <span class="muted" role="status">Working…</span>
                   </Show>
+                  <span id="prompt-hint" class="muted small hint-keys">Enter sends · Shift+Enter: new line</span>
                 </div>
               </form>
             </>

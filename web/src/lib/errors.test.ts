@@ -19,4 +19,8 @@ describe('JSON errors', () => {
       expect([e.status, e.code, e.message]).toEqual([502, 'http_error', 'HTTP 502']);
     }
   });
+  it("OpenCode's own error body {name, data: {message}} gives its message", async () => {
+    const e = await httpError(json(404, { name: 'NotFoundError', data: { message: 'Session not found: ses_x' } }));
+    expect([e.status, e.code, e.message]).toEqual([404, 'http_error', 'Session not found: ses_x']);
+  });
 });

@@ -20,7 +20,8 @@ export class HttpError extends Error {
 }
 
 /** The error a non-2xx answer stands for: its JSON `{code, message, details?}`
- *  when it has one, else `http_error` / `HTTP <status>`. Reads the body. */
+ *  when it has one (OpenCode's own `{name, data: {message}}` gives its
+ *  message), else `http_error` / `HTTP <status>`. Reads the body. */
 export async function httpError(resp: Response): Promise<HttpError> {
   let body: unknown = null;
   try {
@@ -30,10 +31,12 @@ export async function httpError(resp: Response): Promise<HttpError> {
   }
   const j: Partial<Record<keyof ErrorBody, unknown>> = body !== null && typeof body === 'object' ? body : {};
   const details = j.details !== null && typeof j.details === 'object' && !Array.isArray(j.details) ? (j.details as ErrorBody['details']) : null;
+  const data = body !== null && typeof body === 'object' && 'data' in body ? (body as { data: unknown }).data : null;
+  const dataMessage = data !== null && typeof data === 'object' && 'message' in data && typeof data.message === 'string' ? data.message : null;
   return new HttpError(
     resp.status,
     typeof j.code === 'string' ? (j.code as ErrorCode) : 'http_error',
-    typeof j.message === 'string' ? j.message : `HTTP ${resp.status}`,
+    typeof j.message === 'string' ? j.message : dataMessage ?? `HTTP ${resp.status}`,
     details,
   );
 }

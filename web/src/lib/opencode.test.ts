@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyEvent, emptyTranscript, messageText, pendingPermissions, transcriptFromList } from './opencode';
+import { addOptimistic, applyEvent, dropOptimistic, emptyTranscript, keepOptimistic, messageText, pendingPermissions, sessionTitle, transcriptFromList } from './opencode';
 
 const S = 'ses_1';
 describe('transcript from events', () => {
@@ -64,5 +64,69 @@ describe('transcript from events', () => {
     expect(t.messages.map(messageText)).toEqual(['q', 'a']);
     expect(t.messages[1]?.parts[1]).toMatchObject({ tool: 'bash', status: 'completed' });
     expect(t.messages[1]?.done).toBe(true);
+  });
+  it('a tool part carries its input, title, output, error and metadata', () => {
+    let t = emptyTranscript(S);
+    const part = (state: unknown) => ({ type: 'message.part.updated', properties: { part: { id: 'prt_t', sessionID: S, messageID: 'msg_a', type: 'tool', tool: 'edit', callID: 'c1', state } } });
+    t = applyEvent(t, part({ status: 'pending', input: {}, raw: '' }));
+    expect(t.messages[0]?.parts[0]).toMatchObject({ tool: 'edit', status: 'pending', input: {} });
+    t = applyEvent(t, part({ status: 'completed', input: { filePath: '/w/a.ts' }, output: 'ok', title: 'a.ts', metadata: { diff: '@@ -1 +1 @@' }, time: { start: 1, end: 2 } }));
+    expect(t.messages[0]?.parts).toEqual([
+      { id: 'prt_t', type: 'tool', text: '', tool: 'edit', status: 'completed', input: { filePath: '/w/a.ts' }, output: 'ok', title: 'a.ts', metadata: { diff: '@@ -1 +1 @@' } },
+    ]);
+    t = applyEvent(t, part({ status: 'error', input: { filePath: '/w/a.ts' }, error: 'rejected', time: { start: 1, end: 2 } }));
+    expect(t.messages[0]?.parts[0]).toMatchObject({ status: 'error', error: 'rejected' });
+    expect(t.messages[0]?.parts[0]?.output).toBeUndefined();
+  });
+});
+
+describe('a message sent from here', () => {
+  const userInfo = (id: string) => ({ type: 'message.updated', properties: { info: { id, sessionID: S, role: 'user', time: { created: 1 } } } });
+  const userText = (mid: string, text: string) => ({ type: 'message.part.updated', properties: { part: { id: `prt_${mid}`, sessionID: S, messageID: mid, type: 'text', text } } });
+
+  it('shows at once, and the echo takes its place (info first)', () => {
+    const [t0, local] = addOptimistic({ ...emptyTranscript(S), messages: [{ id: 'msg_0', role: 'assistant', parts: [], done: true }] }, 'hello there');
+    expect(t0.messages.map((m) => [m.role, messageText(m), !!m.optimistic])).toEqual([['assistant', '', false], ['user', 'hello there', true]]);
+    let t = applyEvent(t0, userInfo('msg_u'));
+    // Same place, real id, still the sent text until its parts arrive.
+    expect(t.messages.map((m) => m.id)).toEqual(['msg_0', 'msg_u']);
+    expect(messageText(t.messages[1]!)).toBe('hello there');
+    t = applyEvent(t, userText('msg_u', 'hello there'));
+    expect(t.messages[1]).toMatchObject({ id: 'msg_u', role: 'user', optimistic: false });
+    expect(t.messages[1]?.parts.map((p) => p.id)).toEqual(['prt_msg_u']);
+    // Taking back a message already echoed changes nothing.
+    expect(dropOptimistic(t, local)).toBe(t);
+  });
+
+  it('the echo may bring its text before its info', () => {
+    const [t0] = addOptimistic(emptyTranscript(S), 'hi');
+    let t = applyEvent(t0, userText('msg_u', 'hi'));
+    t = applyEvent(t, userInfo('msg_u'));
+    expect(t.messages.map((m) => [m.id, m.role, messageText(m), !!m.optimistic])).toEqual([['msg_u', 'user', 'hi', false]]);
+  });
+
+  it('a failed send takes it back', () => {
+    const [t0, local] = addOptimistic(emptyTranscript(S), 'hi');
+    expect(dropOptimistic(t0, local).messages).toEqual([]);
+  });
+
+  it('a reload keeps what is not echoed yet', () => {
+    const [sent] = addOptimistic(emptyTranscript(S), 'second');
+    const listed = transcriptFromList(S, [{ info: { id: 'm1', role: 'user' }, parts: [{ id: 'p1', type: 'text', text: 'first' }] }]);
+    expect(keepOptimistic(listed, sent).messages.map(messageText)).toEqual(['first', 'second']);
+    const echoed = transcriptFromList(S, [{ info: { id: 'm2', role: 'user' }, parts: [{ id: 'p2', type: 'text', text: 'second' }] }]);
+    expect(keepOptimistic(echoed, sent)).toBe(echoed);
+    expect(keepOptimistic(listed, { ...sent, sessionID: 'ses_other' })).toBe(listed);
+  });
+});
+
+describe('session titles', () => {
+  it("OpenCode's default title reads as untitled", () => {
+    expect(sessionTitle({ id: 's', title: 'New session - 2026-11-30T08:49:00.703Z' })).toBe('Untitled session');
+    expect(sessionTitle({ id: 's', title: 'Child session - 2026-11-30T08:49:00.703Z' })).toBe('Untitled session');
+    expect(sessionTitle({ id: 's' })).toBe('Untitled session');
+    expect(sessionTitle({ id: 's', title: '  ' })).toBe('Untitled session');
+    expect(sessionTitle({ id: 's', title: 'Fix the login bug' })).toBe('Fix the login bug');
+    expect(sessionTitle({ id: 's', title: 'New session - my notes' })).toBe('New session - my notes');
   });
 });

@@ -11,8 +11,18 @@ export interface PartView {
   id: string;
   type: string;
   text: string;
+  /** OpenCode added it (file contents, reminders), not the person. */
+  synthetic?: boolean;
   tool?: string;
+  /** A tool call's `state.status`: pending, running, completed, error. */
   status?: string;
+  /** A tool call's `state.input` (arguments: command, filePath, …). */
+  input?: Record<string, unknown>;
+  /** A tool call's `state.title`, `state.output`, `state.error`, `state.metadata`. */
+  title?: string;
+  output?: string;
+  error?: string;
+  metadata?: Record<string, unknown>;
 }
 
 export interface MessageView {
@@ -21,6 +31,9 @@ export interface MessageView {
   parts: PartView[];
   error?: string;
   done: boolean;
+  /** Shown at once when sent, until OpenCode echoes the message (it takes
+   *  over the real id then). */
+  optimistic?: boolean;
 }
 
 export interface PermissionView {
@@ -61,13 +74,23 @@ function partFrom(p: Json): PartView | null {
   const type = str(p.type);
   if (!id || !type) return null;
   const state = obj(p.state);
-  return {
-    id,
-    type,
-    text: str(p.text) ?? '',
-    tool: str(p.tool),
-    status: state ? str(state.status) : undefined,
-  };
+  const view: PartView = { id, type, text: str(p.text) ?? '' };
+  if (p.synthetic === true) view.synthetic = true;
+  const tool = str(p.tool);
+  if (tool) view.tool = tool;
+  if (state) {
+    const status = str(state.status);
+    if (status) view.status = status;
+    const input = obj(state.input);
+    if (input) view.input = input;
+    for (const k of ['title', 'output', 'error'] as const) {
+      const v = str(state[k]);
+      if (v !== undefined) view[k] = v;
+    }
+    const metadata = obj(state.metadata);
+    if (metadata) view.metadata = metadata;
+  }
+  return view;
 }
 
 /** Messages as listed by `GET /session/:id/message` (`[{info, parts}]`). */
@@ -95,6 +118,42 @@ function errorText(e: unknown): string | undefined {
   return str(data?.message) ?? str(o.name) ?? 'error';
 }
 
+/** Id prefix of a message shown before OpenCode has it (sent from here). */
+const OPTIMISTIC = 'local-';
+let optimisticSeq = 0;
+
+/** The transcript with the user's message `text` shown at once, before
+ *  OpenCode has it; and that entry's id (to take it back on a failed send). */
+export function addOptimistic(t: Transcript, text: string): [Transcript, string] {
+  const id = `${OPTIMISTIC}${++optimisticSeq}`;
+  const m: MessageView = { id, role: 'user', parts: [{ id: `${id}-text`, type: 'text', text }], done: true, optimistic: true };
+  return [{ ...t, messages: [...t.messages, m] }, id];
+}
+
+/** The transcript without the optimistic entry `id` (its send failed). */
+export function dropOptimistic(t: Transcript, id: string): Transcript {
+  return t.messages.some((m) => m.id === id) ? { ...t, messages: t.messages.filter((m) => m.id !== id) } : t;
+}
+
+/** The optimistic entries of `prev` not echoed yet, kept on top of a
+ *  transcript reloaded from OpenCode (`next`), in their order. */
+export function keepOptimistic(next: Transcript, prev: Transcript | null): Transcript {
+  if (!prev || prev.sessionID !== next.sessionID) return next;
+  const echoed = new Set(next.messages.filter((m) => m.role === 'user').map(messageText));
+  const still = prev.messages.filter((m) => m.optimistic && !echoed.has(messageText(m)));
+  return still.length ? { ...next, messages: [...next.messages, ...still] } : next;
+}
+
+/** OpenCode now has a user message `id` we did not know: it is the echo of
+ *  the oldest optimistic entry (or of `which`), which takes over that id, in
+ *  place. It shows the sent text until its first real part arrives. */
+function adoptOptimistic(t: Transcript, id: string, which?: string): Transcript {
+  if (t.messages.some((m) => m.id === id)) return t;
+  const pending = t.messages.find((m) => m.optimistic && (which === undefined || m.id === which));
+  if (!pending) return t;
+  return { ...t, messages: t.messages.map((m) => (m === pending ? { ...m, id } : m)) };
+}
+
 /** Id prefix of an entry that shows a `session.error` not tied to a message. */
 const SESSION_ERROR = 'session-error-';
 const isSessionError = (m: MessageView) => m.id.startsWith(SESSION_ERROR);
@@ -110,7 +169,7 @@ export function applyEvent(t: Transcript, ev: { type?: string; properties?: unkn
       const id = str(info?.id);
       if (!info || !id) return t;
       const role = info.role === 'user' ? 'user' : 'assistant';
-      const [t2, m] = upsertMessage(t, id, role);
+      const [t2, m] = upsertMessage(role === 'user' ? adoptOptimistic(t, id) : t, id, role);
       const time = obj(info.time);
       const done = role === 'user' || time?.completed !== undefined;
       const error = errorText(info.error) ?? m.error;
@@ -123,7 +182,12 @@ export function applyEvent(t: Transcript, ev: { type?: string; properties?: unkn
       const part = raw ? partFrom(raw) : null;
       const mid = str(raw?.messageID);
       if (!part || !mid) return t;
-      const [t2, m] = upsertMessage(t, mid, 'assistant');
+      // The echo of a message sent from here may bring its text before its info.
+      const known = t.messages.some((x) => x.id === mid);
+      const pending = !known && part.type === 'text' ? t.messages.find((x) => x.optimistic && messageText(x) === part.text) : undefined;
+      const [t2, m] = upsertMessage(pending ? adoptOptimistic(t, mid, pending.id) : t, mid, 'assistant');
+      // The first real part of an echoed message replaces the text shown meanwhile.
+      if (m.optimistic) return replaceMessage(t2, { ...m, optimistic: false, parts: [part] });
       const parts = m.parts.some((x) => x.id === part.id) ? m.parts.map((x) => (x.id === part.id ? part : x)) : [...m.parts, part];
       return replaceMessage(t2, { ...m, parts });
     }
@@ -191,4 +255,14 @@ export function messageText(m: MessageView): string {
     .filter((p) => p.type === 'text')
     .map((p) => p.text)
     .join('');
+}
+
+/** OpenCode's own title of a session nobody named yet: `New session - <ISO
+ *  date>` (`Child session - …` for a subagent's). */
+const DEFAULT_TITLE = /^(New|Child) session - \d{4}-\d{2}-\d{2}T[\d:.]+Z?$/;
+
+/** The title to show for a session: its own, or "Untitled session". */
+export function sessionTitle(s: Session): string {
+  const title = s.title?.trim();
+  return title && !DEFAULT_TITLE.test(title) ? title : 'Untitled session';
 }
