@@ -7,8 +7,12 @@ import { ConnectForm } from './components/ConnectForm';
 import { Sessions } from './components/Sessions';
 import { Extensions } from './components/Extensions';
 import { Settings } from './components/Settings';
+import { Dialog } from './components/Dialog';
+import { tabId, Tabs } from './components/Tabs';
 
 type View = 'sessions' | 'extensions' | 'settings';
+const VIEWS = [['sessions', 'Sessions'], ['extensions', 'Extensions'], ['settings', 'Settings']] as const;
+const panelId = (v: View) => `panel-${v}`;
 
 /** The page. The connection logic lives in lib/supervisor.ts; this keeps its
  *  state in signals and shows it. */
@@ -89,11 +93,24 @@ export function App() {
   });
 
   // ---- actions ------------------------------------------------------------
+  // ---- focus ----------------------------------------------------------------
+  let wsButton: HTMLButtonElement | undefined;
+  /** The focus after the page changed under it (connected, signed out, a
+   *  workspace removed): the heading of what is shown now, never <body>.
+   *  (The headings it looks for have tabindex="-1".) */
+  const mainHeading = () => document.querySelector<HTMLElement>('[role="tabpanel"]:not([hidden]) h2[tabindex="-1"], main h1[tabindex="-1"]');
+  const focusMain = () => mainHeading()?.focus();
+  /** Where a closed dialog leaves the focus when what opened it is gone. */
+  const afterDialog = () => (wsButton?.isConnected ? wsButton : mainHeading());
+
   /** Connect (onboarding or the modal). Returns an inline error or null. */
   const connect = async (input: ConnectInput): Promise<string | null> => {
     const error = await sup.connect(input);
-    if (error === null && appMode()) setModalOpen(false);
-    return error;
+    if (error !== null) return error;
+    // The modal gives the focus back to what opened it; onboarding is gone.
+    if (modalOpen()) setModalOpen(false);
+    else focusMain();
+    return null;
   };
 
   const hostFolder = async (e: Event) => {
@@ -101,25 +118,22 @@ export function App() {
     setHostError(null);
     try {
       await sup.hostFolder(hostPath());
+      focusMain();
     } catch (err) {
       setHostError((err as Error).message);
     }
+  };
+
+  /** Forget a stored workspace; the focus stays in the picker (its list changed). */
+  const removeWorkspace = async (w: WorkspaceEntry) => {
+    await sup.remove(w);
+    document.querySelector<HTMLElement>('[role="dialog"] button')?.focus();
   };
 
   const switchTo = (w: WorkspaceEntry) => {
     setPickerOpen(false);
     void sup.switchTo(w);
   };
-
-  // Escape closes overlays.
-  const onKey = (e: KeyboardEvent) => {
-    if (e.key === 'Escape') {
-      setPickerOpen(false);
-      setModalOpen(false);
-    }
-  };
-  onMount(() => document.addEventListener('keydown', onKey));
-  onCleanup(() => document.removeEventListener('keydown', onKey));
 
   const statusClass = () => conn().kind;
   /** The sections (tabs) are shown, not onboarding or a sign-in page. */
@@ -131,10 +145,12 @@ export function App() {
   return (
     <div class="app" classList={{ 'app-fill': sectionsShown() && view() === 'sessions' }}>
       <header class="header">
-        <span class="brand">OpenWork</span>
+        <Show when={sectionsShown()} fallback={<span class="brand">OpenWork</span>}>
+          <h1 class="brand">OpenWork</h1>
+        </Show>
         <Show when={active()}>
           {(w) => (
-            <button class="ws-button" aria-haspopup="dialog" onClick={() => setPickerOpen(true)} data-testid="workspace-button">
+            <button ref={wsButton} class="ws-button" aria-haspopup="dialog" onClick={() => setPickerOpen(true)} data-testid="workspace-button">
               <span class={`badge ${badge(w()).toLowerCase()}`}>{badge(w())}</span>
               <span class="ws-name">{secondaryLine(w())}</span>
             </button>
@@ -143,27 +159,29 @@ export function App() {
         <span class={`status ${statusClass()}`} role="status" data-testid="header-status">
           {headerLabel(conn())}
         </span>
+        <Show when={fallbackHint(conn())}>
+          <p class="hint" data-testid="fallback-hint">{fallbackHint(conn())}</p>
+        </Show>
       </header>
-      <Show when={fallbackHint(conn())}>
-        <p class="hint" data-testid="fallback-hint">{fallbackHint(conn())}</p>
-      </Show>
       <Show when={toast()}>
         <div class="toast" role="status" data-testid="toast">{toast()}</div>
       </Show>
 
       <Switch>
         <Match when={detected() === null}>
-          <p class="muted center">Loading…</p>
+          <main>
+            <p class="muted center">Loading…</p>
+          </main>
         </Match>
         <Match when={detected()?.mode === 'app' && !(detected() as { signedIn: boolean }).signedIn}>
-          <section class="card narrow">
+          <main class="card narrow">
             <h1>Signed out</h1>
             <p>Run <code>openwork app</code> again on this machine: it opens a signed-in page. (A sign-in link works once, within a minute.)</p>
-          </section>
+          </main>
         </Match>
         <Match when={showOnboarding()}>
           <main class="onboarding" aria-label="Get started">
-            <h1>Welcome to OpenWork</h1>
+            <h1 tabindex="-1">Welcome to OpenWork</h1>
             <div class="choices">
               <section class="card" aria-labelledby="host-h">
                 <h2 id="host-h">Host a local folder</h2>
@@ -191,72 +209,62 @@ export function App() {
           </main>
         </Match>
         <Match when={true}>
-          <nav class="tabs main-tabs" role="tablist" aria-label="Sections">
-            <For each={[['sessions', 'Sessions'], ['extensions', 'Extensions'], ['settings', 'Settings']] as const}>
-              {([v, label]) => (
-                <button role="tab" aria-selected={view() === v} classList={{ selected: view() === v }} onClick={() => setView(v)}>
-                  {label}
-                </button>
-              )}
-            </For>
+          <nav>
+            <Tabs class="tabs main-tabs" label="Sections" idPrefix="main" items={VIEWS} selected={view()} onSelect={setView} panelId={panelId} />
           </nav>
           <main class="main">
             {/* Sessions stay mounted (hidden) on the other tabs: what is open stays open. */}
-            <div class="sessions-pane" hidden={view() !== 'sessions'}>
+            <div class="sessions-pane" role="tabpanel" id={panelId('sessions')} aria-labelledby={tabId('main', 'sessions')} hidden={view() !== 'sessions'}>
               <Sessions transport={transport()} epoch={epoch()} refresh={refresh()} subscribe={sup.subscribe} />
             </div>
-            <Switch>
-              <Match when={view() === 'extensions'}>
+            <div role="tabpanel" id={panelId('extensions')} aria-labelledby={tabId('main', 'extensions')} hidden={view() !== 'extensions'}>
+              <Show when={view() === 'extensions'}>
                 <Extensions transport={transport()} remoteType={active()?.remoteType} workspaceId={active()?.openworkWorkspaceId} epoch={epoch() * 1000 + refresh()} />
-              </Match>
-              <Match when={view() === 'settings'}>
+              </Show>
+            </div>
+            <div role="tabpanel" id={panelId('settings')} aria-labelledby={tabId('main', 'settings')} hidden={view() !== 'settings'}>
+              <Show when={view() === 'settings'}>
                 <Settings appMode={appMode()} active={active()} conn={conn()} epoch={epoch()} onChanged={() => setEpoch(epoch() + 1)} />
                 <Show when={!appMode()}>
-                  <button onClick={() => sup.signOut()}>Forget this token</button>
+                  <button onClick={() => { sup.signOut(); focusMain(); }}>Forget this token</button>
                 </Show>
-              </Match>
-            </Switch>
+              </Show>
+            </div>
           </main>
         </Match>
       </Switch>
 
       <Show when={pickerOpen()}>
-        <div class="overlay" role="dialog" aria-modal="true" aria-label="Workspaces" onClick={(e) => e.target === e.currentTarget && setPickerOpen(false)}>
-          <div class="dialog">
-            <h2>Workspaces</h2>
-            <ul class="list" data-testid="workspace-list">
-              <For each={appMode() ? list().items : active() ? [active() as WorkspaceEntry] : []}>
-                {(w) => (
-                  <li class="row between">
-                    <button class="item" classList={{ selected: w.id === active()?.id }} onClick={() => (appMode() ? switchTo(w) : setPickerOpen(false))}>
-                      <span class={`badge ${badge(w).toLowerCase()}`}>{badge(w)}</span>
-                      <span class="primary-line">{primaryLine(w)}</span>
-                      <span class="secondary-line">{secondaryLine(w)}</span>
-                    </button>
-                    <Show when={appMode()}>
-                      <button class="danger" aria-label={`Remove ${w.name}`} onClick={() => sup.remove(w)}>Remove</button>
-                    </Show>
-                  </li>
-                )}
-              </For>
-            </ul>
-            <div class="row">
-              <Show when={appMode()}>
-                <button class="primary" onClick={() => { setPickerOpen(false); setModalOpen(true); }}>Add remote workspace</button>
-              </Show>
-              <button onClick={() => setPickerOpen(false)}>Close</button>
-            </div>
+        <Dialog title="Workspaces" onClose={() => setPickerOpen(false)} closeOnBackdrop initialFocus=".item.selected" returnFocus={afterDialog}>
+          <ul class="list" data-testid="workspace-list">
+            <For each={appMode() ? list().items : active() ? [active() as WorkspaceEntry] : []}>
+              {(w) => (
+                <li class="row between">
+                  <button class="item" classList={{ selected: w.id === active()?.id }} aria-current={w.id === active()?.id ? 'true' : undefined} onClick={() => (appMode() ? switchTo(w) : setPickerOpen(false))}>
+                    <span class={`badge ${badge(w).toLowerCase()}`}>{badge(w)}</span>
+                    <span class="primary-line">{primaryLine(w)}</span>
+                    <span class="secondary-line">{secondaryLine(w)}</span>
+                  </button>
+                  <Show when={appMode()}>
+                    <button class="danger" aria-label={`Remove ${w.name}`} onClick={() => void removeWorkspace(w)}>Remove</button>
+                  </Show>
+                </li>
+              )}
+            </For>
+          </ul>
+          <div class="row">
+            <Show when={appMode()}>
+              <button class="primary" onClick={() => { setPickerOpen(false); setModalOpen(true); }}>Add remote workspace</button>
+            </Show>
+            <button onClick={() => setPickerOpen(false)}>Close</button>
           </div>
-        </div>
+        </Dialog>
       </Show>
 
       <Show when={modalOpen()}>
-        <div class="overlay" role="dialog" aria-modal="true" aria-label="Create remote workspace">
-          <div class="dialog">
-            <h2>Create remote workspace</h2>
-            <ConnectForm mode="app" idPrefix="modal" submitLabel="Create" onSubmit={connect} onCancel={() => setModalOpen(false)} />
-          </div>
-        </div>
+        <Dialog title="Create remote workspace" onClose={() => setModalOpen(false)} returnFocus={afterDialog}>
+          <ConnectForm mode="app" idPrefix="modal" submitLabel="Create" onSubmit={connect} onCancel={() => setModalOpen(false)} />
+        </Dialog>
       </Show>
     </div>
   );

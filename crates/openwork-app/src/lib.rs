@@ -152,6 +152,8 @@ pub fn router(state: AppState) -> Router {
         .route("/app/api/local-host/rotate", post(local_host::rotate))
         .route("/app/api/local-host/restart", post(local_host::restart))
         .route("/app/api/local-host/pair", post(local_host::pair))
+        .route("/app/api/local-host/tokens", get(local_host::tokens))
+        .route("/app/api/local-host/tokens/{id}", delete(local_host::revoke_token))
         .route("/app/api/local-host/start", post(local_host::start))
         .route("/app/api/local-host/approvals", get(local_host::approvals))
         .route("/app/api/local-host/approvals/{id}", post(local_host::reply_approval))

@@ -61,7 +61,8 @@ async fn running(state: &AppState) -> AppResult<LocalHost> {
 }
 
 /// `GET /app/api/local-host` → `{running: false}` or `{running: true,
-/// localUrl, pairingUrl, workspace, clientToken, engine}`.
+/// localUrl, pairingUrl, reachableFromOtherDevices, workspace, clientToken,
+/// engine}`.
 pub async fn info(State(state): State<AppState>) -> AppResult<Json<Value>> {
     let Some(local) = find(&state).await? else {
         return Ok(Json(json!({ "running": false })));
@@ -72,6 +73,8 @@ pub async fn info(State(state): State<AppState>) -> AppResult<Json<Value>> {
         "startedByApp": state.hosted.child.lock().await.is_some(),
         "localUrl": local.info.local_url,
         "pairingUrl": local.info.pairing_url,
+        // A phone cannot reach a pairing URL on loopback: the page says how.
+        "reachableFromOtherDevices": beyond_loopback(&local.info.pairing_url),
         "workspace": local.info.workspace,
         "clientToken": local.client_token(),
         "clientTokenMasked": mask(local.client_token()),
@@ -122,6 +125,32 @@ pub async fn pair(State(state): State<AppState>, body: Option<Json<PairBody>>) -
     let mut v = serde_json::to_value(&p).unwrap_or_default();
     v["qrSvg"] = json!(openwork_client::pairing::qr_svg(&p.url));
     Ok(Json(v))
+}
+
+/// `GET /app/api/local-host/tokens`: the host's device tokens (no secrets).
+pub async fn tokens(State(state): State<AppState>) -> AppResult<Json<Value>> {
+    let local = running(&state).await?;
+    let list = local.tokens().await.map_err(AppError::from_local_host)?;
+    Ok(Json(serde_json::to_value(list).unwrap_or_default()))
+}
+
+/// `DELETE /app/api/local-host/tokens/:id`: revoke a device token.
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> AppResult<Json<Value>> {
+    let local = running(&state).await?;
+    let ok = local.revoke_token(&id).await.map_err(AppError::from_local_host)?;
+    Ok(Json(serde_json::to_value(ok).unwrap_or_default()))
+}
+
+/// Whether other devices can reach the host at `url` (not a loopback name).
+fn beyond_loopback(url: &str) -> bool {
+    let host = url::Url::parse(url).ok().and_then(|u| u.host_str().map(str::to_string)).unwrap_or_default();
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    !(host.is_empty()
+        || host.eq_ignore_ascii_case("localhost")
+        || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback()))
 }
 
 /// `POST /app/api/local-host/restart`: restart the engine.
@@ -209,4 +238,17 @@ async fn spawn_host(state: &AppState, path: &str) -> AppResult<LocalHost> {
     tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
     *state.hosted.child.lock().await = Some(child);
     find(state).await?.ok_or_else(|| fail("the host started but wrote no runtime file".into()))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn loopback_pairing_urls_are_not_reachable_from_other_devices() {
+        for url in ["http://127.0.0.1:8787", "http://localhost:8787/", "http://[::1]:8787", "http://127.9.9.9:1"] {
+            assert!(!super::beyond_loopback(url), "{url}");
+        }
+        for url in ["http://192.168.1.20:8787", "https://box.tailnet.ts.net", "http://[fe80::1]:8787"] {
+            assert!(super::beyond_loopback(url), "{url}");
+        }
+    }
 }

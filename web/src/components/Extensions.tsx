@@ -1,6 +1,7 @@
 import { createSignal, createResource, For, Show } from 'solid-js';
 import { hostApi, type ExtensionKind, type ExtensionTypes, type Transport } from '../lib/api';
 import { extensionAccess, extensionRows, validSkillName, type ExtensionRow, type RemoteType } from '../lib/state';
+import { tabId, Tabs } from './Tabs';
 
 export interface ExtensionsProps {
   transport: Transport;
@@ -10,6 +11,7 @@ export interface ExtensionsProps {
 }
 
 type Kind = ExtensionKind;
+const KINDS = [['skills', 'Skills'], ['plugins', 'Plugins'], ['mcp', 'MCP']] as const satisfies readonly (readonly [Kind, string])[];
 
 /** Skills / plugins / MCP servers through the host's `/workspace/:id/...` routes. */
 export function Extensions(props: ExtensionsProps) {
@@ -78,58 +80,50 @@ export function Extensions(props: ExtensionsProps) {
     }
   };
 
-  const tab = (k: Kind, label: string) => (
-    <button role="tab" aria-selected={kind() === k} classList={{ selected: kind() === k }} onClick={() => setKind(k)}>
-      {label}
-    </button>
-  );
-
   return (
     <section class="card" aria-label="Extensions">
-      <h2>Extensions</h2>
-      <div role="tablist" class="tabs">
-        {tab('skills', 'Skills')}
-        {tab('plugins', 'Plugins')}
-        {tab('mcp', 'MCP')}
-      </div>
-      <Show when={access().explanation}>
-        <p class="notice" data-testid="extensions-notice">{access().explanation}</p>
-      </Show>
-      <Show when={access().available}>
-        <ul class="list" data-testid="extension-list">
-          <For each={items() ?? []} fallback={<li class="muted">Nothing yet.</li>}>
-            {(i) => (
-              <li class="row between ext-item">
-                <span>
-                  <span class="primary-line">{i.title}</span>
-                  <span class="secondary-line">{i.detail}</span>
-                </span>
-                <Show when={access().canWrite}>
-                  <button class="danger" aria-label={`Remove ${i.title}`} onClick={() => removeItem(i.key)}>Remove</button>
-                </Show>
-              </li>
-            )}
-          </For>
-        </ul>
-        <Show when={access().canWrite}>
-          <form class="form" onSubmit={add}>
-            <label for="ext-name">{kind() === 'plugins' ? 'Package (npm spec)' : 'Name'}</label>
-            <input id="ext-name" value={name()} onInput={(e) => setName(e.currentTarget.value)} />
-            <Show when={kind() === 'skills'}>
-              <label for="ext-desc">Description</label>
-              <input id="ext-desc" value={desc()} onInput={(e) => setDesc(e.currentTarget.value)} />
-            </Show>
-            <Show when={kind() !== 'plugins'}>
-              <label for="ext-text">{kind() === 'skills' ? 'Instructions (Markdown)' : 'Command'}</label>
-              <textarea id="ext-text" rows="3" value={text()} onInput={(e) => setText(e.currentTarget.value)} />
-            </Show>
-            <button type="submit" class="primary">Add {kind() === 'skills' ? 'skill' : kind() === 'plugins' ? 'plugin' : 'MCP server'}</button>
-          </form>
+      <h2 tabindex="-1">Extensions</h2>
+      <Tabs class="tabs" label="Kinds of extension" idPrefix="ext" items={KINDS} selected={kind()} onSelect={setKind} panelId={() => 'ext-panel'} />
+      <div role="tabpanel" id="ext-panel" aria-labelledby={tabId('ext', kind())}>
+        <Show when={access().explanation}>
+          <p class="notice" data-testid="extensions-notice">{access().explanation}</p>
         </Show>
-      </Show>
-      <Show when={error()}>
-        <p class="error" role="alert">{error()}</p>
-      </Show>
+        <Show when={access().available}>
+          <ul class="list" data-testid="extension-list">
+            <For each={items() ?? []} fallback={<li class="muted">Nothing yet.</li>}>
+              {(i) => (
+                <li class="row between ext-item">
+                  <span>
+                    <span class="primary-line">{i.title}</span>
+                    <span class="secondary-line">{i.detail}</span>
+                  </span>
+                  <Show when={access().canWrite}>
+                    <button class="danger" aria-label={`Remove ${i.title}`} onClick={() => removeItem(i.key)}>Remove</button>
+                  </Show>
+                </li>
+              )}
+            </For>
+          </ul>
+          <Show when={access().canWrite}>
+            <form class="form" onSubmit={add}>
+              <label for="ext-name">{kind() === 'plugins' ? 'Package (npm spec)' : 'Name'}</label>
+              <input id="ext-name" value={name()} onInput={(e) => setName(e.currentTarget.value)} />
+              <Show when={kind() === 'skills'}>
+                <label for="ext-desc">Description</label>
+                <input id="ext-desc" value={desc()} onInput={(e) => setDesc(e.currentTarget.value)} />
+              </Show>
+              <Show when={kind() !== 'plugins'}>
+                <label for="ext-text">{kind() === 'skills' ? 'Instructions (Markdown)' : 'Command'}</label>
+                <textarea id="ext-text" rows="3" value={text()} onInput={(e) => setText(e.currentTarget.value)} />
+              </Show>
+              <button type="submit" class="primary">Add {kind() === 'skills' ? 'skill' : kind() === 'plugins' ? 'plugin' : 'MCP server'}</button>
+            </form>
+          </Show>
+        </Show>
+        <Show when={error()}>
+          <p class="error" role="alert">{error()}</p>
+        </Show>
+      </div>
     </section>
   );
 }

@@ -1,9 +1,10 @@
-import { createSignal, For, Show, onCleanup, createEffect, on } from 'solid-js';
+import { createSignal, For, Show, onCleanup, onMount, createEffect, on } from 'solid-js';
+import { permissionAnnouncement } from '../lib/a11y';
 import { remote, type Transport } from '../lib/api';
 import { composerKey, readableError, relativeTime } from '../lib/chat';
 import {
   addOptimistic, applyEvent, dropOptimistic, emptyTranscript, keepOptimistic, pendingPermissions, sessionTitle, transcriptFromList,
-  type Session, type Transcript,
+  type PermissionView, type Session, type Transcript,
 } from '../lib/opencode';
 import { preloadMarkdown, TranscriptView } from './Transcript';
 
@@ -139,6 +140,27 @@ export function Sessions(props: SessionsProps) {
     }
   };
 
+  // ---- permission prompts: said aloud, and they take the focus -------------
+  /** What the live region says (a permission prompt just shown). */
+  const [announcement, setAnnouncement] = createSignal('');
+  /** Prompts already announced (a prompt drawn again is not new). */
+  const announced = new Set<string>();
+  let permissionsBox: HTMLDivElement | undefined;
+  /** A prompt appeared: say so, and give its first button the focus (unless
+   *  another prompt has it: the user is answering that one). */
+  const promptShown = (p: PermissionView, el: HTMLElement) => {
+    if (announced.has(p.id)) return;
+    announced.add(p.id);
+    setAnnouncement(permissionAnnouncement(p));
+    if (!permissionsBox?.contains(document.activeElement)) el.querySelector('button')?.focus();
+  };
+  /** A prompt that had the focus is gone (answered here or elsewhere): the
+   *  next prompt's first button, or the composer, takes it (not <body>). */
+  const promptGone = () => {
+    setAnnouncement('');
+    (permissionsBox?.querySelector('button') ?? document.getElementById('prompt'))?.focus();
+  };
+
   const answer = async (id: string, reply: 'once' | 'always' | 'reject') => {
     try {
       await oc(`/permission/${encodeURIComponent(id)}/reply`, { method: 'POST', body: { reply } });
@@ -151,9 +173,11 @@ export function Sessions(props: SessionsProps) {
 
   return (
     <section class="sessions" aria-label="Sessions">
+      {/* Always in the page, so that what it is given is said at once. */}
+      <p class="sr-only" role="alert" aria-live="assertive" data-testid="permission-announcement">{announcement()}</p>
       <div class="session-list">
         <div class="row between">
-          <h2>Sessions</h2>
+          <h2 tabindex="-1">Sessions</h2>
           <button class="primary" onClick={create}>New session</button>
         </div>
         <Show when={error()}>
@@ -183,22 +207,29 @@ export function Sessions(props: SessionsProps) {
           {(t) => (
             <>
               <TranscriptView transcript={t()} follow={follow()} />
-              <div class="permissions">
-              <For each={t().permissions}>
-                {(p) => (
-                  <div class="permission" role="alertdialog" aria-label="Permission request">
-                    <p>
-                      OpenCode asks for <strong>{p.title}</strong>
-                      <Show when={p.patterns.length}> on <code>{p.patterns.join(', ')}</code></Show>
-                    </p>
-                    <div class="row">
-                      <button class="primary" onClick={() => answer(p.id, 'once')}>Allow once</button>
-                      <button onClick={() => answer(p.id, 'always')}>Always allow</button>
-                      <button class="danger" onClick={() => answer(p.id, 'reject')}>Reject</button>
-                    </div>
-                  </div>
-                )}
-              </For>
+              <div class="permissions" ref={permissionsBox}>
+                <For each={t().permissions}>
+                  {(p) => {
+                    let el!: HTMLDivElement;
+                    onMount(() => promptShown(p, el));
+                    // Still in the page (and focused) while it is disposed: move the focus once it is gone.
+                    onCleanup(() => { if (el.contains(document.activeElement)) queueMicrotask(promptGone); });
+                    const textId = `permission-${p.id}`;
+                    return (
+                      <div class="permission" ref={el} role="alertdialog" aria-label="Permission request" aria-describedby={textId} data-permission-id={p.id}>
+                        <p id={textId}>
+                          OpenCode asks for <strong>{p.title}</strong>
+                          <Show when={p.patterns.length}> on <code>{p.patterns.join(', ')}</code></Show>
+                        </p>
+                        <div class="row">
+                          <button class="primary" onClick={() => answer(p.id, 'once')}>Allow once</button>
+                          <button onClick={() => answer(p.id, 'always')}>Always allow</button>
+                          <button class="danger" onClick={() => answer(p.id, 'reject')}>Reject</button>
+                        </div>
+                      </div>
+                    );
+                  }}
+                </For>
               </div>
               <form class="composer" onSubmit={(e) => { e.preventDefault(); void send(); }}>
                 <label for="prompt" class="sr-only">Message to OpenCode</label>

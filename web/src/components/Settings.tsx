@@ -53,7 +53,7 @@ export function Settings(props: SettingsProps) {
   return (
     <div class="settings">
       <section class="card" aria-label="Connection" data-testid="connection-card">
-        <h2>Connection</h2>
+        <h2 tabindex="-1">Connection</h2>
         <dl>
           <dt>{props.active?.remoteType === 'openwork' ? 'Host URL' : 'Base URL'}</dt>
           <dd>{props.active ? primaryLine(props.active) : '—'}</dd>

@@ -41,9 +41,13 @@ export function Markdown(props: { text: string }) {
     const code = button?.closest('.code-block')?.querySelector('pre')?.textContent;
     if (!button || code === undefined) return;
     const ok = await copyText(code);
+    // The name says what the button shows (and which code it copies).
+    const name = button.getAttribute('data-label') ?? 'Copy code';
+    const what = name.replace(/^Copy /, '');
     button.textContent = ok ? 'Copied' : 'Copy failed';
+    button.setAttribute('aria-label', ok ? `Copied ${what}` : `Copy failed (${what})`);
     setSaid(ok ? 'Code copied to the clipboard' : 'Could not copy the code');
-    timers.add(window.setTimeout(() => { button.textContent = 'Copy'; setSaid(''); }, 2000));
+    timers.add(window.setTimeout(() => { button.textContent = 'Copy'; button.setAttribute('aria-label', name); setSaid(''); }, 2000));
   };
   return (
     <>
@@ -66,7 +70,9 @@ function addCopyButton(pre: HTMLPreElement): void {
   button.type = 'button';
   button.className = 'copy-code';
   button.textContent = 'Copy';
-  button.setAttribute('aria-label', lang ? `Copy ${lang} code` : 'Copy code');
+  const name = lang ? `Copy ${lang} code` : 'Copy code';
+  button.setAttribute('aria-label', name);
+  button.setAttribute('data-label', name);
   bar.append(label, button);
   pre.replaceWith(wrap);
   wrap.append(bar, pre);
