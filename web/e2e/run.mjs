@@ -480,6 +480,19 @@ async function main() {
   if (!/\/\?pair=[0-9a-f]{32}$/.test(link ?? '')) throw new Error(`pairing link: ${link}`);
   await page.getByRole('img', { name: /QR code of the pairing link \(viewer\)/ }).waitFor({ timeout: 30_000 });
   await shot(page, '07b-settings-pairing-link');
+  // Rotate asks first; Cancel cancels (the client token stays).
+  const tokenBefore = await page.getByTestId('client-token').textContent();
+  await page.getByTestId('host-card').getByRole('button', { name: 'Rotate', exact: true }).click();
+  const confirmDlg = page.getByRole('dialog', { name: 'Rotate the client token?' });
+  await confirmDlg.waitFor({ timeout: 5_000 });
+  await expectFocus(page, '[role="dialog"] [data-cancel]', 'the confirmation takes the focus on Cancel');
+  await shot(page, '07c-confirm-rotate');
+  await confirmDlg.getByRole('button', { name: 'Cancel' }).click();
+  await confirmDlg.waitFor({ state: 'detached', timeout: 5_000 });
+  await expectFocus(page, '[data-testid="host-card"] button.danger', 'Cancel gives the focus back to Rotate');
+  if ((await page.getByTestId('client-token').textContent()) !== tokenBefore) throw new Error('Cancel rotated the client token');
+  const hostInfo = await page.evaluate(async () => (await fetch('/app/api/local-host', { headers: { 'x-openwork-app': '1' } })).json());
+  if (hostInfo.reachableFromOtherDevices === false) await page.getByTestId('loopback-note').filter({ hasText: '--remote-access' }).waitFor({ timeout: 5_000 });
 
   // 7. Create remote workspace modal → plain OpenCode URL → fallback.
   // The picker takes the focus (the active workspace); Escape closes it and
@@ -578,6 +591,65 @@ async function main() {
   await expectText(page.getByTestId('workspace-button'), 'project-beta', 'app followed the switch', 30_000);
   await expectText(status, 'Connected · OpenWork', 'header after follow');
   await shot(page, '14-app-followed-switch');
+
+  // Remove asks first; Cancel keeps the workspace (and the picker open).
+  await page.getByTestId('workspace-button').click();
+  const removeButtons = page.getByTestId('workspace-list').getByRole('button', { name: /^Remove / });
+  const before = await removeButtons.count();
+  await removeButtons.last().click();
+  const removeDlg = page.getByRole('dialog', { name: 'Remove this workspace?' });
+  await removeDlg.waitFor({ timeout: 5_000 });
+  await shot(page, '14b-confirm-remove');
+  await page.keyboard.press('Escape'); // closes the confirmation only
+  await removeDlg.waitFor({ state: 'detached', timeout: 5_000 });
+  await page.getByRole('dialog', { name: 'Workspaces' }).waitFor({ timeout: 5_000 });
+  if ((await removeButtons.count()) !== before) throw new Error('Cancel removed a workspace');
+  await removeButtons.last().click();
+  await removeDlg.getByRole('button', { name: 'Cancel' }).click();
+  await removeDlg.waitFor({ state: 'detached', timeout: 5_000 });
+  if ((await removeButtons.count()) !== before) throw new Error('Cancel removed a workspace');
+  await page.keyboard.press('Escape');
+  await page.getByRole('dialog', { name: 'Workspaces' }).waitFor({ state: 'detached', timeout: 5_000 });
+
+  // The app's Settings list the phone's device token; revoking it (after a
+  // confirmation) sends the idle phone to the "pair again" screen at once.
+  await page.getByRole('tab', { name: 'Settings' }).click();
+  const devices = page.getByTestId('devices');
+  await devices.locator('[data-device-id]:not([data-device-id="client"])').first().waitFor({ timeout: 15_000 });
+  await expectText(devices, 'collaborator', 'the phone in the devices list', 15_000);
+  if (await devices.locator('[data-device-id="client"] button').count()) throw new Error('the client token has a Revoke button');
+  await shot(page, '14c-settings-devices');
+  const revoke = devices.getByRole('button', { name: /^Revoke / }).first();
+  await revoke.click();
+  const revokeDlg = page.getByRole('dialog', { name: 'Revoke this device?' });
+  await revokeDlg.waitFor({ timeout: 5_000 });
+  await revokeDlg.getByRole('button', { name: 'Cancel' }).click();
+  await revokeDlg.waitFor({ state: 'detached', timeout: 5_000 });
+  await p2.getByTestId('header-status').filter({ hasText: 'Connected · OpenWork' }).waitFor({ timeout: 5_000 });
+  await revoke.click();
+  await revokeDlg.waitFor({ timeout: 5_000 });
+  await shot(page, '14d-confirm-revoke');
+  const revokedAt = Date.now();
+  await revokeDlg.getByRole('button', { name: 'Revoke', exact: true }).click();
+  await revokeDlg.waitFor({ state: 'detached', timeout: 10_000 });
+  await p2.getByTestId('unpaired-message').filter({ hasText: 'no longer paired' }).waitFor({ timeout: 15_000 }).catch(async (e) => {
+    await shot(p2, 'FAILED-phone-unpaired');
+    throw new Error(`the revoked phone did not show the pair-again screen within 15 s: ${e.message}`);
+  });
+  log(`phone showed the pair-again screen ${Date.now() - revokedAt} ms after Revoke`);
+  if (await p2.locator('#onb-token').count()) throw new Error('the revoked phone shows the onboarding form');
+  await p2.locator('#repair-input').waitFor();
+  await shot(p2, '14e-phone-pair-again');
+  // The same after a reload (the revoked token is still kept).
+  await p2.reload();
+  await p2.getByTestId('unpaired-message').waitFor({ timeout: 15_000 });
+  // A new pairing link pasted there pairs the phone again.
+  const pair2 = await (await fetch(`${hostReady.localUrl}/pairing`, {
+    method: 'POST', headers: { 'content-type': 'application/json', 'x-openwork-host-token': hostToken }, body: JSON.stringify({ scope: 'collaborator', label: 'e2e phone again' }),
+  })).json();
+  await p2.locator('#repair-input').fill(pair2.url);
+  await p2.getByRole('button', { name: 'Pair again' }).click();
+  await p2.getByTestId('header-status').filter({ hasText: 'Connected · OpenWork' }).waitFor({ timeout: 30_000 });
 
   // 10. Manual approvals (another machine: its host asks before every write).
   // A client adds an MCP server that pipes a download into a shell; the

@@ -1,9 +1,10 @@
 import { createMemo, createSignal, For, Match, onCleanup, onMount, Show, Switch, createEffect, on } from 'solid-js';
 import { detectMode, exchangePairing, storedToken, storeToken, type AppWorkspaceList, type ConnectInput, type Detected } from './lib/api';
 import type { Workspace } from './lib/api-types';
-import { badge, fallbackHint, headerLabel, primaryLine, reduceConn, secondaryLine, takeTokenFromUrl, type ConnEvent, type ConnState, type WorkspaceEntry } from './lib/state';
+import { badge, fallbackHint, headerLabel, needsPairing, primaryLine, reduceConn, secondaryLine, takeTokenFromUrl, type ConnEvent, type ConnState, type WorkspaceEntry } from './lib/state';
 import { activeWorkspace, createSupervisor } from './lib/supervisor';
-import { ConnectForm } from './components/ConnectForm';
+import { ConnectForm, PairAgainForm } from './components/ConnectForm';
+import { Confirm } from './components/Confirm';
 import { Sessions } from './components/Sessions';
 import { Extensions } from './components/Extensions';
 import { Settings } from './components/Settings';
@@ -39,7 +40,13 @@ export function App() {
   const appMode = () => detected()?.mode === 'app';
   /** The active workspace (host-served page: the host's one workspace). */
   const active = createMemo(() => activeWorkspace(appMode() ? 'app' : 'host', list(), hostWs(), token(), location.origin));
-  const showOnboarding = () => detected() !== null && !active() && conn().kind !== 'connecting';
+  /** The host refused this device's credentials: the "pair again" screen. */
+  const unpaired = () => {
+    const d = detected();
+    return d !== null && !(d.mode === 'app' && !d.signedIn) && needsPairing(conn(), d.mode === 'app' ? Boolean(active()) : Boolean(token()));
+  };
+  const showOnboarding = () => detected() !== null && !active() && conn().kind !== 'connecting' && !unpaired();
+  const [confirmRemove, setConfirmRemove] = createSignal<WorkspaceEntry | null>(null);
 
   let toastTimer: number | undefined;
   const showToast = (m: string) => {
@@ -124,11 +131,17 @@ export function App() {
     }
   };
 
-  /** Forget a stored workspace; the focus stays in the picker (its list changed). */
+  /** Forget a stored workspace (confirmed); the focus goes back to the picker (its list changed). */
   const removeWorkspace = async (w: WorkspaceEntry) => {
     await sup.remove(w);
-    document.querySelector<HTMLElement>('[role="dialog"] button')?.focus();
+    setConfirmRemove(null);
   };
+  const pickerFocus = () => document.querySelector<HTMLElement>('[role="dialog"] button') ?? afterDialog();
+
+  // The "pair again" screen takes the focus (what had it is gone).
+  createEffect(on(unpaired, (u) => {
+    if (u) queueMicrotask(() => document.querySelector<HTMLElement>('[data-testid="unpaired"] h1')?.focus());
+  }));
 
   const switchTo = (w: WorkspaceEntry) => {
     setPickerOpen(false);
@@ -139,7 +152,7 @@ export function App() {
   /** The sections (tabs) are shown, not onboarding or a sign-in page. */
   const sectionsShown = () => {
     const d = detected();
-    return d !== null && !(d.mode === 'app' && !d.signedIn) && !showOnboarding();
+    return d !== null && !(d.mode === 'app' && !d.signedIn) && !showOnboarding() && !unpaired();
   };
 
   return (
@@ -177,6 +190,26 @@ export function App() {
           <main class="card narrow">
             <h1>Signed out</h1>
             <p>Run <code>openwork app</code> again on this machine: it opens a signed-in page. (A sign-in link works once, within a minute.)</p>
+          </main>
+        </Match>
+        <Match when={unpaired()}>
+          <main class="card narrow" data-testid="unpaired" aria-labelledby="unpaired-h">
+            <h1 id="unpaired-h" tabindex="-1">Pair this device again</h1>
+            <p data-testid="unpaired-message">
+              This device is no longer paired — ask the host for a new pairing link (<code>openwork pair</code>).
+            </p>
+            <p class="muted">Open the new link on this device, or paste it (or an access token) here.</p>
+            <Show
+              when={appMode()}
+              fallback={
+                <>
+                  <PairAgainForm onSubmit={async (text) => { const err = await sup.pairAgain(text); if (err === null) focusMain(); return err; }} />
+                  <button type="button" onClick={() => { sup.signOut(); queueMicrotask(focusMain); }}>Forget this token</button>
+                </>
+              }
+            >
+              <ConnectForm mode="app" idPrefix="repair" submitLabel="Connect" initialUrl={active()?.openworkHostUrl} onSubmit={connect} />
+            </Show>
           </main>
         </Match>
         <Match when={showOnboarding()}>
@@ -246,7 +279,7 @@ export function App() {
                     <span class="secondary-line">{secondaryLine(w)}</span>
                   </button>
                   <Show when={appMode()}>
-                    <button class="danger" aria-label={`Remove ${w.name}`} onClick={() => void removeWorkspace(w)}>Remove</button>
+                    <button class="danger" aria-label={`Remove ${w.name}`} onClick={() => setConfirmRemove(w)}>Remove</button>
                   </Show>
                 </li>
               )}
@@ -259,6 +292,14 @@ export function App() {
             <button onClick={() => setPickerOpen(false)}>Close</button>
           </div>
         </Dialog>
+      </Show>
+
+      <Show when={confirmRemove()}>
+        {(w) => (
+          <Confirm title="Remove this workspace?" confirmLabel="Remove" onConfirm={() => removeWorkspace(w())} onCancel={() => setConfirmRemove(null)} returnFocus={pickerFocus}>
+            “{secondaryLine(w())}” ({primaryLine(w())}) is forgotten on this machine, with its stored credentials. The remote itself is not changed.
+          </Confirm>
+        )}
       </Show>
 
       <Show when={modalOpen()}>

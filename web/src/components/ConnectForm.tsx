@@ -6,6 +6,8 @@ export interface ConnectFormProps {
   idPrefix: string;
   submitLabel: string;
   initialError?: string | null;
+  /** The host URL to start with (app mode). */
+  initialUrl?: string;
   /** Resolves to an error message, or null on success. */
   onSubmit: (input: ConnectInput) => Promise<string | null>;
   onCancel?: () => void;
@@ -14,7 +16,8 @@ export interface ConnectFormProps {
 /** OpenWork Host URL + Access token, with "Advanced: connect directly to OpenCode". */
 export function ConnectForm(props: ConnectFormProps) {
   const hostServed = () => props.mode === 'host';
-  const [url, setUrl] = createSignal(hostServed() ? location.origin : '');
+  // eslint-disable-next-line solid/reactivity
+  const [url, setUrl] = createSignal(hostServed() ? location.origin : (props.initialUrl ?? ''));
   const [token, setToken] = createSignal('');
   const [advanced, setAdvanced] = createSignal(false);
   const [baseUrl, setBaseUrl] = createSignal('');
@@ -105,6 +108,48 @@ export function ConnectForm(props: ConnectFormProps) {
             Cancel
           </button>
         </Show>
+      </div>
+    </form>
+  );
+}
+
+export interface PairAgainFormProps {
+  /** Resolves to an error message, or null on success. */
+  onSubmit: (text: string) => Promise<string | null>;
+}
+
+/** The "pair again" screen's form: a new pairing link or an access token. */
+export function PairAgainForm(props: PairAgainFormProps) {
+  const [text, setText] = createSignal('');
+  const [error, setError] = createSignal<string | null>(null);
+  const [busy, setBusy] = createSignal(false);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setError(null);
+    setBusy(true);
+    try {
+      setError(await props.onSubmit(text()));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form class="form" onSubmit={submit} novalidate>
+      <label for="repair-input">New pairing link or access token</label>
+      <input
+        id="repair-input"
+        name="pairing"
+        type="password"
+        autocomplete="off"
+        placeholder="http://host:8787/?pair=…"
+        value={text()}
+        onInput={(e) => setText(e.currentTarget.value)}
+      />
+      <Show when={error()}>
+        <p class="error" role="alert" data-testid="repair-error">{error()}</p>
+      </Show>
+      <div class="row">
+        <button type="submit" class="primary" disabled={busy()}>{busy() ? 'Pairing…' : 'Pair again'}</button>
       </div>
     </form>
   );

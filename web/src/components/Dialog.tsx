@@ -15,6 +15,10 @@ export interface DialogProps {
   children: JSX.Element;
 }
 
+/** The open dialogs, the top one last: only it answers the keyboard (a
+ *  confirmation opened from a dialog sits on top of it). */
+const open: symbol[] = [];
+
 /** A modal dialog: the focus moves in when it opens, Tab and Shift+Tab stay
  *  inside, Escape closes it, and the focus goes back to what opened it. */
 export function Dialog(props: DialogProps) {
@@ -24,7 +28,9 @@ export function Dialog(props: DialogProps) {
   const opener = active instanceof HTMLElement && active !== document.body ? active : null;
   const focusables = () => [...box.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((el) => el.getClientRects().length > 0);
 
+  const me = Symbol('dialog');
   const onKey = (e: KeyboardEvent) => {
+    if (open[open.length - 1] !== me) return;
     if (e.key === 'Escape') {
       e.preventDefault();
       props.onClose();
@@ -45,11 +51,14 @@ export function Dialog(props: DialogProps) {
   };
 
   onMount(() => {
+    open.push(me);
     document.addEventListener('keydown', onKey);
     const first = (props.initialFocus ? box.querySelector<HTMLElement>(props.initialFocus) : null) ?? focusables()[0] ?? box;
     first.focus();
   });
   onCleanup(() => {
+    const i = open.indexOf(me);
+    if (i >= 0) open.splice(i, 1);
     document.removeEventListener('keydown', onKey);
     const back = opener?.isConnected ? opener : props.returnFocus?.();
     back?.focus();

@@ -7,6 +7,7 @@ import {
   type PermissionView, type Session, type Transcript,
 } from '../lib/opencode';
 import { preloadMarkdown, TranscriptView } from './Transcript';
+import { NoModel } from './NoModel';
 
 export interface SessionsProps {
   transport: Transport;
@@ -26,6 +27,8 @@ export function Sessions(props: SessionsProps) {
   const [prompt, setPrompt] = createSignal('');
   const [error, setError] = createSignal<string | null>(null);
   const [sendError, setSendError] = createSignal<string | null>(null);
+  /** The engine has no usable model: nothing is sent into the void. */
+  const [noModel, setNoModel] = createSignal(false);
   /** Bumped when the transcript must go to its end (the user sent a message). */
   const [follow, setFollow] = createSignal(0);
   /** The clock of the "5 minutes ago" lines. */
@@ -112,7 +115,7 @@ export function Sessions(props: SessionsProps) {
   const send = async () => {
     const t = open();
     const text = prompt().trim();
-    if (!t || !text) return;
+    if (!t || !text || noModel()) return;
     const [shown, localId] = addOptimistic(t, text);
     setPrompt('');
     setSendError(null);
@@ -203,6 +206,7 @@ export function Sessions(props: SessionsProps) {
         </ul>
       </div>
       <div class="chat">
+        <NoModel transport={props.transport} reload={props.epoch * 1000 + props.refresh} onChange={setNoModel} />
         <Show when={open()} fallback={<p class="muted">Open or create a session.</p>}>
           {(t) => (
             <>
@@ -251,7 +255,7 @@ export function Sessions(props: SessionsProps) {
                   <p class="error" role="alert" data-testid="send-error">{sendError()}</p>
                 </Show>
                 <div class="row composer-bar">
-                  <button type="submit" class="primary" disabled={!prompt().trim()}>Send</button>
+                  <button type="submit" class="primary" disabled={!prompt().trim() || noModel()}>Send</button>
                   <Show when={t().busy}>
                     <button type="button" class="danger" onClick={abort}>Abort</button>
                     <span class="muted" role="status">Working…</span>

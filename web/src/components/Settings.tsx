@@ -1,7 +1,9 @@
 import { createResource, createSignal, For, onCleanup, Show } from 'solid-js';
 import { app, type LocalHostInfo } from '../lib/api';
 import type { ApprovalRequest } from '../lib/api-types';
-import { formatUptime, headerLabel, maskToken, primaryLine, tokenStatus, type ConnState, type WorkspaceEntry } from '../lib/state';
+import { relativeTime } from '../lib/chat';
+import { deviceRow, formatUptime, headerLabel, LOOPBACK_NOTE, maskToken, primaryLine, tokenStatus, type ConnState, type DeviceToken, type WorkspaceEntry } from '../lib/state';
+import { Confirm } from './Confirm';
 
 export interface SettingsProps {
   appMode: boolean;
@@ -21,8 +23,19 @@ export function Settings(props: SettingsProps) {
     () => (props.appMode && local()?.running ? props.epoch + 1 : null),
     () => app.approvals().then((r) => r.items).catch((): ApprovalRequest[] => []),
   );
+  const [devices, { refetch: refetchDevices }] = createResource(
+    () => (props.appMode && local()?.running ? props.epoch + 1 : null),
+    () => app.tokens().then((r) => r.items).catch((): DeviceToken[] => []),
+  );
+  const [now, setNow] = createSignal(Date.now());
   // Changes arrive while the page is open: look again every few seconds.
-  const poll = window.setInterval(() => { if (local()?.running) void refetchApprovals(); }, 3000);
+  const poll = window.setInterval(() => {
+    if (!local()?.running) return;
+    void refetchApprovals();
+    void refetchDevices();
+    setNow(Date.now());
+  }, 3000);
+  const [confirm, setConfirm] = createSignal<{ kind: 'rotate' } | { kind: 'revoke'; device: DeviceToken } | null>(null);
   onCleanup(() => window.clearInterval(poll));
   const [reveal, setReveal] = createSignal(false);
   const [pairScope, setPairScope] = createSignal<'viewer' | 'collaborator' | 'owner'>('collaborator');
@@ -44,6 +57,7 @@ export function Settings(props: SettingsProps) {
       setMsg(done);
       void refetch();
       void refetchApprovals();
+      void refetchDevices();
       props.onChanged();
     } catch (e) {
       setMsg((e as Error).message);
@@ -69,7 +83,12 @@ export function Settings(props: SettingsProps) {
             <h2>Hosting on this machine</h2>
             <dl>
               <dt>Pairing URL</dt>
-              <dd><code>{h().pairingUrl}</code></dd>
+              <dd>
+                <code>{h().pairingUrl}</code>
+                <Show when={h().reachableFromOtherDevices === false}>
+                  <p class="muted small" data-testid="loopback-note">{LOOPBACK_NOTE}</p>
+                </Show>
+              </dd>
               <dt>Folder</dt>
               <dd>{h().workspace}</dd>
               <dt>Client token</dt>
@@ -77,7 +96,7 @@ export function Settings(props: SettingsProps) {
                 <code data-testid="client-token">{reveal() ? h().clientToken : maskToken(h().clientToken ?? '')}</code>
                 <span class="row">
                   <button onClick={() => setReveal(!reveal())}>{reveal() ? 'Hide' : 'Reveal'}</button>
-                  <button class="danger" onClick={() => act(() => app.rotate(), 'Token rotated: paired devices must pair again.')}>Rotate</button>
+                  <button class="danger" onClick={() => setConfirm({ kind: 'rotate' })}>Rotate</button>
                 </span>
               </dd>
             </dl>
@@ -105,6 +124,25 @@ export function Settings(props: SettingsProps) {
                 </div>
               )}
             </Show>
+            <h3 id="devices-h">Devices</h3>
+            <ul class="list" aria-labelledby="devices-h" data-testid="devices">
+              <For each={devices() ?? []} fallback={<li class="muted">No devices yet.</li>}>
+                {(d) => {
+                  const row = () => deviceRow(d, now(), (then, at) => relativeTime(then, at));
+                  return (
+                    <li class="row between" data-device-id={d.id}>
+                      <span>
+                        <strong>{row().name}</strong> <span class="badge">{row().scope}</span>
+                        <span class="muted small"> · {row().lastUsed}</span>
+                      </span>
+                      <Show when={row().revocable}>
+                        <button class="danger" aria-label={`Revoke ${row().name}`} onClick={() => setConfirm({ kind: 'revoke', device: d })}>Revoke</button>
+                      </Show>
+                    </li>
+                  );
+                }}
+              </For>
+            </ul>
             <h3>Engine</h3>
             <dl data-testid="engine-status">
               <dt>State</dt>
@@ -140,6 +178,31 @@ export function Settings(props: SettingsProps) {
             </Show>
           </section>
         )}
+      </Show>
+      <Show when={confirm()}>
+        {(c) => {
+          const cur = c();
+          return cur.kind === 'rotate' ? (
+            <Confirm
+              title="Rotate the client token?"
+              confirmLabel="Rotate"
+              onCancel={() => setConfirm(null)}
+              onConfirm={async () => { setConfirm(null); await act(() => app.rotate(), 'Token rotated: paired devices must pair again.'); }}
+            >
+              A new client token replaces the current one at once. Every device that uses the current one is disconnected and must pair again.
+            </Confirm>
+          ) : (
+            <Confirm
+              title="Revoke this device?"
+              confirmLabel="Revoke"
+              returnFocus={() => document.querySelector<HTMLElement>('[data-testid="devices"] button') ?? document.querySelector<HTMLElement>('[data-testid="host-card"] button')}
+              onCancel={() => setConfirm(null)}
+              onConfirm={async () => { setConfirm(null); await act(() => app.revokeToken(cur.device.id), 'Device revoked: it must pair again.'); }}
+            >
+              “{deviceRow(cur.device, now(), relativeTime).name}” ({cur.device.scope}) loses access at once. It can pair again with a new pairing link.
+            </Confirm>
+          );
+        }}
       </Show>
       <Show when={msg()}>
         <p role="status" class="notice">{msg()}</p>

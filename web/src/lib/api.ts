@@ -6,6 +6,7 @@
 // event stream are not in that document and are typed here by hand.
 import type { EngineStatus, paths } from './api-types';
 import { httpError } from './errors';
+import type { DeviceToken, ProvidersAnswer } from './state';
 
 export type Mode = 'host' | 'app';
 
@@ -124,6 +125,14 @@ export const hostApi = {
     remote<unknown>(t, `${extensionsPath(workspaceId, kind)}/${encodeURIComponent(name)}`, { method: 'DELETE' }),
 };
 
+/** OpenCode through the remote (`/opencode/*`). */
+export const opencodeApi = {
+  providers: (t: Transport) => remote<ProvidersAnswer>(t, '/opencode/config/providers'),
+  /** Set an API key for a provider (owner tokens only). */
+  setApiKey: (t: Transport, providerId: string, key: string) =>
+    remote<unknown>(t, `/opencode/auth/${encodeURIComponent(providerId)}`, { method: 'PUT', body: { type: 'api', key } }),
+};
+
 const extensionsPath = (workspaceId: string, kind: ExtensionKind) => `/workspace/${encodeURIComponent(workspaceId)}/${kind}`;
 
 /** What the page learns about where it runs. */
@@ -179,6 +188,9 @@ export const app = {
   follow: () => request<ConnectResult>(appTransport, '/app/api/follow', { method: 'POST' }),
   localHost: () => request<LocalHostInfo>(appTransport, '/app/api/local-host'),
   rotate: () => request<{ clientToken: string }>(appTransport, '/app/api/local-host/rotate', { method: 'POST' }),
+  /** The local host's device tokens (`client`: the client token itself). */
+  tokens: () => request<{ items: DeviceToken[] }>(appTransport, '/app/api/local-host/tokens'),
+  revokeToken: (id: string) => request<{ ok: boolean }>(appTransport, `/app/api/local-host/tokens/${encodeURIComponent(id)}`, { method: 'DELETE' }),
   hostFolder: (path: string) => request<ConnectResult>(appTransport, '/app/api/local-host/start', { method: 'POST', body: { path } }),
   /** A one-time pairing link for a device (no long-lived token in it), with its QR code. */
   pair: (scope: 'viewer' | 'collaborator' | 'owner') =>
@@ -195,7 +207,10 @@ export interface LocalHostInfo {
   localUrl?: string;
   pairingUrl?: string;
   workspace?: string;
+  /** False when the pairing URL is loopback: other devices cannot open it. */
+  reachableFromOtherDevices?: boolean;
   clientToken?: string;
+  clientTokenMasked?: string;
   /** The host's `GET /engine`, null when it did not answer. */
   engine?: EngineStatus | null;
 }

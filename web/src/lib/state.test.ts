@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
   backoffDelay,
+  CLIENT_TOKEN_ID,
+  deviceRow,
+  hasUsableModel,
+  needsPairing,
+  parsePairingInput,
   badge,
   extensionAccess,
   extensionRows,
@@ -156,5 +161,38 @@ describe('extensions access', () => {
     expect(formatUptime(42_000)).toBe('42 s');
     expect(formatUptime(3 * 60_000)).toBe('3 min');
     expect(formatUptime(125 * 60_000)).toBe('2 h 5 min');
+  });
+});
+
+describe('pairing, devices, models', () => {
+  it('needsPairing: only refused credentials the page holds', () => {
+    const refused = { kind: 'disconnected', reason: 'x', authFailed: true } as const;
+    expect(needsPairing(refused, true)).toBe(true);
+    expect(needsPairing(refused, false)).toBe(false);
+    expect(needsPairing({ kind: 'disconnected', reason: 'x', authFailed: false }, true)).toBe(false);
+    expect(needsPairing({ kind: 'connected', remoteType: 'openwork', viaFallback: false }, true)).toBe(false);
+  });
+  it('parsePairingInput: a pairing link, a token link, a bare token', () => {
+    expect(parsePairingInput('http://h:8787/?pair=abc')).toEqual({ pair: 'abc' });
+    expect(parsePairingInput(' https://h/?token=t1 ')).toEqual({ token: 't1' });
+    expect(parsePairingInput('owt_secret')).toEqual({ token: 'owt_secret' });
+    expect(parsePairingInput('http://h:8787/')).toBeNull();
+    expect(parsePairingInput('   ')).toBeNull();
+  });
+  it('deviceRow: label, scope, last use; the client token is not revocable', () => {
+    const rel = (then: number, now: number) => `${Math.round((now - then) / 1000)} s ago`;
+    expect(deviceRow({ id: 'd1', scope: 'viewer', label: 'phone', lastUsedAt: 1_000_000_000_000 }, 1_000_000_005_000, rel))
+      .toEqual({ name: 'phone', scope: 'viewer', lastUsed: 'last used 5 s ago', revocable: true });
+    expect(deviceRow({ id: 'd2', scope: 'owner', lastUsedAt: 1_000_000_000 }, 1_000_000_002_000, rel).lastUsed).toBe('last used 2 s ago');
+    expect(deviceRow({ id: 'd3', scope: 'owner' }, 0, rel)).toMatchObject({ name: 'd3', lastUsed: 'never used' });
+    expect(deviceRow({ id: CLIENT_TOKEN_ID, scope: 'owner' }, 0, rel).revocable).toBe(false);
+  });
+  it('hasUsableModel: a provider with models and a default it has', () => {
+    expect(hasUsableModel({ providers: [], default: {} })).toBe(false);
+    expect(hasUsableModel(null)).toBe(false);
+    expect(hasUsableModel({ providers: [{ id: 'stub', models: {} }], default: { stub: 'm' } })).toBe(false);
+    expect(hasUsableModel({ providers: [{ id: 'stub', models: { m: {} } }], default: {} })).toBe(false);
+    expect(hasUsableModel({ providers: [{ id: 'stub', models: { m: {} } }], default: { stub: 'gone' } })).toBe(false);
+    expect(hasUsableModel({ providers: [{ id: 'stub', models: { m: {} } }], default: { stub: 'm' } })).toBe(true);
   });
 });

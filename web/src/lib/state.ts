@@ -184,3 +184,85 @@ export function formatUptime(ms: number | null | undefined): string {
   if (m < 60) return `${m} min`;
   return `${Math.floor(m / 60)} h ${m % 60} min`;
 }
+
+/** What the page says when the host refused this device's token (revoked,
+ *  rotated, expired, unknown). */
+export const UNPAIRED_MESSAGE = 'This device is no longer paired — ask the host for a new pairing link (`openwork pair`).';
+
+/** The host refused the credentials the page holds: the "pair again"
+ *  screen, not the onboarding form. `hasCredential`: host mode, a token is
+ *  kept; app mode, a workspace is active. */
+export function needsPairing(s: ConnState, hasCredential: boolean): boolean {
+  return hasCredential && s.kind === 'disconnected' && s.authFailed;
+}
+
+/** What was pasted on the "pair again" screen: a pairing link (`?pair=`),
+ *  an older token link (`?token=`), or a bare token. */
+export function parsePairingInput(text: string): { pair: string } | { token: string } | null {
+  const t = text.trim();
+  if (!t) return null;
+  if (/^https?:\/\//i.test(t) || t.startsWith('/?') || t.startsWith('?')) {
+    try {
+      const u = new URL(t, 'http://x');
+      const pair = u.searchParams.get('pair')?.trim();
+      if (pair) return { pair };
+      const token = u.searchParams.get('token')?.trim();
+      if (token) return { token };
+    } catch {
+      /* not a URL: a token */
+    }
+    return null;
+  }
+  return { token: t };
+}
+
+/** One of a host's device tokens (`GET /app/api/local-host/tokens`). */
+export interface DeviceToken {
+  id: string;
+  scope: string;
+  label?: string | null;
+  createdAt?: number | string | null;
+  lastUsedAt?: number | string | null;
+}
+
+/** The id of the client token itself in the devices list: rotated, not revoked. */
+export const CLIENT_TOKEN_ID = 'client';
+
+/** A device row: what it is called, its access, when it was last used. */
+export function deviceRow(d: DeviceToken, now: number, relative: (then: number, now: number) => string): { name: string; scope: string; lastUsed: string; revocable: boolean } {
+  const ms = (v: number | string | null | undefined): number | null => {
+    if (v == null) return null;
+    if (typeof v === 'number') return v < 1e12 ? v * 1000 : v; // seconds or ms
+    const n = Date.parse(v);
+    return Number.isNaN(n) ? null : n;
+  };
+  const last = ms(d.lastUsedAt);
+  return {
+    name: d.id === CLIENT_TOKEN_ID ? (d.label || 'Client token (this app)') : (d.label || d.id),
+    scope: d.scope,
+    lastUsed: last === null ? 'never used' : `last used ${relative(last, now)}`,
+    revocable: d.id !== CLIENT_TOKEN_ID,
+  };
+}
+
+/** The note next to the pairing link when other devices cannot reach it. */
+export const LOOPBACK_NOTE = 'Other devices cannot reach 127.0.0.1: restart the host with --remote-access (read SECURITY.md) or --connect-host';
+
+/** OpenCode's `GET /config/providers`. */
+export interface ProvidersAnswer {
+  providers?: { id: string; name?: string; models?: Record<string, unknown> | null }[];
+  default?: Record<string, string> | null;
+}
+
+/** Whether the engine has a model to answer with: a provider with models,
+ *  and a default model that one of them has. */
+export function hasUsableModel(p: ProvidersAnswer | null | undefined): boolean {
+  const providers = (p?.providers ?? []).filter((x) => x.models && Object.keys(x.models).length > 0);
+  if (!providers.length) return false;
+  const defaults = Object.entries(p?.default ?? {});
+  if (!defaults.length) return false;
+  return defaults.some(([prov, model]) => providers.some((x) => x.id === prov && x.models && model in x.models));
+}
+
+/** What the session view says when there is no model, by access. */
+export const NO_MODEL_ASK_OWNER = "Ask the host's owner to add a model: on the host run `opencode auth login`";

@@ -342,4 +342,84 @@ describe('app mode', () => {
     expect(h.conn()).toEqual({ kind: 'idle' });
     expect(h.live('')).toHaveLength(0);
   });
+  it("a user's pick wins over a follow in flight: the follow is dropped, the pick reaches the app last", async () => {
+    // The app backend: follow and activate both set its active workspace.
+    for (const followEndsFirst of [true, false]) {
+      const h = harness('app', { list: stored('a', ['a', 'openwork'], ['b', 'opencode']) });
+      let serverActive = 'a';
+      const calls: string[] = [];
+      let endFollow!: () => void;
+      vi.mocked(h.io.app.follow).mockImplementationOnce(() => new Promise((resolve) => {
+        calls.push('follow sent');
+        endFollow = () => { serverActive = 'followed'; calls.push('follow done'); resolve(connectResult(entry('followed'))); };
+      }));
+      vi.mocked(h.io.app.activate).mockImplementation(async (id) => {
+        calls.push(`activate ${id}`);
+        serverActive = id;
+        return { activeId: id, items: [entry('a'), entry('b', 'opencode')] };
+      });
+      vi.mocked(h.io.app.workspaces).mockImplementation(async () => ({ activeId: serverActive, items: [entry('a'), entry('b', 'opencode'), entry('followed')] }));
+      vi.mocked(h.io.app.status).mockResolvedValue({ state: 'connected', remoteType: 'opencode' });
+      const following = h.sup.follow('The host switched.');
+      await vi.waitFor(() => expect(calls).toEqual(['follow sent']));
+      const picking = h.sup.switchTo(entry('b', 'opencode'));
+      if (followEndsFirst) endFollow();
+      // The pick waits for the follow's request: nothing is activated meanwhile.
+      await Promise.resolve();
+      if (!followEndsFirst) {
+        expect(calls).toEqual(['follow sent']);
+        endFollow();
+      }
+      await Promise.all([following, picking]);
+      expect(calls).toEqual(['follow sent', 'follow done', 'activate b']);
+      expect(serverActive).toBe('b');
+      expect(h.list().activeId).toBe('b');
+      expect(h.seen.toasts).toEqual([]); // the dropped follow says nothing
+      h.sup.stop();
+    }
+  });
+
+  it('a follow started after the pick is followed', async () => {
+    const h = harness('app', { list: stored('a', ['a', 'openwork'], ['b', 'openwork']) });
+    await h.sup.switchTo(entry('b'));
+    await h.sup.follow('The host switched.');
+    expect(h.seen.toasts).toEqual(['The host switched. Reconnected to “followed-name”.']);
+    h.sup.stop();
+  });
+});
+
+describe('pair again (host mode)', () => {
+  it('a refused token on the streams: disconnected with authFailed (the pair-again screen)', async () => {
+    const h = harness('host', { token: 'tok', hostWs: [ws('ws_1', 'alpha')] });
+    await h.sup.resume({ mode: 'host' });
+    const ev = await h.one('/events');
+    ev.fail(new HttpError(401, 'unauthorized', 'revoked'));
+    await vi.waitFor(() => expect(h.conn()).toMatchObject({ kind: 'disconnected', authFailed: true }));
+    expect(h.live('')).toHaveLength(0);
+  });
+
+  it('a revoked token whose streams just end: the quiet reconnect finds the 401', async () => {
+    const h = harness('host', { token: 'tok', hostWs: [ws('ws_1', 'alpha')] });
+    await h.sup.resume({ mode: 'host' });
+    h.hostAnswers.splice(0, h.hostAnswers.length, new HttpError(401, 'unauthorized', 'revoked'));
+    (await h.one('/events')).end();
+    await vi.waitFor(() => expect(h.conn()).toMatchObject({ kind: 'disconnected', authFailed: true }));
+  });
+
+  it('a new pairing link is exchanged for a device token; a bare token is used as is', async () => {
+    const h = harness('host', { token: 'old', hostWs: [ws('ws_1', 'alpha')] });
+    const exchanged: string[] = [];
+    h.io.exchangePairing = async (code) => { exchanged.push(code); return { token: 'dev-tok' }; };
+    expect(await h.sup.pairAgain('  ')).toMatch(/Paste the new pairing link/);
+    expect(await h.sup.pairAgain('http://host:8787/?pair=abc123')).toBeNull();
+    expect(exchanged).toEqual(['abc123']);
+    expect(h.token()).toBe('dev-tok');
+    expect(h.seen.stored).toEqual(['dev-tok']);
+    expect(h.conn()).toMatchObject({ kind: 'connected' });
+    expect(await h.sup.pairAgain('bare-token')).toBeNull();
+    expect(h.token()).toBe('bare-token');
+    h.io.exchangePairing = async () => { throw new Error('used'); };
+    expect(await h.sup.pairAgain('http://host/?pair=zzz')).toMatch(/does not work \(used\)/);
+    h.sup.stop();
+  });
 });

@@ -7,6 +7,7 @@
 import {
   app,
   appTransport,
+  exchangePairing,
   hostApi,
   hostTransport,
   storeToken,
@@ -23,7 +24,7 @@ import {
 import type { Workspace } from './api-types';
 import { HttpError } from './errors';
 import { streamSse } from './sse';
-import { backoffDelay, GIVE_UP_AFTER, type ConnEvent, type ConnState, type WorkspaceEntry } from './state';
+import { backoffDelay, GIVE_UP_AFTER, parsePairingInput, type ConnEvent, type ConnState, type WorkspaceEntry } from './state';
 
 /** An OpenCode event (`/opencode/event`), handed to the views as is. */
 export type OcEvent = { type?: string; properties?: unknown };
@@ -68,6 +69,9 @@ export interface SupervisorIo {
   backoffDelay(attempt: number): number;
   /** Keep (or forget) the host-mode client token. */
   storeToken(t: string | null): void;
+  /** Host mode: a one-time pairing code for this browser's own device token
+   *  (`exchangePairing` by default). */
+  exchangePairing?: (code: string) => Promise<{ token: string }>;
   /** Whether connecting to a stored workspace fell back to a direct OpenCode. */
   fallback: { get(id: string): boolean; set(id: string, viaFallback: boolean): void };
 }
@@ -180,23 +184,45 @@ export function createSupervisor(state: SupervisorState, io: SupervisorIo = brow
     }
   };
 
+  /** The user's own choices (a pick in the picker, connect, remove, sign
+   *  out) bump this generation: a follow started under an older one is
+   *  dropped, so a user's pick always wins over a pending follow. */
+  let generation = 0;
+  /** The follow request in flight (app mode), settled either way: a pick
+   *  waits for it, so the app backend sees the pick last. */
+  let following: Promise<unknown> = Promise.resolve();
+  /** A user's choice: later than any follow in flight. Resolves once that
+   *  follow's request is done (its answer is then dropped). */
+  const userChoice = async (): Promise<void> => {
+    generation += 1;
+    await following;
+  };
+
   /** The host switched workspace: app mode, the app re-runs the handshake and
-   *  stores the new workspace; host mode, verify picks it up. */
-  const follow = async (why: string): Promise<void> => {
+   *  stores the new workspace; host mode, verify picks it up. `started`: the
+   *  generation the follow belongs to (a stream's round passes its own). */
+  const follow = async (why: string, started: number = generation): Promise<void> => {
+    if (started !== generation) return;
     if (state.mode() === 'app') {
-      const r = await io.app.follow();
-      state.setList(await io.app.workspaces());
+      const req = io.app.follow();
+      following = req.catch(() => undefined);
+      const r = await req;
+      if (started !== generation) return; // the user picked meanwhile: the pick wins
+      const l = await io.app.workspaces();
+      if (started !== generation) return;
+      state.setList(l);
       state.toast(`${why} Reconnected to “${r.workspace.openworkWorkspaceName ?? r.workspace.name}”.`);
     } else {
       await verify();
+      if (started !== generation) return;
     }
     state.newEpoch();
   };
 
-  const onHostEvent = (ev: HostEvent) => {
+  const onHostEvent = (ev: HostEvent, roundGeneration: number) => {
     if (ev.type === 'workspace.switched') {
       const to = (ev.properties as Partial<WorkspaceSwitched> | null)?.to;
-      void follow(`The host switched to “${to?.name ?? 'another folder'}”.`);
+      void follow(`The host switched to “${to?.name ?? 'another folder'}”.`, roundGeneration).catch(() => { /* the streams' round reports failures */ });
     }
     if (ev.type === 'engine.state' || ev.type === 'config.changed' || ev.type === 'engine.reload') state.refreshViews();
   };
@@ -210,6 +236,7 @@ export function createSupervisor(state: SupervisorState, io: SupervisorIo = brow
     let attempt = 0;
     while (!signal.aborted) {
       const t = transport();
+      const roundGeneration = generation;
       const round = new AbortController();
       const endRound = () => round.abort();
       signal.addEventListener('abort', endRound, { once: true });
@@ -234,7 +261,7 @@ export function createSupervisor(state: SupervisorState, io: SupervisorIo = brow
             } catch {
               return; // not JSON
             }
-            if (ev !== null && typeof ev === 'object') onHostEvent(ev as HostEvent);
+            if (ev !== null && typeof ev === 'object') onHostEvent(ev as HostEvent, roundGeneration);
           }, round.signal),
         );
       }
@@ -313,6 +340,7 @@ export function createSupervisor(state: SupervisorState, io: SupervisorIo = brow
 
   /** Connect (onboarding or the modal). Resolves to an inline error, or null when connected. */
   const connect = async (input: ConnectInput): Promise<string | null> => {
+    await userChoice();
     if (state.mode() !== 'app') {
       const t = input.token ?? '';
       if (!t) return 'Enter the access token.';
@@ -341,8 +369,28 @@ export function createSupervisor(state: SupervisorState, io: SupervisorIo = brow
     }
   };
 
+  /** Host mode, the "pair again" screen: a new pairing link (exchanged for a
+   *  device token of this browser) or a token. Resolves to an inline error,
+   *  or null when connected. */
+  const pairAgain = async (text: string): Promise<string | null> => {
+    const got = parsePairingInput(text);
+    if (!got) return 'Paste the new pairing link (…/?pair=…) or an access token.';
+    let token: string;
+    if ('pair' in got) {
+      try {
+        token = (await (io.exchangePairing ?? exchangePairing)(got.pair)).token;
+      } catch (e) {
+        return `This pairing link does not work (${(e as Error).message}). Ask the host for a new one: openwork pair`;
+      }
+    } else {
+      token = got.token;
+    }
+    return connect({ url: '', token });
+  };
+
   /** App mode: host a folder of this machine and connect to it. Throws on failure. */
   const hostFolder = async (path: string): Promise<void> => {
+    await userChoice();
     await adopt(await io.app.hostFolder(path));
     state.toast('Hosting this folder. Open Settings for the pairing link.');
   };
@@ -350,6 +398,7 @@ export function createSupervisor(state: SupervisorState, io: SupervisorIo = brow
   /** App mode: make another stored workspace the active one. */
   const switchTo = async (w: WorkspaceEntry): Promise<void> => {
     state.dispatch({ type: 'connect', remoteType: w.remoteType });
+    await userChoice();
     state.setList(await io.app.activate(w.id));
     try {
       await verify();
@@ -362,6 +411,7 @@ export function createSupervisor(state: SupervisorState, io: SupervisorIo = brow
 
   /** App mode: forget a stored workspace. */
   const remove = async (w: WorkspaceEntry): Promise<void> => {
+    await userChoice();
     state.setList(await io.app.remove(w.id));
     if (!state.list().activeId) {
       stop();
@@ -371,6 +421,7 @@ export function createSupervisor(state: SupervisorState, io: SupervisorIo = brow
 
   /** Host mode: forget the token. */
   const signOut = () => {
+    generation += 1;
     io.storeToken(null);
     state.setToken(null);
     state.setHostWorkspace(null);
@@ -378,5 +429,5 @@ export function createSupervisor(state: SupervisorState, io: SupervisorIo = brow
     state.dispatch({ type: 'reset' });
   };
 
-  return { transport, subscribe, verify, follow, restart, stop, resume, connect, hostFolder, switchTo, remove, signOut };
+  return { transport, subscribe, verify, follow, restart, stop, resume, connect, pairAgain, hostFolder, switchTo, remove, signOut };
 }
