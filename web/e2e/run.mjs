@@ -19,6 +19,8 @@ import {
   TOOL_PROMPT, TOOL_REPLY, startStubLlm,
 } from './stub-llm.mjs';
 
+const HELLO_TEMPLATE = 'HELLO-TEMPLATE-TEXT: greet the e2e warmly.';
+const MENTION_CONTENT = 'MENTIONED-FILE-CONTENT-42';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..', '..');
 const OPENWORK = process.env.OPENWORK_BIN ?? path.join(repo, 'target', 'debug', 'openwork');
@@ -117,11 +119,15 @@ function workspace(name, llmPort) {
     $schema: 'https://opencode.ai/config.json',
     // Shell commands need the user's yes: the permission surface is tested.
     permission: { bash: 'ask' },
-    provider: { stub: { npm: '@ai-sdk/openai-compatible', name: 'Stub', options: { baseURL: `http://127.0.0.1:${llmPort}/v1`, apiKey: 'stub' }, models: { 'stub-model': { name: 'Stub model' } } } },
+    provider: { stub: { npm: '@ai-sdk/openai-compatible', name: 'Stub', options: { baseURL: `http://127.0.0.1:${llmPort}/v1`, apiKey: 'stub' }, models: { 'stub-model': { name: 'Stub model' }, 'stub-model-2': { name: 'Stub model 2' } } } },
     model: 'stub/stub-model',
     small_model: 'stub/stub-model',
   }, null, 2));
   fs.writeFileSync(path.join(dir, 'README.md'), `# ${name}\n`);
+  // A slash command of the workspace (the composer offers it after `/`).
+  fs.mkdirSync(path.join(dir, '.opencode', 'command'), { recursive: true });
+  fs.writeFileSync(path.join(dir, '.opencode', 'command', 'hello.md'), `---\ndescription: Say hello (e2e)\n---\n${HELLO_TEMPLATE} $ARGUMENTS\n`);
+  fs.writeFileSync(path.join(dir, 'mention-me.txt'), `${MENTION_CONTENT}\n`);
   return dir;
 }
 
@@ -432,6 +438,92 @@ async function main() {
   await page.keyboard.press('Tab');
   await expectFocus(page, '#panel-sessions *', 'Tab from the selected tab goes into its panel');
 
+  // 4g. Composer and session: a model picked here reaches the model call; a
+  // slash command and an @file mention reach OpenCode; rename, search,
+  // delete (confirmed); the open session comes back after a reload.
+  await page.getByRole('button', { name: 'New session' }).click();
+  await expectText(selected, 'Untitled session', 'a second session');
+  const composerSession = await selected.getAttribute('data-session-id');
+  if (composerSession === firstSession) throw new Error('New session reopened the first one');
+  const modelPicker = page.getByLabel('Model', { exact: true });
+  await modelPicker.locator('option[value="stub/stub-model-2"]').waitFor({ state: 'attached', timeout: 15_000 });
+  await modelPicker.selectOption('stub/stub-model-2');
+  await page.getByLabel('Agent', { exact: true }).locator('option[value="build"]').waitFor({ state: 'attached', timeout: 5_000 });
+  const seen = (from, pred) => llm.requests.slice(from).some(pred);
+  let mark = llm.requests.length;
+  await prompt.fill('MODEL-TWO: answer with the second model');
+  await prompt.press('Enter');
+  await expectText(assistant, REPLY, 'the reply of the second model', 60_000);
+  await waitFor(() => seen(mark, (r) => r.model === 'stub-model-2' && r.text.includes('MODEL-TWO')), 'the picked model reached the stub LLM', 30_000);
+  const notBusy = () => page.getByRole('button', { name: 'Abort' }).waitFor({ state: 'detached', timeout: 60_000 });
+  await notBusy();
+  // A slash command: `/` offers the workspace's commands; arrow keys and Enter run one.
+  await prompt.click();
+  await page.keyboard.type('/hel');
+  const suggestions = page.getByRole('listbox', { name: 'Commands' });
+  await expectText(suggestions.getByRole('option'), '/hello', 'the command offered', 10_000);
+  await expectFocus(page, '#prompt[aria-activedescendant]', 'the composer points at the highlighted command');
+  await shot(page, '04g-slash-commands');
+  await page.keyboard.press('Escape');
+  await suggestions.waitFor({ state: 'detached', timeout: 5_000 });
+  await page.keyboard.press('Backspace');
+  await page.keyboard.type('l');
+  await suggestions.waitFor({ timeout: 5_000 });
+  mark = llm.requests.length;
+  await page.keyboard.press('Enter');
+  await waitFor(() => seen(mark, (r) => r.text.includes(HELLO_TEMPLATE)), 'the slash command reached OpenCode (its template at the stub)', 60_000);
+  await notBusy();
+  // An @file mention: `@` offers the workspace's files; the chosen one is sent as a file part.
+  await prompt.click();
+  await page.keyboard.type('Look at @mention');
+  const files = page.getByRole('listbox', { name: 'Files' });
+  await expectText(files.getByRole('option'), 'mention-me.txt', 'the file offered', 15_000);
+  await shot(page, '04h-file-mention');
+  await page.keyboard.press('Enter');
+  await waitFor(async () => (await prompt.inputValue()) === 'Look at @mention-me.txt ', 'the mention inserted', 5_000);
+  await page.keyboard.type('please');
+  mark = llm.requests.length;
+  await page.keyboard.press('Enter');
+  await waitFor(() => seen(mark, (r) => r.text.includes(MENTION_CONTENT)), 'the mentioned file reached the stub LLM', 60_000);
+  await notBusy();
+  // Rename (inline), then search by title.
+  const row = page.locator(`.session-list li:has([data-session-id="${composerSession}"])`);
+  await row.getByRole('button', { name: /^Rename / }).click();
+  await page.getByLabel('New title').fill('E2E renamed session');
+  await page.getByLabel('New title').press('Enter');
+  await expectText(page.locator(`[data-session-id="${composerSession}"]`), 'E2E renamed session', 'the renamed session', 10_000);
+  await page.getByLabel('Search sessions').fill('renamed e2e');
+  await waitFor(async () => (await page.locator('.session-list [data-session-id]').count()) === 1, 'the search keeps only the renamed session', 5_000);
+  await page.getByLabel('Search sessions').fill('');
+  // After a reload: the same session open, the same model picked.
+  await page.reload();
+  await expectText(status, 'Connected', 'header after reload');
+  await page.locator(`.session-list .item.selected[data-session-id="${composerSession}"]`).waitFor({ timeout: 30_000 }).catch(async (e) => { await shot(page, 'FAILED-restore'); throw e; });
+  await expectText(selected, 'E2E renamed session', 'the rename kept by OpenCode', 10_000);
+  await expectText(assistant, REPLY, 'the restored transcript', 30_000);
+  await waitFor(async () => (await page.getByLabel('Model', { exact: true }).inputValue()) === 'stub/stub-model-2', 'the picked model remembered', 10_000);
+  // Delete asks first; Cancel keeps the session; Delete removes it.
+  await page.getByRole('button', { name: 'New session' }).click();
+  await expectText(selected, 'Untitled session', 'a session to delete');
+  await expectFocus(page, '#prompt', 'a new session gives the composer the focus');
+  const doomed = await selected.getAttribute('data-session-id');
+  const doomedRow = page.locator(`.session-list li:has([data-session-id="${doomed}"])`);
+  await doomedRow.getByRole('button', { name: /^Delete / }).click();
+  const deleteDlg = page.getByRole('dialog', { name: 'Delete this session?' });
+  await deleteDlg.waitFor({ timeout: 5_000 });
+  await expectFocus(page, '[role="dialog"] [data-cancel]', 'the delete confirmation takes the focus on Cancel');
+  await shot(page, '04i-confirm-delete-session');
+  await page.keyboard.press('Escape');
+  await deleteDlg.waitFor({ state: 'detached', timeout: 5_000 });
+  await doomedRow.getByRole('button', { name: /^Delete / }).click();
+  await deleteDlg.getByRole('button', { name: 'Delete', exact: true }).click();
+  await doomedRow.waitFor({ state: 'detached', timeout: 10_000 });
+  const leftResp = await fetch(`${hostReady.localUrl}/opencode/session`, { headers: { authorization: `Bearer ${clientToken}` } });
+  if (!leftResp.ok) throw new Error(`GET /opencode/session: ${leftResp.status}`);
+  if ((await leftResp.json()).some((x) => x.id === doomed)) throw new Error('the deleted session is still in OpenCode');
+  await page.locator(`[data-session-id="${composerSession}"]`).click();
+  await expectText(assistant, REPLY, 'the renamed session reopened', 30_000);
+
   // 5. Extensions: add and remove a skill.
   await page.getByRole('tab', { name: 'Extensions' }).click();
   await page.locator('#ext-name').fill('e2e-skill');
@@ -561,11 +653,16 @@ async function main() {
   });
   if (again.ok) throw new Error('a used pairing link worked twice');
   // The phone lists project-alpha's session (the one answered above).
+  // On a phone the list is a drawer: a button opens it, picking a session closes it.
   const phoneSession = p2.locator(`.session-list [data-session-id="${firstSession}"]`);
-  await phoneSession.waitFor({ timeout: 30_000 });
+  await phoneSession.waitFor({ state: 'attached', timeout: 30_000 });
+  if (await phoneSession.isVisible()) throw new Error('phone: the session list is shown without opening the drawer');
+  await p2.getByTestId('sessions-drawer-button').click();
+  await phoneSession.waitFor({ timeout: 5_000 });
   await shot(p2, '12-phone-360-host-served');
   // Its transcript on the phone: the composer at the bottom of the screen.
   await phoneSession.click();
+  await phoneSession.waitFor({ state: 'hidden', timeout: 5_000 });
   await p2.locator('.msg.assistant h2', { hasText: MD_HEADING }).waitFor({ timeout: 30_000 });
   // Opened at its end.
   await p2.waitForFunction(() => { const el = document.querySelector('.transcript'); return el && el.scrollHeight - el.scrollTop - el.clientHeight < 50; }, null, { timeout: 10_000 });
@@ -582,7 +679,7 @@ async function main() {
   await p2.getByTestId('toast').filter({ hasText: 'project-beta' }).waitFor({ timeout: 30_000 });
   await p2.getByTestId('workspace-button').filter({ hasText: 'project-beta' }).waitFor({ timeout: 30_000 });
   // The next session list is the new folder's: project-alpha's session is gone.
-  await p2.getByTestId('session-list').filter({ hasText: 'No sessions yet.' }).waitFor({ timeout: 30_000 });
+  await p2.getByTestId('session-list').filter({ hasText: 'No sessions yet.' }).waitFor({ state: 'attached', timeout: 30_000 });
   await shot(p2, '13-phone-host-switched-toast');
 
   // Back in the app: activate the OpenWork remote; it follows the switch.

@@ -89,7 +89,8 @@ export function startStubLlm() {
     req.on('end', async () => {
       let json = {};
       try { json = JSON.parse(body || '{}'); } catch { /* ignore */ }
-      requests.push({ url: req.url, stream: Boolean(json.stream) });
+      // The model asked for and what the request said (the e2e checks what reached the model).
+      requests.push({ url: req.url, stream: Boolean(json.stream), model: json.model, text: JSON.stringify(json.messages ?? []) });
       if (req.method === 'GET' && req.url?.endsWith('/models')) {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ object: 'list', data: [{ id: 'stub-model', object: 'model' }] }));

@@ -248,7 +248,7 @@ export function App() {
           <main class="main">
             {/* Sessions stay mounted (hidden) on the other tabs: what is open stays open. */}
             <div class="sessions-pane" role="tabpanel" id={panelId('sessions')} aria-labelledby={tabId('main', 'sessions')} hidden={view() !== 'sessions'}>
-              <Sessions transport={transport()} epoch={epoch()} refresh={refresh()} subscribe={sup.subscribe} />
+              <Sessions transport={transport()} workspaceKey={active()?.id ?? "default"} epoch={epoch()} refresh={refresh()} subscribe={sup.subscribe} />
             </div>
             <div role="tabpanel" id={panelId('extensions')} aria-labelledby={tabId('main', 'extensions')} hidden={view() !== 'extensions'}>
               <Show when={view() === 'extensions'}>

@@ -1,7 +1,12 @@
-import { createSignal, For, Show, onCleanup, onMount, createEffect, on } from 'solid-js';
+import { createSignal, For, Show, onCleanup, onMount, createEffect, on, createMemo } from 'solid-js';
 import { permissionAnnouncement } from '../lib/a11y';
 import { remote, type Transport } from '../lib/api';
 import { composerKey, readableError, relativeTime } from '../lib/chat';
+import {
+  commandList, configuredModel, filterCommands, filterSessions, insertMention, listboxKey, loadOpen, loadPrefs, mentionAt, mentionedFiles, modelOptions,
+  modelRef, parseSlash, pick, primaryAgents, promptParts, saveOpen, savePrefs, slashQuery, type CommandInfo, type ModelOption,
+} from '../lib/composer';
+import { Confirm } from './Confirm';
 import {
   addOptimistic, applyEvent, dropOptimistic, emptyTranscript, keepOptimistic, pendingPermissions, sessionTitle, transcriptFromList,
   type PermissionView, type Session, type Transcript,
@@ -13,6 +18,8 @@ export interface SessionsProps {
   transport: Transport;
   /** Changes when the workspace (or connection) changes: start over. */
   epoch: number;
+  /** The workspace's id: what the composer and the open session are remembered under. */
+  workspaceKey: string;
   /** Changes when the same workspace changed under us (config, engine
    *  restart, reconnect): reload in place, keep the open session. */
   refresh: number;
@@ -36,23 +43,76 @@ export function Sessions(props: SessionsProps) {
   const clock = window.setInterval(() => setNow(Date.now()), 30_000);
   onCleanup(() => window.clearInterval(clock));
   preloadMarkdown();
+  // ---- composer choices: model and agent, remembered per workspace ----------
+  const [models, setModels] = createSignal<ModelOption[]>([]);
+  const [agents, setAgents] = createSignal<string[]>([]);
+  const [model, setModel] = createSignal('');
+  const [agent, setAgent] = createSignal('');
+  const [commands, setCommands] = createSignal<CommandInfo[]>([]);
+  const [dir, setDir] = createSignal<string | undefined>(undefined);
+  const remember = () => savePrefs(localStorage, props.workspaceKey, { model: model() || undefined, agent: agent() || undefined });
+  // ---- the session list: search, rename, delete, drawer on phones -----------
+  const [query, setQuery] = createSignal('');
+  const [renaming, setRenaming] = createSignal<string | null>(null);
+  const [confirmDelete, setConfirmDelete] = createSignal<Session | null>(null);
+  const [drawer, setDrawer] = createSignal(false);
+  const shown = createMemo(() => filterSessions(sessions(), query(), sessionTitle));
+  /** A scroll position to restore once the reopened session is shown. */
+  const [restore, setRestore] = createSignal<{ sessionID: string; top: number } | null>(null);
+  /** The session to reopen after a reload (once per epoch). */
+  let reopen: string | null = null;
   const oc = (path: string, init?: { method?: string; body?: unknown }) => remote<unknown>(props.transport, `/opencode${path}`, init);
+
+  const loadChoices = async () => {
+    const [prov, config, ags, cmds, path] = await Promise.all([
+      oc('/config/providers').catch(() => null),
+      oc('/config').catch(() => null),
+      oc('/agent').catch(() => []),
+      oc('/command').catch(() => []),
+      oc('/path').catch(() => null),
+    ]);
+    const opts = modelOptions(prov);
+    const names = primaryAgents(ags);
+    const prefs = loadPrefs(localStorage, props.workspaceKey);
+    setModels(opts);
+    setAgents(names);
+    // '' is the engine's own choice (nothing sent): no model is forced on it.
+    setModel(pick(prefs.model, ['', ...opts.map((o) => o.value)], configuredModel(config, opts) ?? ''));
+    setAgent(pick(prefs.agent, names, names.includes('build') ? 'build' : undefined));
+    setCommands(commandList(cmds));
+    const d = (path as { directory?: unknown } | null)?.directory;
+    setDir(typeof d === 'string' ? d : undefined);
+  };
 
   const load = async () => {
     try {
       const list = (await oc('/session')) as Session[];
       setSessions([...list].sort((a, b) => (b.time?.updated ?? 0) - (a.time?.updated ?? 0)));
       setError(null);
+      if (reopen && !open()) {
+        const s = list.find((x) => x.id === reopen);
+        reopen = null;
+        if (s) void openSession(s);
+      }
     } catch (e) {
       setError(readableError(e, 'list the sessions'));
     }
   };
   // A new epoch is another workspace or connection: never show the old list meanwhile.
-  createEffect(on(() => props.epoch, () => { setOpen(null); setSessions([]); void load(); }));
+  createEffect(on(() => props.epoch, () => {
+    setOpen(null);
+    setSessions([]);
+    const saved = loadOpen(sessionStorage, props.workspaceKey);
+    reopen = saved?.id ?? null;
+    setRestore(saved && saved.scroll !== null ? { sessionID: saved.id, top: saved.scroll } : null);
+    void load();
+    void loadChoices();
+  }));
   // Same workspace, changed under us: reload the list, catch the open
   // session up (events may have been missed); what is open stays open.
   createEffect(on(() => props.refresh, () => {
     void load();
+    void loadChoices();
     const t = open();
     if (t) void resync(t.sessionID);
   }, { defer: true }));
@@ -65,9 +125,13 @@ export function Sessions(props: SessionsProps) {
   onCleanup(unsubscribe);
 
   const openSession = async (s: Session) => {
+    setDrawer(false);
     if (open()?.sessionID !== s.id) {
       setOpen(emptyTranscript(s.id));
       setSendError(null);
+      setPopup(null);
+      const saved = loadOpen(sessionStorage, props.workspaceKey);
+      if (saved?.id !== s.id) saveOpen(sessionStorage, props.workspaceKey, { id: s.id, scroll: null });
     }
     try {
       const [msgs, asked] = await Promise.all([
@@ -116,13 +180,22 @@ export function Sessions(props: SessionsProps) {
     const t = open();
     const text = prompt().trim();
     if (!t || !text || noModel()) return;
-    const [shown, localId] = addOptimistic(t, text);
+    const slash = parseSlash(text, commands());
+    if (slash) return runCommand(slash.command, slash.arguments);
+    const parts = promptParts(text, mentionedFiles(text, chosenFiles), dir());
+    chosenFiles = [];
+    setPopup(null);
+    const [shownT, localId] = addOptimistic(t, text);
     setPrompt('');
     setSendError(null);
-    setOpen({ ...shown, busy: true });
+    setOpen({ ...shownT, busy: true });
     setFollow(follow() + 1);
     try {
-      await oc(`/session/${encodeURIComponent(t.sessionID)}/prompt_async`, { method: 'POST', body: { parts: [{ type: 'text', text }] } });
+      const body: Record<string, unknown> = { parts };
+      const m = modelRef(model());
+      if (m) body.model = m;
+      if (agent()) body.agent = agent();
+      await oc(`/session/${encodeURIComponent(t.sessionID)}/prompt_async`, { method: 'POST', body });
     } catch (err) {
       const cur = open();
       if (cur?.sessionID === t.sessionID) setOpen({ ...dropOptimistic(cur, localId), busy: t.busy });
@@ -130,6 +203,94 @@ export function Sessions(props: SessionsProps) {
       setPrompt((now) => (now.trim() ? `${text}\n${now}` : text));
       setSendError(readableError(err));
       document.getElementById('prompt')?.focus();
+    }
+  };
+
+  /** Run a slash command (`POST /session/:id/command`; it answers when the reply is done). */
+  const runCommand = async (command: string, args: string) => {
+    const t = open();
+    if (!t || noModel()) return;
+    setPrompt('');
+    setPopup(null);
+    setSendError(null);
+    setOpen({ ...t, busy: true });
+    setFollow(follow() + 1);
+    try {
+      const body: Record<string, unknown> = { command, arguments: args };
+      if (model()) body.model = model();
+      if (agent()) body.agent = agent();
+      await oc(`/session/${encodeURIComponent(t.sessionID)}/command`, { method: 'POST', body });
+    } catch (err) {
+      setPrompt((now) => (now.trim() ? now : `/${command}${args ? ` ${args}` : ''}`));
+      setSendError(readableError(err, `run /${command}`));
+    }
+  };
+
+  // ---- pop-ups of the composer: `/command` and `@file` ---------------------
+  interface Popup { kind: 'command' | 'file'; items: { value: string; detail?: string }[]; index: number; start: number }
+  const [popup, setPopup] = createSignal<Popup | null>(null);
+  let chosenFiles: string[] = [];
+  let findSeq = 0;
+  let findTimer: number | undefined;
+  onCleanup(() => window.clearTimeout(findTimer));
+  let promptEl: HTMLTextAreaElement | undefined;
+  const suggest = (text: string, caret: number) => {
+    const q = slashQuery(text);
+    if (q !== null) {
+      const items = filterCommands(commands(), q).map((c) => ({ value: c.name, detail: c.description }));
+      setPopup(items.length ? { kind: 'command', items, index: 0, start: 0 } : null);
+      return;
+    }
+    const m = mentionAt(text, caret);
+    window.clearTimeout(findTimer);
+    if (!m) { setPopup(null); return; }
+    const seq = ++findSeq;
+    findTimer = window.setTimeout(() => {
+      oc(`/find/file?query=${encodeURIComponent(m.query)}&dirs=false`).then((r) => {
+        if (seq !== findSeq) return;
+        const items = (Array.isArray(r) ? r : []).filter((x): x is string => typeof x === 'string').slice(0, 20).map((value) => ({ value }));
+        setPopup(items.length ? { kind: 'file', items, index: 0, start: m.start } : null);
+      }, () => { if (seq === findSeq) setPopup(null); });
+    }, 120);
+  };
+  const choose = (i: number, complete = false) => {
+    const p = popup();
+    const item = p?.items[i];
+    if (!p || !item) return;
+    setPopup(null);
+    if (p.kind === 'command') {
+      if (complete) setPrompt(`/${item.value} `);
+      else void runCommand(item.value, '');
+      return;
+    }
+    const caret = promptEl?.selectionStart ?? prompt().length;
+    const next = insertMention(prompt(), p.start, caret, item.value);
+    chosenFiles.push(item.value);
+    setPrompt(next.text);
+    queueMicrotask(() => { promptEl?.focus(); promptEl?.setSelectionRange(next.caret, next.caret); });
+  };
+  const optionId = (i: number) => `composer-option-${i}`;
+
+  // ---- rename and delete --------------------------------------------------------
+  const rename = async (s: Session, title: string) => {
+    setRenaming(null);
+    const t = title.trim();
+    if (!t || t === s.title) return;
+    try {
+      const next = (await oc(`/session/${encodeURIComponent(s.id)}`, { method: 'PATCH', body: { title: t } })) as Session;
+      setSessions(sessions().map((x) => (x.id === s.id ? { ...x, ...(next && typeof next === 'object' ? next : {}), title: t } : x)));
+    } catch (e) {
+      setError(readableError(e, 'rename the session'));
+    }
+    document.querySelector<HTMLElement>(`[data-session-id="${s.id}"]`)?.focus();
+  };
+  const remove = async (s: Session) => {
+    await oc(`/session/${encodeURIComponent(s.id)}`, { method: 'DELETE' });
+    setConfirmDelete(null);
+    setSessions(sessions().filter((x) => x.id !== s.id));
+    if (open()?.sessionID === s.id) {
+      setOpen(null);
+      saveOpen(sessionStorage, props.workspaceKey, null);
     }
   };
 
@@ -178,39 +339,84 @@ export function Sessions(props: SessionsProps) {
     <section class="sessions" aria-label="Sessions">
       {/* Always in the page, so that what it is given is said at once. */}
       <p class="sr-only" role="alert" aria-live="assertive" data-testid="permission-announcement">{announcement()}</p>
-      <div class="session-list">
+      <div class="row phone-only session-drawer-bar">
+        <button type="button" aria-expanded={drawer()} aria-controls="session-list-panel" onClick={() => setDrawer(!drawer())} data-testid="sessions-drawer-button">
+          {drawer() ? 'Close sessions' : 'Sessions'}
+        </button>
+        <span class="muted drawer-current">{open() ? sessionTitle(sessions().find((x) => x.id === open()!.sessionID) ?? { id: '' }) : ''}</span>
+      </div>
+      <div class="session-list" id="session-list-panel" classList={{ 'drawer-open': drawer() }}>
         <div class="row between">
           <h2 tabindex="-1">Sessions</h2>
-          <button class="primary" onClick={create}>New session</button>
+          <span class="row">
+            <button class="primary" onClick={() => { setDrawer(false); void create(); }}>New session</button>
+            <Show when={drawer()}>
+              <button type="button" class="phone-only" onClick={() => { setDrawer(false); document.querySelector<HTMLElement>('[data-testid="sessions-drawer-button"]')?.focus(); }}>Close</button>
+            </Show>
+          </span>
         </div>
+        <label for="session-search" class="sr-only">Search sessions</label>
+        <input id="session-search" type="search" placeholder="Search sessions" value={query()} onInput={(e) => setQuery(e.currentTarget.value)} />
         <Show when={error()}>
           <p class="error" role="alert">{error()}</p>
         </Show>
         <ul class="list" data-testid="session-list">
-          <For each={sessions()} fallback={<li class="muted">No sessions yet.</li>}>
+          <For each={shown()} fallback={<li class="muted">{sessions().length ? 'No session matches.' : 'No sessions yet.'}</li>}>
             {(s) => (
-              <li>
-                <button class="item" classList={{ selected: open()?.sessionID === s.id }} aria-current={open()?.sessionID === s.id ? 'true' : undefined} data-session-id={s.id} onClick={() => openSession(s)}>
-                  <span class="primary-line">{sessionTitle(s)}</span>
-                  <Show when={s.time?.updated ?? s.time?.created}>
-                    {(at) => (
-                      <span class="secondary-line">
-                        <time datetime={new Date(at()).toISOString()} title={new Date(at()).toLocaleString()}>{relativeTime(at(), now())}</time>
-                      </span>
-                    )}
-                  </Show>
-                </button>
+              <li class="row session-row">
+                <Show
+                  when={renaming() === s.id}
+                  fallback={
+                    <button class="item" classList={{ selected: open()?.sessionID === s.id }} aria-current={open()?.sessionID === s.id ? 'true' : undefined} data-session-id={s.id} onClick={() => openSession(s)}>
+                      <span class="primary-line">{sessionTitle(s)}</span>
+                      <Show when={s.time?.updated ?? s.time?.created}>
+                        {(at) => (
+                          <span class="secondary-line">
+                            <time datetime={new Date(at()).toISOString()} title={new Date(at()).toLocaleString()}>{relativeTime(at(), now())}</time>
+                          </span>
+                        )}
+                      </Show>
+                    </button>
+                  }
+                >
+                  <input
+                    class="rename-input"
+                    aria-label="New title"
+                    value={sessionTitle(s) === 'Untitled session' ? '' : sessionTitle(s)}
+                    ref={(el) => queueMicrotask(() => { el.focus(); el.select(); })}
+                    onKeyDown={(e) => {
+                      if (e.key === 'Enter') { e.preventDefault(); void rename(s, e.currentTarget.value); }
+                      if (e.key === 'Escape') { e.preventDefault(); setRenaming(null); document.querySelector<HTMLElement>(`[data-session-id="${s.id}"]`)?.focus(); }
+                    }}
+                    onBlur={(e) => { if (renaming() === s.id) void rename(s, e.currentTarget.value); }}
+                  />
+                </Show>
+                <button type="button" class="icon" aria-label={`Rename ${sessionTitle(s)}`} title="Rename" onClick={() => setRenaming(s.id)}>✎</button>
+                <button type="button" class="icon danger" aria-label={`Delete ${sessionTitle(s)}`} title="Delete" onClick={() => setConfirmDelete(s)}>✕</button>
               </li>
             )}
           </For>
         </ul>
       </div>
+      <Show when={confirmDelete()}>
+        {(s) => (
+          <Confirm title="Delete this session?" confirmLabel="Delete" onConfirm={() => remove(s())} onCancel={() => setConfirmDelete(null)} returnFocus={() => document.getElementById('session-search')}>
+            “{sessionTitle(s())}” and its messages are deleted from OpenCode. This cannot be undone.
+          </Confirm>
+        )}
+      </Show>
       <div class="chat">
         <NoModel transport={props.transport} reload={props.epoch * 1000 + props.refresh} onChange={setNoModel} />
         <Show when={open()} fallback={<p class="muted">Open or create a session.</p>}>
           {(t) => (
             <>
-              <TranscriptView transcript={t()} follow={follow()} />
+              <TranscriptView
+                transcript={t()}
+                follow={follow()}
+                restore={restore()}
+                onRestored={() => setRestore(null)}
+                onPosition={(top) => saveOpen(sessionStorage, props.workspaceKey, { id: t().sessionID, scroll: top })}
+              />
               <div class="permissions" ref={permissionsBox}>
                 <For each={t().permissions}>
                   {(p) => {
@@ -237,14 +443,51 @@ export function Sessions(props: SessionsProps) {
               </div>
               <form class="composer" onSubmit={(e) => { e.preventDefault(); void send(); }}>
                 <label for="prompt" class="sr-only">Message to OpenCode</label>
+                <Show when={popup()}>
+                  {(p) => (
+                    <ul class="suggestions" role="listbox" id="composer-suggestions" aria-label={p().kind === 'command' ? 'Commands' : 'Files'} data-testid="composer-suggestions">
+                      <For each={p().items}>
+                        {(item, i) => (
+                          <li
+                            role="option"
+                            id={optionId(i())}
+                            aria-selected={p().index === i()}
+                            classList={{ active: p().index === i() }}
+                            onMouseDown={(e) => e.preventDefault()}
+                            onClick={() => choose(i())}
+                          >
+                            <span class="primary-line">{p().kind === 'command' ? `/${item.value}` : `@${item.value}`}</span>
+                            <Show when={item.detail}><span class="secondary-line">{item.detail}</span></Show>
+                          </li>
+                        )}
+                      </For>
+                    </ul>
+                  )}
+                </Show>
                 <textarea
                   id="prompt"
+                  ref={promptEl}
                   rows="2"
-                  placeholder="Ask OpenCode… (Enter to send, Shift+Enter for a new line)"
+                  placeholder="Ask OpenCode… (/ for commands, @ for files)"
                   aria-describedby="prompt-hint"
+                  aria-autocomplete="list"
+                  aria-controls={popup() ? 'composer-suggestions' : undefined}
+                  aria-activedescendant={popup() ? optionId(popup()!.index) : undefined}
                   value={prompt()}
-                  onInput={(e) => setPrompt(e.currentTarget.value)}
+                  onInput={(e) => { setPrompt(e.currentTarget.value); suggest(e.currentTarget.value, e.currentTarget.selectionStart); }}
+                  onBlur={() => setPopup(null)}
                   onKeyDown={(e) => {
+                    const p = popup();
+                    if (p && !e.isComposing) {
+                      const to = listboxKey(e.key, p.index, p.items.length);
+                      if (to !== null) {
+                        e.preventDefault();
+                        if (to === 'close') setPopup(null);
+                        else if (to === 'choose') choose(p.index, e.key === 'Tab');
+                        else setPopup({ ...p, index: to });
+                        return;
+                      }
+                    }
                     if (composerKey(e) === 'send') {
                       e.preventDefault();
                       void send();
@@ -255,12 +498,29 @@ export function Sessions(props: SessionsProps) {
                   <p class="error" role="alert" data-testid="send-error">{sendError()}</p>
                 </Show>
                 <div class="row composer-bar">
+                  <Show when={models().length}>
+                    <label class="picker">
+                      <span class="sr-only">Model</span>
+                      <select id="composer-model" aria-label="Model" onChange={(e) => { setModel(e.currentTarget.value); remember(); }}>
+                        <option value="" selected={model() === ''}>Default model</option>
+                        <For each={models()}>{(m) => <option value={m.value} selected={m.value === model()}>{m.label}</option>}</For>
+                      </select>
+                    </label>
+                  </Show>
+                  <Show when={agents().length}>
+                    <label class="picker">
+                      <span class="sr-only">Agent</span>
+                      <select id="composer-agent" aria-label="Agent" onChange={(e) => { setAgent(e.currentTarget.value); remember(); }}>
+                        <For each={agents()}>{(a) => <option value={a} selected={a === agent()}>{a}</option>}</For>
+                      </select>
+                    </label>
+                  </Show>
                   <button type="submit" class="primary" disabled={!prompt().trim() || noModel()}>Send</button>
                   <Show when={t().busy}>
                     <button type="button" class="danger" onClick={abort}>Abort</button>
                     <span class="muted" role="status">Working…</span>
                   </Show>
-                  <span id="prompt-hint" class="muted small hint-keys">Enter sends · Shift+Enter: new line</span>
+                  <span id="prompt-hint" class="muted small hint-keys">Enter sends · Shift+Enter: new line · / commands · @ files</span>
                 </div>
               </form>
             </>

@@ -174,6 +174,11 @@ export interface TranscriptProps {
   transcript: TranscriptModel;
   /** Changes when the view must go to the end and follow it (a message sent). */
   follow: number;
+  /** A scroll position to go back to once this session's messages are shown (after a reload). */
+  restore?: { sessionID: string; top: number } | null;
+  onRestored?: () => void;
+  /** Where the reader is: scrollTop, or null at the end. */
+  onPosition?: (top: number | null) => void;
 }
 
 /** The messages, scrolling on their own: they follow new text while the
@@ -202,12 +207,24 @@ export function TranscriptView(props: TranscriptProps) {
   }, { defer: true }));
   // At the end again: follow. Moved up (by the reader: a layout change
   // that moves the view leaves it at the end): stop following.
+  createEffect(() => {
+    const r = props.restore;
+    if (!r || r.sessionID !== props.transcript.sessionID || !props.transcript.messages.length) return;
+    queueMicrotask(() => {
+      setAtEnd(false);
+      scroller.scrollTop = r.top;
+      lastTop = scroller.scrollTop;
+      if (isAtBottom(scroller)) setAtEnd(true);
+      props.onRestored?.();
+    });
+  });
   let lastTop = 0;
   const onScroll = () => {
     const top = scroller.scrollTop;
     if (isAtBottom(scroller)) setAtEnd(true);
     else if (top < lastTop) setAtEnd(false);
     lastTop = top;
+    props.onPosition?.(isAtBottom(scroller) ? null : top);
   };
   const jump = () => {
     setAtEnd(true);

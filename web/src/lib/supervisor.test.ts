@@ -134,6 +134,14 @@ describe('host mode', () => {
     expect(h.streams).toHaveLength(0);
   });
 
+  it('resume while the host slows down failed attempts (429): the token is refused, not a network error', async () => {
+    // The failed-auth limiter answers 429 instead of 401 once a network made
+    // many failed attempts; a valid token is never slowed.
+    const h = harness('host', { token: 'old', hostWs: [new HttpError(429, 'too_many_requests', 'too many failed authentication attempts; wait a minute')] });
+    expect(await h.sup.resume({ mode: 'host' })).toMatch(/access token was refused/);
+    expect(h.conn()).toMatchObject({ kind: 'disconnected', authFailed: true });
+  });
+
   it('resume without a token does nothing', async () => {
     const h = harness('host');
     expect(await h.sup.resume({ mode: 'host' })).toBeNull();

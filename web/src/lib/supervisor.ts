@@ -132,7 +132,12 @@ export function activeWorkspace(
   };
 }
 
-const refused = (e: unknown): e is HttpError => e instanceof HttpError && (e.status === 401 || e.status === 403);
+/** The host refused the credentials: 401/403, or 429 `too_many_requests`,
+ *  which the host's failed-auth limiter answers instead of 401 once a
+ *  network made many failed attempts (a valid token is never slowed, so a
+ *  429 on these calls means the token is not valid). */
+const refused = (e: unknown): e is HttpError =>
+  e instanceof HttpError && (e.status === 401 || e.status === 403 || (e.status === 429 && e.code === 'too_many_requests'));
 
 export type Supervisor = ReturnType<typeof createSupervisor>;
 
