@@ -50,6 +50,9 @@ function envFor(home) {
     OPENWORK_CONFIG_DIR: path.join(home, 'openwork-config'),
     OPENCODE_BIN: OPENCODE,
     BROWSER: 'true',
+    // No model from the machine's environment: a workspace has only the
+    // models its opencode.json names (the "No model yet" step needs none).
+    ...Object.fromEntries(Object.keys(process.env).filter((k) => /_API_KEY$/.test(k)).map((k) => [k, ''])),
     RUST_LOG: 'warn',
   };
 }
@@ -128,6 +131,17 @@ function workspace(name, llmPort) {
   fs.mkdirSync(path.join(dir, '.opencode', 'command'), { recursive: true });
   fs.writeFileSync(path.join(dir, '.opencode', 'command', 'hello.md'), `---\ndescription: Say hello (e2e)\n---\n${HELLO_TEMPLATE} $ARGUMENTS\n`);
   fs.writeFileSync(path.join(dir, 'mention-me.txt'), `${MENTION_CONTENT}\n`);
+  return dir;
+}
+
+/** A folder whose OpenCode has no model: no provider in its opencode.json,
+ *  and OpenCode's own free "opencode" provider (listed without a key)
+ *  disabled, so `/config/providers` lists nothing. */
+function noModelWorkspace(name) {
+  const dir = path.join(tmp, name);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'opencode.json'), JSON.stringify({ $schema: 'https://opencode.ai/config.json', disabled_providers: ['opencode'] }, null, 2));
+  fs.writeFileSync(path.join(dir, 'README.md'), `# ${name}\n`);
   return dir;
 }
 
@@ -375,8 +389,11 @@ async function main() {
   await page.keyboard.press('Enter');
   await ask.waitFor({ state: 'detached', timeout: 30_000 });
   await expectFocus(page, '#prompt', 'the focus after answering the permission request');
-  await waitFor(() => fs.existsSync(toolFile), 'the allowed command ran in the workspace', 30_000);
-  if (fs.readFileSync(toolFile, 'utf8').trim() !== 'e2e-tool-ran') throw new Error('unexpected tool output file');
+  // The shell creates the file, then writes it: wait for its content, not
+  // for the file (read between the two, it is empty).
+  const toolOutput = () => (fs.existsSync(toolFile) ? fs.readFileSync(toolFile, 'utf8').trim() : null);
+  await waitFor(() => toolOutput() === 'e2e-tool-ran', 'the allowed command ran in the workspace', 30_000)
+    .catch((e) => { throw new Error(`${e.message} (the file holds ${JSON.stringify(toolOutput())})`); });
   await expectText(assistant, TOOL_REPLY, 'answer after the tool ran', 60_000);
   const bash = page.locator('.msg.assistant .tool[data-tool="bash"]').last();
   await expectText(bash, 'completed', 'tool part completed');
@@ -621,6 +638,17 @@ async function main() {
   await expectFocus(page, '[data-testid="workspace-button"]', 'the focus after the modal closes');
   await expectText(status, 'Connected · OpenCode', 'header after fallback');
   await expectText(page.getByTestId('fallback-hint'), 'Connected via OpenCode (not OpenWork).', 'fallback hint');
+  // The hint is kept for this workspace: after a reload, and in another tab of the app.
+  await page.reload();
+  await expectText(status, 'Connected · OpenCode', 'header after a reload on the direct OpenCode');
+  await expectText(page.getByTestId('fallback-hint'), 'Connected via OpenCode (not OpenWork).', 'fallback hint after a reload');
+  const tab2 = await ctx.newPage();
+  await tab2.goto(page.url());
+  await tab2.getByTestId('fallback-hint').filter({ hasText: 'Connected via OpenCode (not OpenWork).' }).waitFor({ timeout: 30_000 }).catch(async (e) => {
+    await shot(tab2, 'FAILED-fallback-hint-new-tab');
+    throw new Error(`the fallback hint is not shown in another tab: ${e.message}`);
+  });
+  await tab2.close();
   await page.getByTestId('workspace-button').click();
   const list = page.getByTestId('workspace-list');
   await expectText(list, 'OpenCode', 'OpenCode badge');
@@ -683,8 +711,23 @@ async function main() {
   await shot(p2, '13-phone-host-switched-toast');
 
   // Back in the app: activate the OpenWork remote; it follows the switch.
+  // While it switches, "Switching to …" is shown (the activation is held
+  // until the overlay was seen), and it goes away once connected.
+  let releaseActivate;
+  const activateHeld = new Promise((r) => { releaseActivate = r; });
+  await page.route('**/app/api/workspaces/*/activate', async (route) => { await activateHeld; await route.continue(); });
   await page.getByTestId('workspace-button').click();
   await page.getByTestId('workspace-list').getByRole('button', { name: /OpenWork/ }).first().click();
+  const switchOverlay = page.getByTestId('switch-overlay');
+  await expectText(switchOverlay, 'Switching to project-alpha…', 'the switch overlay during a pick');
+  await page.getByTestId('switch-status').filter({ hasText: 'Switching to' }).waitFor({ state: 'attached', timeout: 5_000 });
+  if (!(await page.getByTestId('switch-status').evaluate((el) => el.getAttribute('role') === 'status' && el.getAttribute('aria-live') === 'polite'))) {
+    throw new Error('the switch is not announced politely');
+  }
+  await shot(page, '14a-switching-overlay');
+  releaseActivate();
+  await switchOverlay.waitFor({ state: 'detached', timeout: 30_000 }).catch(async (e) => { await shot(page, 'FAILED-switch-overlay-stays'); throw e; });
+  await page.unroute('**/app/api/workspaces/*/activate');
   await expectText(page.getByTestId('workspace-button'), 'project-beta', 'app followed the switch', 30_000);
   await expectText(status, 'Connected · OpenWork', 'header after follow');
   await shot(page, '14-app-followed-switch');
@@ -747,6 +790,43 @@ async function main() {
   await p2.locator('#repair-input').fill(pair2.url);
   await p2.getByRole('button', { name: 'Pair again' }).click();
   await p2.getByTestId('header-status').filter({ hasText: 'Connected · OpenWork' }).waitFor({ timeout: 30_000 });
+
+  // 9b. "Host a local folder" from the picker: a folder whose OpenCode has
+  // no model. The app's host switches to it; the session view says "No
+  // model yet", offers the owner the API-key form, and Send stays disabled.
+  const wsNoModel = noModelWorkspace('project-nomodel');
+  await page.getByRole('tab', { name: 'Sessions' }).click();
+  await page.getByTestId('workspace-button').click();
+  await page.getByRole('dialog', { name: 'Workspaces' }).getByRole('button', { name: 'Host a local folder' }).click();
+  const hostDlg = page.getByRole('dialog', { name: 'Host a local folder' });
+  await hostDlg.waitFor({ timeout: 5_000 });
+  await expectFocus(page, '#hostdlg-path', 'the host-a-folder dialog takes the focus');
+  await page.locator('#hostdlg-path').fill(wsNoModel);
+  await shot(page, '14f-host-a-folder');
+  await hostDlg.getByRole('button', { name: 'Host this folder' }).click();
+  await hostDlg.waitFor({ state: 'detached', timeout: 120_000 }).catch(async (e) => { await shot(page, 'FAILED-host-a-folder'); throw e; });
+  await expectText(page.getByTestId('workspace-button'), 'project-nomodel', 'the hosted folder is the active workspace', 60_000);
+  await expectText(status, 'Connected · OpenWork', 'header after hosting a folder');
+  await switchOverlay.waitFor({ state: 'detached', timeout: 30_000 });
+  const noModel = page.getByTestId('no-model');
+  await expectText(noModel, 'No model yet', 'the "No model yet" card', 60_000);
+  await noModel.locator('#nm-provider').waitFor({ timeout: 30_000 });
+  await noModel.locator('#nm-key').waitFor({ timeout: 5_000 });
+  await noModel.getByRole('button', { name: 'Add API key' }).waitFor({ timeout: 5_000 });
+  if (await noModel.getByTestId('no-model-ask').count()) throw new Error('the owner is told to ask the owner');
+  await page.getByRole('button', { name: 'New session' }).click();
+  await expectText(selected, 'Untitled session', 'a session in the folder without a model');
+  await prompt.fill('Anyone there?');
+  const send = page.getByRole('button', { name: 'Send' });
+  await send.waitFor({ timeout: 10_000 });
+  if (!(await send.isDisabled())) throw new Error('Send is enabled without a model');
+  await shot(page, '14g-no-model-yet');
+  // Settings offer the same (app mode).
+  await page.getByRole('tab', { name: 'Settings' }).click();
+  await page.getByTestId('settings-host-folder').getByRole('button', { name: 'Host a local folder…' }).click();
+  await hostDlg.waitFor({ timeout: 5_000 });
+  await hostDlg.getByRole('button', { name: 'Cancel' }).click();
+  await hostDlg.waitFor({ state: 'detached', timeout: 5_000 });
 
   // 10. Manual approvals (another machine: its host asks before every write).
   // A client adds an MCP server that pipes a download into a shell; the

@@ -1,9 +1,9 @@
 import { createMemo, createSignal, For, Match, onCleanup, onMount, Show, Switch, createEffect, on } from 'solid-js';
 import { detectMode, exchangePairing, storedToken, storeToken, type AppWorkspaceList, type ConnectInput, type Detected } from './lib/api';
 import type { Workspace } from './lib/api-types';
-import { badge, fallbackHint, headerLabel, needsPairing, primaryLine, reduceConn, secondaryLine, takeTokenFromUrl, type ConnEvent, type ConnState, type WorkspaceEntry } from './lib/state';
-import { activeWorkspace, createSupervisor } from './lib/supervisor';
-import { ConnectForm, PairAgainForm } from './components/ConnectForm';
+import { badge, fallbackHint, headerLabel, needsPairing, primaryLine, reduceConn, secondaryLine, switchingLabel, takeTokenFromUrl, type ConnEvent, type ConnState, type WorkspaceEntry } from './lib/state';
+import { activeWorkspace, createSupervisor, type Switching } from './lib/supervisor';
+import { ConnectForm, HostFolderForm, PairAgainForm } from './components/ConnectForm';
 import { Confirm } from './components/Confirm';
 import { Sessions } from './components/Sessions';
 import { Extensions } from './components/Extensions';
@@ -34,8 +34,10 @@ export function App() {
   const [epoch, setEpoch] = createSignal(0);
   const [refresh, setRefresh] = createSignal(0);
   const [onboardingError, setOnboardingError] = createSignal<string | null>(null);
-  const [hostPath, setHostPath] = createSignal('');
-  const [hostError, setHostError] = createSignal<string | null>(null);
+  /** The "Host a local folder" dialog (from the picker or Settings). */
+  const [hostOpen, setHostOpen] = createSignal(false);
+  /** A workspace switch under way: the "Switching to …" overlay. */
+  const [switching, setSwitching] = createSignal<Switching | null>(null);
 
   const appMode = () => detected()?.mode === 'app';
   /** The active workspace (host-served page: the host's one workspace). */
@@ -70,6 +72,7 @@ export function App() {
     refreshViews: () => setRefresh(refresh() + 1),
     showSessions: () => setView('sessions'),
     toast: showToast,
+    setSwitching,
   });
   const transport = createMemo(() => sup.transport());
   onCleanup(() => sup.stop());
@@ -120,15 +123,17 @@ export function App() {
     return null;
   };
 
-  const hostFolder = async (e: Event) => {
-    e.preventDefault();
-    setHostError(null);
+  /** Host a folder of this machine (onboarding, or the dialog). Returns an inline error or null. */
+  const hostFolder = async (path: string): Promise<string | null> => {
     try {
-      await sup.hostFolder(hostPath());
-      focusMain();
+      await sup.hostFolder(path);
     } catch (err) {
-      setHostError((err as Error).message);
+      return (err as Error).message;
     }
+    // The dialog gives the focus back to what opened it; onboarding is gone.
+    if (hostOpen()) setHostOpen(false);
+    else focusMain();
+    return null;
   };
 
   /** Forget a stored workspace (confirmed); the focus goes back to the picker (its list changed). */
@@ -223,14 +228,7 @@ export function App() {
                   fallback={<p class="muted">This page is served by an OpenWork host. To host another folder, run <code>openwork workspace switch PATH</code> on the host.</p>}
                 >
                   <p class="muted">Run OpenCode on this machine for a folder and share it with your other devices.</p>
-                  <form class="form" onSubmit={hostFolder}>
-                    <label for="host-path">Folder</label>
-                    <input id="host-path" placeholder="/home/me/project" value={hostPath()} onInput={(e) => setHostPath(e.currentTarget.value)} />
-                    <Show when={hostError()}>
-                      <p class="error" role="alert">{hostError()}</p>
-                    </Show>
-                    <button type="submit" class="primary">Host this folder</button>
-                  </form>
+                  <HostFolderForm idPrefix="host" onSubmit={hostFolder} />
                 </Show>
               </section>
               <section class="card" aria-labelledby="connect-h">
@@ -258,6 +256,13 @@ export function App() {
             <div role="tabpanel" id={panelId('settings')} aria-labelledby={tabId('main', 'settings')} hidden={view() !== 'settings'}>
               <Show when={view() === 'settings'}>
                 <Settings appMode={appMode()} active={active()} conn={conn()} epoch={epoch()} onChanged={() => setEpoch(epoch() + 1)} />
+                <Show when={appMode()}>
+                  <section class="card" aria-labelledby="settings-host-h" data-testid="settings-host-folder">
+                    <h3 id="settings-host-h">Host a local folder</h3>
+                    <p class="muted">Run OpenCode on this machine for another folder and share it with your other devices.</p>
+                    <button type="button" onClick={() => setHostOpen(true)}>Host a local folder…</button>
+                  </section>
+                </Show>
                 <Show when={!appMode()}>
                   <button onClick={() => { sup.signOut(); focusMain(); }}>Forget this token</button>
                 </Show>
@@ -288,6 +293,7 @@ export function App() {
           <div class="row">
             <Show when={appMode()}>
               <button class="primary" onClick={() => { setPickerOpen(false); setModalOpen(true); }}>Add remote workspace</button>
+              <button onClick={() => { setPickerOpen(false); setHostOpen(true); }}>Host a local folder</button>
             </Show>
             <button onClick={() => setPickerOpen(false)}>Close</button>
           </div>
@@ -299,6 +305,23 @@ export function App() {
           <Confirm title="Remove this workspace?" confirmLabel="Remove" onConfirm={() => removeWorkspace(w())} onCancel={() => setConfirmRemove(null)} returnFocus={pickerFocus}>
             “{secondaryLine(w())}” ({primaryLine(w())}) is forgotten on this machine, with its stored credentials. The remote itself is not changed.
           </Confirm>
+        )}
+      </Show>
+
+      <Show when={hostOpen()}>
+        <Dialog title="Host a local folder" onClose={() => setHostOpen(false)} returnFocus={afterDialog}>
+          <p class="muted">Run OpenCode on this machine for a folder and share it with your other devices.</p>
+          <HostFolderForm idPrefix="hostdlg" onSubmit={hostFolder} onCancel={() => setHostOpen(false)} />
+        </Dialog>
+      </Show>
+
+      {/* A workspace switch under way: said politely (not a focus trap), shown over the page. */}
+      <p class="sr-only" role="status" aria-live="polite" data-testid="switch-status">{switching() ? switchingLabel(switching()!) : ''}</p>
+      <Show when={switching()}>
+        {(s) => (
+          <div class="switch-overlay" data-testid="switch-overlay" aria-hidden="true">
+            <div class="switch-card"><span class="spinner" />{switchingLabel(s())}</div>
+          </div>
         )}
       </Show>
 

@@ -154,3 +154,48 @@ export function PairAgainForm(props: PairAgainFormProps) {
     </form>
   );
 }
+
+export interface HostFolderFormProps {
+  idPrefix: string;
+  /** Host the folder and connect to it; resolves to an error message, or null. */
+  onSubmit: (path: string) => Promise<string | null>;
+  onCancel?: () => void;
+}
+
+/** App mode, "Host a local folder": a folder of this machine, served by an
+ *  OpenWork host started (or switched) for it. */
+export function HostFolderForm(props: HostFolderFormProps) {
+  const [path, setPath] = createSignal('');
+  const [error, setError] = createSignal<string | null>(null);
+  const [busy, setBusy] = createSignal(false);
+  const id = (s: string) => `${props.idPrefix}-${s}`;
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setError(null);
+    if (!path().trim()) {
+      setError('Enter the folder to host.');
+      return;
+    }
+    setBusy(true);
+    try {
+      setError(await props.onSubmit(path().trim()));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form class="form" onSubmit={submit} novalidate>
+      <label for={id('path')}>Folder</label>
+      <input id={id('path')} placeholder="/home/me/project" value={path()} onInput={(e) => setPath(e.currentTarget.value)} />
+      <Show when={error()}>
+        <p class="error" role="alert" data-testid={id('error')}>{error()}</p>
+      </Show>
+      <div class="row">
+        <button type="submit" class="primary" disabled={busy()}>{busy() ? 'Starting…' : 'Host this folder'}</button>
+        <Show when={props.onCancel}>
+          <button type="button" onClick={() => props.onCancel?.()}>Cancel</button>
+        </Show>
+      </div>
+    </form>
+  );
+}

@@ -10,6 +10,7 @@ import {
   extensionAccess,
   extensionRows,
   fallbackHint,
+  switchingLabel,
   formatUptime,
   headerLabel,
   maskToken,
@@ -69,6 +70,9 @@ describe('header label and hint', () => {
     expect(headerLabel({ kind: 'connecting', attempt: 0 })).toBe('Connecting…');
     expect(headerLabel({ kind: 'disconnected', reason: '', authFailed: false })).toBe('Disconnected');
     expect(headerLabel({ kind: 'idle' })).toBe('Disconnected');
+  });
+  it('switching overlay label', () => {
+    expect(switchingLabel({ to: 'project-beta' })).toBe('Switching to project-beta…');
   });
   it('hint only after a fallback', () => {
     expect(fallbackHint({ kind: 'connected', remoteType: 'opencode', viaFallback: true })).toBe('Connected via OpenCode (not OpenWork).');

@@ -65,6 +65,11 @@ export function fallbackHint(s: ConnState): string | null {
     : null;
 }
 
+/** The overlay while a workspace switch is under way. */
+export function switchingLabel(s: { to: string }): string {
+  return `Switching to ${s.to}…`;
+}
+
 /** Badge of a workspace entry. */
 export function badge(e: WorkspaceEntry): 'OpenWork' | 'OpenCode' | 'Local' {
   if (e.workspaceType === 'local') return 'Local';

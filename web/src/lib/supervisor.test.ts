@@ -4,7 +4,7 @@ import type { Workspace, WorkspaceList } from './api-types';
 import { HttpError } from './errors';
 import type { SseMessage } from './sse';
 import { reduceConn, GIVE_UP_AFTER, type ConnState, type WorkspaceEntry } from './state';
-import { activeWorkspace, createSupervisor, type OcEvent, type SupervisorIo, type SupervisorState } from './supervisor';
+import { activeWorkspace, createSupervisor, type OcEvent, type SupervisorIo, type SupervisorState, type Switching } from './supervisor';
 
 const ORIGIN = 'http://host:8787';
 const ws = (id: string, name: string): Workspace => ({
@@ -34,7 +34,7 @@ function harness(mode: Mode, opts: { hostWs?: (Workspace | Error)[]; token?: str
   let list: AppWorkspaceList = opts.list ?? { activeId: null, items: [] };
   let hostWs: Workspace | null = null;
   let token: string | null = opts.token ?? null;
-  const seen = { toasts: [] as string[], epochs: 0, refreshes: 0, sessionsShown: 0, stored: [] as (string | null)[], fallback: new Map<string, boolean>() };
+  const seen = { toasts: [] as string[], epochs: 0, refreshes: 0, sessionsShown: 0, stored: [] as (string | null)[], fallback: new Map<string, boolean>(), switching: [] as (Switching | null)[] };
   const state: SupervisorState = {
     mode: () => mode,
     conn: () => conn,
@@ -50,6 +50,7 @@ function harness(mode: Mode, opts: { hostWs?: (Workspace | Error)[]; token?: str
     refreshViews: () => { seen.refreshes += 1; },
     showSessions: () => { seen.sessionsShown += 1; },
     toast: (m) => { seen.toasts.push(m); },
+    setSwitching: (v) => { seen.switching.push(v); },
   };
   const streams: FakeStream[] = [];
   /** `/workspaces` answers, in order (the last one repeats); an Error is thrown. */
@@ -260,7 +261,7 @@ describe('host mode', () => {
 describe('app mode', () => {
   const stored = (active: string | null, ...ids: [string, 'openwork' | 'opencode'][]): AppWorkspaceList => ({ activeId: active, items: ids.map(([id, t]) => entry(id, t)) });
 
-  it('resume: the stored active workspace, with the fallback flag of this tab; a direct OpenCode gets no host stream', async () => {
+  it('resume: the stored active workspace, with its remembered fallback flag; a direct OpenCode gets no host stream', async () => {
     const h = harness('app', { list: stored('oc', ['oc', 'opencode']) });
     h.seen.fallback.set('oc', true);
     vi.mocked(h.io.app.status).mockResolvedValue({ state: 'connected', remoteType: 'opencode' });
@@ -385,6 +386,59 @@ describe('app mode', () => {
       expect(h.seen.toasts).toEqual([]); // the dropped follow says nothing
       h.sup.stop();
     }
+  });
+
+  it('switching overlay: shown from the pick until connected; a failed switch hides it and says why', async () => {
+    const h = harness('app', { list: stored('a', ['a', 'openwork'], ['b', 'opencode']) });
+    vi.mocked(h.io.app.status).mockResolvedValue({ state: 'connected', remoteType: 'opencode' });
+    let atActivate: (Switching | null)[] = [];
+    vi.mocked(h.io.app.activate).mockImplementationOnce(async (id) => {
+      atActivate = [...h.seen.switching];
+      return { ...h.list(), activeId: id };
+    });
+    await h.sup.switchTo(entry('b', 'opencode'));
+    expect(atActivate).toEqual([{ to: 'b-name' }]);
+    expect(h.seen.switching).toEqual([{ to: 'b-name' }, null]);
+    expect(h.conn().kind).toBe('connected');
+    vi.mocked(h.io.app.status).mockRejectedValueOnce(new Error('unreachable'));
+    await h.sup.switchTo(entry('a'));
+    expect(h.seen.switching.slice(2)).toEqual([{ to: 'a-name' }, null]);
+    expect(h.conn()).toMatchObject({ kind: 'disconnected', reason: 'unreachable' });
+    expect(h.seen.toasts).toEqual(['Could not switch to “a-name”: unreachable']);
+    h.sup.stop();
+  });
+
+  it('switching overlay: a followed host switch shows the new name; a pick meanwhile keeps its own overlay', async () => {
+    const h = harness('app', { list: stored('a', ['a', 'openwork'], ['b', 'opencode']) });
+    await h.sup.resume({ mode: 'app', signedIn: true });
+    const ev = await h.one('/events');
+    ev.send({ id: 3, type: 'workspace.switched', properties: { to: { id: 'ws_2', name: 'beta', path: '/b' } }, time: 0 });
+    await vi.waitFor(() => expect(h.seen.switching).toEqual([{ to: 'beta' }, null]));
+    // A follow in flight, then a pick: the follow ending does not hide the pick's overlay.
+    let endFollow!: () => void;
+    vi.mocked(h.io.app.follow).mockImplementationOnce(() => new Promise((resolve) => { endFollow = () => resolve(connectResult(entry('followed'))); }));
+    let endActivate!: () => void;
+    vi.mocked(h.io.app.activate).mockImplementationOnce((id) => new Promise((resolve) => { endActivate = () => resolve({ ...h.list(), activeId: id }); }));
+    const following = h.sup.follow('The host switched.', undefined, 'gamma');
+    const picking = h.sup.switchTo(entry('b', 'opencode'));
+    endFollow();
+    await following;
+    expect(h.seen.switching.slice(2)).toEqual([{ to: 'gamma' }, { to: 'b-name' }]);
+    await vi.waitFor(() => expect(h.io.app.activate).toHaveBeenCalled());
+    endActivate();
+    await picking;
+    expect(h.seen.switching.at(-1)).toBeNull();
+    h.sup.stop();
+  });
+
+  it('switching overlay: hosting a folder shows the folder name, hidden after success or failure', async () => {
+    const h = harness('app');
+    await h.sup.hostFolder('/home/me/proj/');
+    expect(h.seen.switching).toEqual([{ to: 'proj' }, null]);
+    h.sup.stop();
+    vi.mocked(h.io.app.hostFolder).mockRejectedValueOnce(new Error('no such folder'));
+    await expect(h.sup.hostFolder('/nope')).rejects.toThrow('no such folder');
+    expect(h.seen.switching.slice(2)).toEqual([{ to: 'nope' }, null]);
   });
 
   it('a follow started after the pick is followed', async () => {

@@ -55,6 +55,15 @@ export interface SupervisorState {
   /** A new connection opens on the sessions view. */
   showSessions(): void;
   toast(message: string): void;
+  /** The "Switching to …" overlay: set while another workspace is being
+   *  connected (a pick, a hosted folder, a followed host switch), null
+   *  once it is connected or failed. */
+  setSwitching(s: Switching | null): void;
+}
+
+/** A workspace switch under way: the name of where it goes. */
+export interface Switching {
+  to: string;
 }
 
 /** The outside world of the supervisor. */
@@ -78,7 +87,9 @@ export interface SupervisorIo {
 
 const FALLBACK_KEY = 'openwork.fallback';
 
-/** The browser: fetch, timers, localStorage (token), sessionStorage (fallback flags). */
+/** The browser: fetch, timers, localStorage (token; the fallback flag of
+ *  each stored workspace, so the hint is back after a reload or in another
+ *  tab of the app). */
 export const browserIo: SupervisorIo = {
   app,
   hostWorkspaces: (t) => hostApi.workspaces(t),
@@ -93,14 +104,15 @@ export const browserIo: SupervisorIo = {
   fallback: {
     get: (id) => {
       try {
-        return sessionStorage.getItem(`${FALLBACK_KEY}.${id}`) === '1';
+        return localStorage.getItem(`${FALLBACK_KEY}.${id}`) === '1';
       } catch {
         return false;
       }
     },
     set: (id, viaFallback) => {
       try {
-        sessionStorage.setItem(`${FALLBACK_KEY}.${id}`, viaFallback ? '1' : '0');
+        if (viaFallback) localStorage.setItem(`${FALLBACK_KEY}.${id}`, '1');
+        else localStorage.removeItem(`${FALLBACK_KEY}.${id}`);
       } catch {
         /* storage disabled */
       }
@@ -203,31 +215,47 @@ export function createSupervisor(state: SupervisorState, io: SupervisorIo = brow
     await following;
   };
 
+  /** The overlay of the latest switch: shown now; the returned function
+   *  hides it unless a later switch took over. */
+  let switchSeq = 0;
+  const beginSwitch = (to: string): (() => void) => {
+    const mine = ++switchSeq;
+    state.setSwitching({ to });
+    return () => {
+      if (mine === switchSeq) state.setSwitching(null);
+    };
+  };
+
   /** The host switched workspace: app mode, the app re-runs the handshake and
    *  stores the new workspace; host mode, verify picks it up. `started`: the
    *  generation the follow belongs to (a stream's round passes its own). */
-  const follow = async (why: string, started: number = generation): Promise<void> => {
+  const follow = async (why: string, started: number = generation, to?: string): Promise<void> => {
     if (started !== generation) return;
-    if (state.mode() === 'app') {
-      const req = io.app.follow();
-      following = req.catch(() => undefined);
-      const r = await req;
-      if (started !== generation) return; // the user picked meanwhile: the pick wins
-      const l = await io.app.workspaces();
-      if (started !== generation) return;
-      state.setList(l);
-      state.toast(`${why} Reconnected to “${r.workspace.openworkWorkspaceName ?? r.workspace.name}”.`);
-    } else {
-      await verify();
-      if (started !== generation) return;
+    const done = beginSwitch(to ?? 'the host’s new workspace');
+    try {
+      if (state.mode() === 'app') {
+        const req = io.app.follow();
+        following = req.catch(() => undefined);
+        const r = await req;
+        if (started !== generation) return; // the user picked meanwhile: the pick wins
+        const l = await io.app.workspaces();
+        if (started !== generation) return;
+        state.setList(l);
+        state.toast(`${why} Reconnected to “${r.workspace.openworkWorkspaceName ?? r.workspace.name}”.`);
+      } else {
+        await verify();
+        if (started !== generation) return;
+      }
+      state.newEpoch();
+    } finally {
+      done();
     }
-    state.newEpoch();
   };
 
   const onHostEvent = (ev: HostEvent, roundGeneration: number) => {
     if (ev.type === 'workspace.switched') {
       const to = (ev.properties as Partial<WorkspaceSwitched> | null)?.to;
-      void follow(`The host switched to “${to?.name ?? 'another folder'}”.`, roundGeneration).catch(() => { /* the streams' round reports failures */ });
+      void follow(`The host switched to “${to?.name ?? 'another folder'}”.`, roundGeneration, to?.name).catch(() => { /* the streams' round reports failures */ });
     }
     if (ev.type === 'engine.state' || ev.type === 'config.changed' || ev.type === 'engine.reload') state.refreshViews();
   };
@@ -396,19 +424,29 @@ export function createSupervisor(state: SupervisorState, io: SupervisorIo = brow
   /** App mode: host a folder of this machine and connect to it. Throws on failure. */
   const hostFolder = async (path: string): Promise<void> => {
     await userChoice();
-    await adopt(await io.app.hostFolder(path));
+    const done = beginSwitch(path.trim().replace(/\/+$/, '').split('/').pop() || path);
+    try {
+      await adopt(await io.app.hostFolder(path));
+    } finally {
+      done();
+    }
     state.toast('Hosting this folder. Open Settings for the pairing link.');
   };
 
   /** App mode: make another stored workspace the active one. */
   const switchTo = async (w: WorkspaceEntry): Promise<void> => {
+    const name = w.openworkWorkspaceName ?? w.name;
+    const done = beginSwitch(name);
     state.dispatch({ type: 'connect', remoteType: w.remoteType });
-    await userChoice();
-    state.setList(await io.app.activate(w.id));
     try {
+      await userChoice();
+      state.setList(await io.app.activate(w.id));
       await verify();
     } catch (err) {
       state.dispatch({ type: 'failed', reason: (err as Error).message });
+      state.toast(`Could not switch to “${name}”: ${(err as Error).message}`);
+    } finally {
+      done();
     }
     state.newEpoch();
     restart();
