@@ -27,17 +27,21 @@ pub struct ExternalOptions {
     /// Timeout of one health request.
     pub per_request: Duration,
     /// Failed checks in a row before a `running` engine is declared down
-    /// (one slow answer under load must not make the proxy answer 503).
+    /// (slow answers on a busy machine must not make the proxy answer 503/504).
     pub failures_before_down: u32,
 }
 
 impl Default for ExternalOptions {
+    /// As patient as the probing of an engine the host runs itself
+    /// ([`super::Liveness`]): a 1 s timeout and two misses made an OpenCode
+    /// that was merely slow on an overloaded machine "unresponsive".
     fn default() -> Self {
+        let liveness = super::Liveness::default();
         Self {
             interval: Duration::from_secs(3),
             retry_interval: Duration::from_millis(500),
-            per_request: Duration::from_secs(1),
-            failures_before_down: 2,
+            per_request: liveness.timeout,
+            failures_before_down: liveness.misses,
         }
     }
 }
