@@ -38,6 +38,14 @@ fn hash(token: &str) -> [u8; 32] {
     Sha256::digest(token.as_bytes()).into()
 }
 
+/// A stored hex hash as bytes; `None` (never matches) unless it is 32
+/// bytes of hex.
+fn decode_hash(hex_hash: &str) -> Option<[u8; 32]> {
+    let mut out = [0u8; 32];
+    hex::decode_to_slice(hex_hash, &mut out).ok()?;
+    Some(out)
+}
+
 /// Invisible formatting characters (bidirectional overrides, zero-width
 /// characters, soft hyphen, BOM): they would make a label read as another.
 fn is_invisible_format(c: char) -> bool {
@@ -58,6 +66,10 @@ struct Record {
     id: String,
     /// Hex SHA-256 of the token.
     hash: String,
+    /// `hash` decoded once (on load, on issue), compared on every request;
+    /// not stored. `None`: not a valid hash, matches nothing.
+    #[serde(skip)]
+    digest: Option<[u8; 32]>,
     scope: TokenScope,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     label: Option<String>,
@@ -103,7 +115,11 @@ impl DeviceTokens {
                 anyhow::ensure!(mode & 0o077 == 0, "{} has mode {mode:o}; run `chmod 600 {}`", file.display(), file.display());
                 let store: StoreFile = serde_json::from_slice(&bytes)
                     .with_context(|| format!("{} is not valid; fix or delete it (its device tokens stop working)", file.display()))?;
-                store.tokens
+                let mut records = store.tokens;
+                for r in &mut records {
+                    r.digest = decode_hash(&r.hash);
+                }
+                records
             }
             Ok(None) => Vec::new(),
             Err(e) => return Err(e).with_context(|| format!("could not read {}", file.display())),
@@ -139,9 +155,11 @@ impl DeviceTokens {
     /// at most [`DeviceTokens::MAX`] exist at once (429 beyond).
     pub fn issue(&self, scope: TokenScope, label: Option<&str>) -> Result<IssuedToken, Error> {
         let token = format!("{PREFIX}{}", crate::tokens::generate());
+        let digest = hash(&token);
         let record = Record {
             id: new_id("tok"),
-            hash: hex::encode(hash(&token)),
+            hash: hex::encode(digest),
+            digest: Some(digest),
             scope,
             label: clean_label(label),
             created_at: now_ms(),
@@ -212,7 +230,8 @@ impl DeviceTokens {
     }
 
     /// The id and scope of a device token, if `presented` is one (compared
-    /// in constant time with every stored hash), with its revocation signal
+    /// in constant time with every stored hash, decoded when loaded or
+    /// issued), with its revocation signal
     /// (taken under the same lock: a revocation cannot fall in between);
     /// its use is remembered.
     pub fn check(&self, presented: &str) -> Option<(String, TokenScope, watch::Receiver<bool>)> {
@@ -223,8 +242,8 @@ impl DeviceTokens {
         let mut inner = self.lock();
         let mut found = None;
         for r in inner.records.iter_mut() {
-            let Ok(stored) = hex::decode(&r.hash) else { continue };
-            if bool::from(stored.ct_eq(&h[..])) {
+            let Some(stored) = &r.digest else { continue };
+            if bool::from(stored.ct_eq(&h)) {
                 r.last_used_at = Some(now_ms());
                 found = Some((r.id.clone(), r.scope));
             }
@@ -343,6 +362,66 @@ mod tests {
         assert!(again.check(&t.token).is_none());
         assert_eq!(again.revoke(&t.id).unwrap_err().0.code, ErrorCode::NotFound);
         assert!(again.revoke(CLIENT_ID).is_err());
+    }
+
+    #[test]
+    fn the_file_keeps_its_shape_and_a_bad_hash_matches_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = DeviceTokens::file_in(dir.path());
+        let t = DeviceTokens::load(&file)
+            .unwrap()
+            .issue(TokenScope::Owner, Some("laptop"))
+            .unwrap();
+        let read = || -> serde_json::Value {
+            let bytes = std::fs::read(&file).unwrap();
+            serde_json::from_slice(&bytes).unwrap()
+        };
+        let mut stored = read();
+        let keys = |v: &serde_json::Value| {
+            let mut k: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
+            k.sort();
+            k
+        };
+        assert_eq!(keys(&stored), ["schemaVersion", "tokens"]);
+        // The decoded hash is not stored.
+        let fields = keys(&stored["tokens"][0]);
+        assert_eq!(fields, ["createdAt", "hash", "id", "label", "scope"]);
+        assert_eq!(stored["tokens"][0]["hash"], hex::encode(hash(&t.token)));
+        // Hand-edited records whose hash is not 32 bytes of hex match
+        // nothing; the others still work.
+        let record = stored["tokens"][0].clone();
+        for (id, bad) in [
+            ("tok_nothex", "zz".repeat(32)),
+            ("tok_short", hex::encode(hash(&t.token))[..62].to_string()),
+            ("tok_empty", String::new()),
+        ] {
+            let mut r = record.clone();
+            r["id"] = id.into();
+            r["hash"] = bad.into();
+            stored["tokens"].as_array_mut().unwrap().insert(0, r);
+        }
+        crate::paths::write_atomic(&file, &serde_json::to_vec(&stored).unwrap(), 0o600).unwrap();
+        let tokens = DeviceTokens::load(&file).unwrap();
+        let found = tokens.check(&t.token).map(|(id, scope, _)| (id, scope));
+        assert_eq!(found, Some((t.id.clone(), TokenScope::Owner)));
+        assert!(tokens.check("owt_").is_none() && tokens.check("owt_zz").is_none());
+        assert_eq!(tokens.list().len(), 5, "kept, listed, revocable");
+        tokens.revoke("tok_short").unwrap();
+        let again = read();
+        let kept: Vec<(&str, &str)> = again["tokens"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| (r["id"].as_str().unwrap(), r["hash"].as_str().unwrap()))
+            .collect();
+        let (nothex, good) = ("zz".repeat(32), hex::encode(hash(&t.token)));
+        // Bad hashes are kept as they were.
+        let expected = [
+            ("tok_empty", ""),
+            ("tok_nothex", &*nothex),
+            (&*t.id, &*good),
+        ];
+        assert_eq!(kept, expected);
     }
 
     #[test]

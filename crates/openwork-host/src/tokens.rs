@@ -286,14 +286,27 @@ impl TokenSet {
 
     /// Which token `presented` is, if any (constant time against both).
     pub fn classify(&self, presented: &str) -> Option<TokenKind> {
+        self.classify_then(presented, |kind| kind)
+    }
+
+    /// [`TokenSet::classify`], with `then` run on the answer before the
+    /// tokens can change: a rotation that makes `presented` stop working
+    /// (and whatever its caller does after it, such as ending the old
+    /// token's streams) comes after `then`. `then` must not use this set.
+    pub fn classify_then<R>(
+        &self,
+        presented: &str,
+        then: impl FnOnce(Option<TokenKind>) -> R,
+    ) -> R {
         let t = self.read();
         let is_client = secrets_equal(presented, &t.client_token);
         let is_host = secrets_equal(presented, &t.host_token);
-        match (is_client, is_host) {
+        let kind = match (is_client, is_host) {
             (true, _) => Some(TokenKind::Client),
             (_, true) => Some(TokenKind::Host),
             _ => None,
-        }
+        };
+        then(kind)
     }
 
     /// Replace the client token with a fresh one: persisted first, then in
@@ -443,6 +456,31 @@ mod tests {
         let reloaded = TokenSet::load_or_create(&file, None, None, Strength::Strict).unwrap();
         assert_eq!(reloaded.client(), fresh);
         assert_eq!(reloaded.host(), set.host());
+    }
+
+    #[test]
+    fn a_rotation_waits_for_what_follows_a_check() {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let dir = tempfile::tempdir().unwrap();
+        let file = token_file(dir.path());
+        let set = TokenSet::load_or_create(&file, None, None, Strength::Strict).unwrap();
+        let old = set.client();
+        let rotated = AtomicBool::new(false);
+        std::thread::scope(|s| {
+            let kind = set.classify_then(&old, |kind| {
+                s.spawn(|| {
+                    set.rotate_client().unwrap();
+                    rotated.store(true, Ordering::SeqCst);
+                });
+                std::thread::sleep(std::time::Duration::from_millis(50));
+                // Not rotated while the answer is used.
+                assert!(!rotated.load(Ordering::SeqCst));
+                kind
+            });
+            assert_eq!(kind, Some(TokenKind::Client));
+        });
+        assert!(rotated.load(Ordering::SeqCst));
+        assert_eq!(set.classify(&old), None);
     }
 
     #[test]

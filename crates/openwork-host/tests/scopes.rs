@@ -201,6 +201,36 @@ async fn a_revoked_tokens_event_stream_ends_at_once() {
     assert_eq!(status, 401, "a revoked token is refused");
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_client_tokens_event_stream_ends_when_its_streams_are_ended() {
+    use futures_util::StreamExt;
+    let w = world();
+    // A device token's request in between subscribes to nothing of the client token's.
+    let issued = w.state.devices.issue(TokenScope::Viewer, None).unwrap();
+    let device = format!("Bearer {}", issued.token);
+    assert_eq!(send(&w, "GET", "/workspaces", &device).await.0, 200);
+    let req = Request::builder()
+        .uri("/events")
+        .header("authorization", format!("Bearer {CLIENT}"))
+        .body(Body::empty())
+        .unwrap();
+    let resp = w.router.clone().oneshot(req).await.unwrap();
+    assert_eq!(resp.status(), 200);
+    let mut body = resp.into_body().into_data_stream();
+    // What `POST /tokens/rotate` does once the new token is in place.
+    let devices = &w.state.devices;
+    devices.end_streams(openwork_host::devices::CLIENT_ID);
+    let ended = tokio::time::timeout(Duration::from_secs(1), async {
+        while let Some(chunk) = body.next().await {
+            if chunk.is_err() {
+                break;
+            }
+        }
+    })
+    .await;
+    assert!(ended.is_ok(), "the client token's stream stayed open");
+}
+
 /// A request with `headers` (peer address unique per call); status,
 /// headers and body.
 async fn raw(w: &World, method: &str, uri: &str, headers: &[(&str, &str)], body: Body) -> (u16, http::HeaderMap, Vec<u8>) {

@@ -168,17 +168,23 @@ async fn device(parts: &Parts, state: &AppState) -> Result<Grant, ApiError> {
     let Some(token) = presented(parts) else {
         return Err(ApiError::unauthorized("missing token: send `Authorization: Bearer <token>`"));
     };
-    // Subscribed before the check: a rotation in between still fires it.
-    let client_revoked = state.devices.revoked(CLIENT_ID);
-    let (grant, revoked) = match state.tokens.classify(&token) {
-        Some(TokenKind::Client) => {
+    // The client token's revocation is subscribed to only for the client
+    // token, under the token set's lock with the check: a rotation (which
+    // ends the old token's streams once the new token is in place) cannot
+    // fall in between. A device token's comes with its own check.
+    let (kind, client_revoked) = state.tokens.classify_then(&token, |kind| {
+        let revoked = (kind == Some(TokenKind::Client)).then(|| state.devices.revoked(CLIENT_ID));
+        (kind, revoked)
+    });
+    let (grant, revoked) = match (kind, client_revoked) {
+        (Some(TokenKind::Client), Some(client_revoked)) => {
             state.devices.client_used();
             (Grant { id: CLIENT_ID.into(), scope: TokenScope::Owner }, client_revoked)
         }
-        Some(TokenKind::Host) => {
+        (Some(TokenKind::Host), _) => {
             return Err(ApiError::unauthorized("this is the host token; clients must use a client or device token"))
         }
-        None => match state.devices.check(&token) {
+        _ => match state.devices.check(&token) {
             Some((id, scope, revoked)) => (Grant { id, scope }, revoked),
             None => {
                 tracing::warn!(path = %parts.uri.path(), "rejected a request with a wrong token");
