@@ -15,8 +15,8 @@ import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import {
-  EDIT_FILE, EDIT_LINE, EDIT_PROMPT, EDIT_REPLY, MD_CODE, MD_HEADING, MD_ITEMS, MD_PROMPT, REPLY, SLOW_PROMPT, SLOW_START, TOOL_COMMAND, TOOL_FILE,
-  TOOL_PROMPT, TOOL_REPLY, startStubLlm,
+  EDIT_FILE, EDIT_LINE, EDIT_PROMPT, EDIT_REPLY, MD_CODE, MD_HEADING, MD_ITEMS, MD_PROMPT, REPLY, SLOW_PROMPT, SLOW_START, TODO_ITEMS, TODO_PROMPT,
+  TODO_REPLY, TOOL_COMMAND, TOOL_FILE, TOOL_PROMPT, TOOL_REPLY, startStubLlm,
 } from './stub-llm.mjs';
 
 const HELLO_TEMPLATE = 'HELLO-TEMPLATE-TEXT: greet the e2e warmly.';
@@ -413,6 +413,22 @@ async function main() {
   if (!fs.readFileSync(path.join(wsA, EDIT_FILE), 'utf8').includes(EDIT_LINE)) throw new Error('the edit did not reach the file');
   await shot(page, '04c-edit-diff');
 
+  // 4c''. The agent's todo list: its todowrite call shows the list, and the
+  // list stays above the composer with each item's status in words.
+  await prompt.fill(`${TODO_PROMPT}: plan the work`);
+  await prompt.press('Enter');
+  await expectText(assistant, TODO_REPLY, 'answer after the todo list', 60_000);
+  const todoPanel = page.getByTestId('todo-panel');
+  await expectText(todoPanel.locator('summary'), '1 of 3 done', 'the todo list above the composer', 10_000);
+  const checkTodos = async (where, what) => {
+    const items = await where.locator('li.todo').evaluateAll((els) => els.map((e) => [e.dataset.status, e.querySelector('.todo-text')?.textContent, e.querySelector('.todo-status')?.textContent]));
+    const want = TODO_ITEMS.map((t) => [t.status, t.content, { completed: 'done', in_progress: 'in progress', pending: 'to do' }[t.status]]);
+    if (JSON.stringify(items) !== JSON.stringify(want)) throw new Error(`${what}: ${JSON.stringify(items)}, want ${JSON.stringify(want)}`);
+  };
+  await checkTodos(todoPanel.getByRole('list', { name: "The agent's todo list" }), 'the todo panel');
+  await checkTodos(page.locator('.msg.assistant .tool[data-tool="todowrite"]').last().getByRole('list', { name: 'Todo list written' }), 'the todowrite call');
+  await shot(page, '04c-todo-list');
+
   // 4c. Abort: a long streamed answer stops when the user aborts it.
   await page.locator('#prompt').fill(`${SLOW_PROMPT}: take your time`);
   await page.getByRole('button', { name: 'Send' }).click();
@@ -441,6 +457,39 @@ async function main() {
   await jump.click();
   await jump.waitFor({ state: 'detached', timeout: 5_000 });
   await page.waitForFunction(() => { const el = document.querySelector('.transcript'); return el && el.scrollHeight - el.scrollTop - el.clientHeight < 50; }, null, { timeout: 5_000 });
+
+  // 4e'. The place in the transcript is kept over a reload: scrolled to a
+  // middle message, reloaded, that message is at the top of the view again
+  // (and the todo list is back, from OpenCode).
+  const topMessage = () => page.evaluate(() => {
+    const box = document.querySelector('.transcript');
+    if (!box) return null;
+    const top = box.getBoundingClientRect().top;
+    const m = [...box.querySelectorAll('.messages > .msg')].find((el) => el.getBoundingClientRect().bottom > top + 1);
+    return m ? { id: m.getAttribute('data-message-id'), offset: Math.round(top - m.getBoundingClientRect().top) } : null;
+  });
+  await transcript.evaluate((el) => {
+    const msgs = [...el.querySelectorAll('.messages > .msg')];
+    const mid = msgs[Math.floor(msgs.length / 2)];
+    el.scrollTop = mid.getBoundingClientRect().top - el.getBoundingClientRect().top + el.scrollTop + 10;
+  });
+  await jump.waitFor({ timeout: 5_000 });
+  const place = await topMessage();
+  await waitFor(() => page.evaluate((id) => Object.entries(sessionStorage).some(([k, v]) => k.startsWith('openwork.open-session.') && v.includes(id)), place.id), 'the place in the transcript saved', 5_000);
+  await page.reload();
+  await page.locator(`.session-list .item.selected[data-session-id="${firstSession}"]`).waitFor({ timeout: 30_000 });
+  await waitFor(async () => {
+    const now = await topMessage();
+    return now && now.id === place.id && Math.abs(now.offset - place.offset) <= 40;
+  }, `the message at the top of the view after a reload (${JSON.stringify(place)})`, 15_000).catch(async (e) => {
+    await shot(page, 'FAILED-scroll-restore');
+    throw new Error(`${e.message}; now ${JSON.stringify(await topMessage())}`);
+  });
+  await jump.waitFor({ timeout: 5_000 });
+  await expectText(todoPanel.locator('summary'), '1 of 3 done', 'the todo list after a reload', 10_000);
+  await shot(page, '04e-scroll-restored');
+  await jump.click();
+  await jump.waitFor({ state: 'detached', timeout: 5_000 });
 
   // 4f. The sections are ARIA tabs: the arrow keys, Home and End move
   // between them and show their panel; only the selected one is in the Tab order.
@@ -487,9 +536,26 @@ async function main() {
   await page.keyboard.type('l');
   await suggestions.waitFor({ timeout: 5_000 });
   mark = llm.requests.length;
+  // The command shows at once as the user's message (OpenCode gets it only
+  // once it is on the screen); OpenCode's echo, the template, takes its place.
+  let releaseCommand;
+  const commandHeld = new Promise((r) => { releaseCommand = r; });
+  const isCommandPost = (url) => /\/session\/[^/]+\/command$/.test(url.pathname);
+  await page.route(isCommandPost, async (route) => { await commandHeld; await route.continue(); });
   await page.keyboard.press('Enter');
+  await page.locator('.msg.user.optimistic').filter({ hasText: '/hello' }).waitFor({ timeout: 5_000 }).catch(async (e) => {
+    await shot(page, 'FAILED-command-optimistic');
+    throw new Error(`the slash command did not show at once: ${e.message}`);
+  });
+  releaseCommand();
   await waitFor(() => seen(mark, (r) => r.text.includes(HELLO_TEMPLATE)), 'the slash command reached OpenCode (its template at the stub)', 60_000);
+  await page.unroute(isCommandPost);
   await notBusy();
+  await expectText(page.locator('.msg.user'), HELLO_TEMPLATE, "the command's echo in the transcript", 30_000);
+  await waitFor(async () => (await page.locator('.msg.optimistic').count()) === 0, 'the echo replaced the command', 30_000);
+  const userTexts = await page.locator('.msg.user').evaluateAll((els) => els.map((e) => e.querySelector('.text')?.textContent?.trim() ?? ''));
+  if (userTexts.some((t) => !t)) throw new Error(`an empty user message: ${JSON.stringify(userTexts)}`);
+  if (userTexts.filter((t) => t.startsWith(HELLO_TEMPLATE)).length !== 1) throw new Error(`the command shown ${JSON.stringify(userTexts)}`);
   // An @file mention: `@` offers the workspace's files; the chosen one is sent as a file part.
   await prompt.click();
   await page.keyboard.type('Look at @mention');
@@ -685,25 +751,61 @@ async function main() {
   const phoneSession = p2.locator(`.session-list [data-session-id="${firstSession}"]`);
   await phoneSession.waitFor({ state: 'attached', timeout: 30_000 });
   if (await phoneSession.isVisible()) throw new Error('phone: the session list is shown without opening the drawer');
-  await p2.getByTestId('sessions-drawer-button').click();
+  const drawerButton = p2.getByTestId('sessions-drawer-button');
+  await drawerButton.click();
   await phoneSession.waitFor({ timeout: 5_000 });
+  // The drawer is a modal overlay: the focus moves in, Tab stays inside,
+  // Escape closes it and gives the focus back to its button.
+  await expectFocus(p2, '#session-list-panel[role="dialog"][aria-modal="true"] #session-list-h', 'the drawer takes the focus');
   await shot(p2, '12-phone-360-host-served');
+  for (const key of ['Shift+Tab', 'Tab', 'Tab', 'Shift+Tab', 'Shift+Tab']) {
+    await p2.keyboard.press(key);
+    await expectFocus(p2, '#session-list-panel *', `${key} stays in the drawer`);
+  }
+  await p2.keyboard.press('Escape');
+  await phoneSession.waitFor({ state: 'hidden', timeout: 5_000 });
+  await expectFocus(p2, '[data-testid="sessions-drawer-button"][aria-expanded="false"]', 'Escape closes the drawer, the focus back on its button');
+  await p2.keyboard.press('Enter');
+  await phoneSession.waitFor({ timeout: 5_000 });
+  await expectFocus(p2, '#session-list-h', 'the drawer opened from the keyboard takes the focus');
   // Its transcript on the phone: the composer at the bottom of the screen.
   await phoneSession.click();
   await phoneSession.waitFor({ state: 'hidden', timeout: 5_000 });
+  await expectFocus(p2, '#prompt', 'a session picked in the drawer gives the composer the focus');
   await p2.locator('.msg.assistant h2', { hasText: MD_HEADING }).waitFor({ timeout: 30_000 });
   // Opened at its end.
   await p2.waitForFunction(() => { const el = document.querySelector('.transcript'); return el && el.scrollHeight - el.scrollTop - el.clientHeight < 50; }, null, { timeout: 10_000 });
   if (await p2.getByTestId('jump-latest').count()) throw new Error('phone: "Jump to latest" shown on a session just opened');
   const phoneComposer = await p2.locator('.composer').boundingBox();
   if (!phoneComposer || phoneComposer.y + phoneComposer.height > 740 + 1) throw new Error(`phone: the composer is not on the screen: ${JSON.stringify(phoneComposer)}`);
+  // Nothing is wider than the phone (a long title would make the page zoom out).
+  const phoneWidth = await p2.evaluate(() => document.documentElement.scrollWidth);
+  if (phoneWidth > 360 + 1) {
+    const wide = await p2.evaluate(() => [...document.querySelectorAll('body *')].filter((el) => el.getBoundingClientRect().right > 361).slice(0, 8)
+      .map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')} → ${Math.round(el.getBoundingClientRect().right)}`));
+    throw new Error(`phone: the page is ${phoneWidth} px wide on a 360 px screen: ${wide.join(', ')}`);
+  }
   await shot(p2, '12b-phone-360-session');
 
   // 9. The host switches workspace → toast + reconnect on the phone and in the app.
+  // The phone shows "Switching to project-beta…" while it follows, until
+  // the new folder answers (that answer is held until the overlay was seen).
+  let releaseFollow;
+  const followHeld = new Promise((r) => { releaseFollow = r; });
+  await p2.route('**/opencode/path', async (route) => { await followHeld; await route.continue(); });
   const sw = await fetch(`${hostReady.localUrl}/workspaces/active`, {
     method: 'POST', headers: { 'content-type': 'application/json', 'x-openwork-host-token': hostToken }, body: JSON.stringify({ path: wsB }),
   });
   if (!sw.ok) throw new Error(`switch failed: ${sw.status} ${await sw.text()}`);
+  const phoneOverlay = p2.getByTestId('switch-overlay');
+  await phoneOverlay.filter({ hasText: 'Switching to project-beta…' }).waitFor({ timeout: 30_000 }).catch(async (e) => {
+    await shot(p2, 'FAILED-phone-switch-overlay');
+    throw new Error(`the phone showed no overlay while following the host's switch: ${e.message}`);
+  });
+  await shot(p2, '13a-phone-following-switch');
+  releaseFollow();
+  await phoneOverlay.waitFor({ state: 'detached', timeout: 30_000 });
+  await p2.unroute('**/opencode/path');
   await p2.getByTestId('toast').filter({ hasText: 'project-beta' }).waitFor({ timeout: 30_000 });
   await p2.getByTestId('workspace-button').filter({ hasText: 'project-beta' }).waitFor({ timeout: 30_000 });
   // The next session list is the new folder's: project-alpha's session is gone.
@@ -821,6 +923,15 @@ async function main() {
   await send.waitFor({ timeout: 10_000 });
   if (!(await send.isDisabled())) throw new Error('Send is enabled without a model');
   await shot(page, '14g-no-model-yet');
+  // The paired phone (a collaborator, not the owner) followed the host
+  // there: it is told what to run on the host instead of a key form.
+  await p2.getByTestId('workspace-button').filter({ hasText: 'project-nomodel' }).waitFor({ timeout: 60_000 });
+  await p2.getByTestId('no-model-ask').filter({ hasText: 'opencode auth login' }).waitFor({ timeout: 60_000 }).catch(async (e) => {
+    await shot(p2, 'FAILED-phone-no-model');
+    throw new Error(`the phone (collaborator) is not told how to add a model: ${e.message}`);
+  });
+  if (await p2.locator('#nm-key').count()) throw new Error('a collaborator is offered the API-key form');
+  await shot(p2, '14h-phone-no-model-ask');
   // Settings offer the same (app mode).
   await page.getByRole('tab', { name: 'Settings' }).click();
   await page.getByTestId('settings-host-folder').getByRole('button', { name: 'Host a local folder…' }).click();

@@ -12,7 +12,9 @@
 //   (MD_HEADING), a list and a TypeScript code block;
 // - a prompt containing EDIT_PROMPT: a `read` of README.md, then an `edit`
 //   of it adding EDIT_LINE (OpenCode puts the unified diff in the tool's
-//   metadata), then EDIT_REPLY.
+//   metadata), then EDIT_REPLY;
+// - a prompt containing TODO_PROMPT: a `todowrite` of TODO_ITEMS (the
+//   agent's todo list), then TODO_REPLY.
 import http from 'node:http';
 
 export const REPLY = 'STUB-REPLY: hello from the stub model, streamed in pieces.';
@@ -44,6 +46,13 @@ export const EDIT_PROMPT = 'EDIT-FILE';
 export const EDIT_FILE = 'README.md';
 export const EDIT_LINE = 'Edited by the e2e stub.';
 export const EDIT_REPLY = 'EDIT-DONE';
+export const TODO_PROMPT = 'PLAN-TODOS';
+export const TODO_ITEMS = [
+  { content: 'Read the failing test', status: 'completed', priority: 'high' },
+  { content: 'Fix the parser', status: 'in_progress', priority: 'high' },
+  { content: 'Update the changelog', status: 'pending', priority: 'low' },
+];
+export const TODO_REPLY = 'TODOS-WRITTEN';
 
 /** Text of an OpenAI chat message's content (string or parts). */
 function textOf(content) {
@@ -75,6 +84,10 @@ function plan(json) {
       return { kind: 'tool', name: 'edit', args: { filePath: EDIT_FILE, oldString: heading, newString: `${heading}\n\n${EDIT_LINE}` } };
     }
     return { kind: 'text', text: EDIT_REPLY };
+  }
+  if (hasTools && prompt.includes(TODO_PROMPT)) {
+    if (results.length === 0) return { kind: 'tool', name: 'todowrite', args: { todos: TODO_ITEMS } };
+    return { kind: 'text', text: TODO_REPLY };
   }
   return { kind: 'text', text: REPLY };
 }

@@ -85,10 +85,13 @@ impl Active {
         if let Some(w) = self.watcher.lock().unwrap_or_else(|e| e.into_inner()).as_ref() {
             w.retarget(next.path.clone());
         }
-        proxy.hub.end_other_folders(&next.directory);
         let describe = |w: &ActiveWorkspace| serde_json::json!({ "id": w.id, "name": w.name, "path": w.directory });
         tracing::info!(from = %previous.directory, to = %next.directory, "workspace switched");
         events.publish("workspace.switched", serde_json::json!({ "from": describe(&previous), "to": describe(&next) }));
+        // Announced first: a client hears of the switch before its stream of
+        // the old folder ends (a client whose streams end together may still
+        // miss it, and notices the switch on reconnecting).
+        proxy.hub.end_other_folders(&next.directory);
         // The first request for a folder sets it up: seconds on a busy machine.
         let (engine, dir) = (engine.clone(), next.directory.clone());
         tokio::spawn(async move { engine.open(&dir).await });

@@ -1,5 +1,5 @@
 import { createUniqueId, onCleanup, onMount, type JSX } from 'solid-js';
-import { FOCUSABLE, trapTarget } from '../lib/a11y';
+import { focusables, keepTabInside } from './focus';
 
 export interface DialogProps {
   title: string;
@@ -26,7 +26,6 @@ export function Dialog(props: DialogProps) {
   let box!: HTMLDivElement;
   const active = document.activeElement;
   const opener = active instanceof HTMLElement && active !== document.body ? active : null;
-  const focusables = () => [...box.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((el) => el.getClientRects().length > 0);
 
   const me = Symbol('dialog');
   const onKey = (e: KeyboardEvent) => {
@@ -36,24 +35,13 @@ export function Dialog(props: DialogProps) {
       props.onClose();
       return;
     }
-    if (e.key !== 'Tab') return;
-    const els = focusables();
-    if (!els.length) {
-      e.preventDefault();
-      box.focus();
-      return;
-    }
-    const to = trapTarget(els.length, els.indexOf(document.activeElement as HTMLElement), e.shiftKey);
-    if (to !== null) {
-      e.preventDefault();
-      els[to]?.focus();
-    }
+    keepTabInside(box, e);
   };
 
   onMount(() => {
     open.push(me);
     document.addEventListener('keydown', onKey);
-    const first = (props.initialFocus ? box.querySelector<HTMLElement>(props.initialFocus) : null) ?? focusables()[0] ?? box;
+    const first = (props.initialFocus ? box.querySelector<HTMLElement>(props.initialFocus) : null) ?? focusables(box)[0] ?? box;
     first.focus();
   });
   onCleanup(() => {

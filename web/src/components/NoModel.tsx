@@ -64,7 +64,7 @@ export function NoModel(props: NoModelProps) {
   return (
     <Show when={info() && !info()!.usable}>
       <section class="card no-model" aria-labelledby="no-model-h" data-testid="no-model">
-        <h3 id="no-model-h">No model yet</h3>
+        <h2 id="no-model-h">No model yet</h2>
         <p>OpenCode on this host has no model to answer with, so messages cannot be sent.</p>
         <Show when={info()!.owner} fallback={<p data-testid="no-model-ask">Ask the host's owner to add a model: on the host run <code>opencode auth login</code></p>}>
           <form class="form" onSubmit={save} novalidate>

@@ -4,15 +4,16 @@ import { remote, type Transport } from '../lib/api';
 import { composerKey, readableError, relativeTime } from '../lib/chat';
 import {
   commandList, configuredModel, filterCommands, filterSessions, insertMention, listboxKey, loadOpen, loadPrefs, mentionAt, mentionedFiles, modelOptions,
-  modelRef, parseSlash, pick, primaryAgents, promptParts, saveOpen, savePrefs, slashQuery, type CommandInfo, type ModelOption,
+  modelRef, parseSlash, pick, primaryAgents, promptParts, saveOpen, savePrefs, slashQuery, type CommandInfo, type ModelOption, type ScrollAnchor,
 } from '../lib/composer';
 import { Confirm } from './Confirm';
 import {
-  addOptimistic, applyEvent, dropOptimistic, emptyTranscript, keepOptimistic, pendingPermissions, sessionTitle, transcriptFromList,
+  addOptimistic, applyEvent, dropOptimistic, emptyTranscript, keepOptimistic, pendingPermissions, sessionTitle, todosFrom, transcriptFromList,
   type PermissionView, type Session, type Transcript,
 } from '../lib/opencode';
-import { preloadMarkdown, TranscriptView } from './Transcript';
+import { preloadMarkdown, TodoPanel, TranscriptView } from './Transcript';
 import { NoModel } from './NoModel';
+import { keepTabInside } from './focus';
 
 export interface SessionsProps {
   transport: Transport;
@@ -56,9 +57,33 @@ export function Sessions(props: SessionsProps) {
   const [renaming, setRenaming] = createSignal<string | null>(null);
   const [confirmDelete, setConfirmDelete] = createSignal<Session | null>(null);
   const [drawer, setDrawer] = createSignal(false);
+  let drawerPanel: HTMLDivElement | undefined;
+  let drawerButton: HTMLButtonElement | undefined;
+  /** Close the phone's session drawer; the focus goes to `to` (the drawer
+   *  button by default; the composer after a session was picked). */
+  const closeDrawer = (to?: () => HTMLElement | null | undefined) => {
+    if (!drawer()) return;
+    setDrawer(false);
+    queueMicrotask(() => ((to?.() ?? drawerButton) as HTMLElement | undefined)?.focus());
+  };
+  // Opened: the focus moves in (to its heading: no keyboard pops up on a phone).
+  createEffect(on(drawer, (isOpen) => {
+    if (isOpen) queueMicrotask(() => drawerPanel?.querySelector<HTMLElement>('h2')?.focus());
+  }, { defer: true }));
+  /** The drawer is a modal overlay: Escape closes it, Tab stays inside. */
+  const drawerKey = (e: KeyboardEvent) => {
+    if (!drawer() || !drawerPanel || e.defaultPrevented) return;
+    if (e.key === 'Escape') {
+      e.preventDefault();
+      e.stopPropagation();
+      closeDrawer();
+      return;
+    }
+    keepTabInside(drawerPanel, e);
+  };
   const shown = createMemo(() => filterSessions(sessions(), query(), sessionTitle));
   /** A scroll position to restore once the reopened session is shown. */
-  const [restore, setRestore] = createSignal<{ sessionID: string; top: number } | null>(null);
+  const [restore, setRestore] = createSignal<{ sessionID: string; anchor: ScrollAnchor } | null>(null);
   /** The session to reopen after a reload (once per epoch). */
   let reopen: string | null = null;
   const oc = (path: string, init?: { method?: string; body?: unknown }) => remote<unknown>(props.transport, `/opencode${path}`, init);
@@ -104,7 +129,7 @@ export function Sessions(props: SessionsProps) {
     setSessions([]);
     const saved = loadOpen(sessionStorage, props.workspaceKey);
     reopen = saved?.id ?? null;
-    setRestore(saved && saved.scroll !== null ? { sessionID: saved.id, top: saved.scroll } : null);
+    setRestore(saved?.scroll ? { sessionID: saved.id, anchor: saved.scroll } : null);
     void load();
     void loadChoices();
   }));
@@ -125,7 +150,7 @@ export function Sessions(props: SessionsProps) {
   onCleanup(unsubscribe);
 
   const openSession = async (s: Session) => {
-    setDrawer(false);
+    closeDrawer(() => document.getElementById('prompt'));
     if (open()?.sessionID !== s.id) {
       setOpen(emptyTranscript(s.id));
       setSendError(null);
@@ -134,9 +159,10 @@ export function Sessions(props: SessionsProps) {
       if (saved?.id !== s.id) saveOpen(sessionStorage, props.workspaceKey, { id: s.id, scroll: null });
     }
     try {
-      const [msgs, asked] = await Promise.all([
+      const [msgs, asked, todos] = await Promise.all([
         oc(`/session/${encodeURIComponent(s.id)}/message`),
         oc('/permission').catch(() => []),
+        oc(`/session/${encodeURIComponent(s.id)}/todo`).catch(() => []),
       ]);
       // Events that arrived meanwhile are re-derived by the next updates;
       // permissions asked before the session was opened come from the list.
@@ -144,7 +170,7 @@ export function Sessions(props: SessionsProps) {
       const pending = pendingPermissions(s.id, asked);
       const live = open()?.sessionID === s.id ? open()!.permissions : [];
       const merged = [...pending, ...live.filter((p) => !pending.some((q) => q.id === p.id))];
-      setOpen({ ...keepOptimistic(t, open()), permissions: merged });
+      setOpen({ ...keepOptimistic(t, open()), permissions: merged, todos: todosFrom(todos) });
     } catch (e) {
       setError(readableError(e, 'open the session'));
     }
@@ -153,11 +179,16 @@ export function Sessions(props: SessionsProps) {
   /** Catch the open session up from OpenCode, keeping it open. */
   const resync = async (id: string) => {
     try {
-      const [msgs, asked] = await Promise.all([oc(`/session/${encodeURIComponent(id)}/message`), oc('/permission').catch(() => [])]);
+      const [msgs, asked, todos] = await Promise.all([
+        oc(`/session/${encodeURIComponent(id)}/message`),
+        oc('/permission').catch(() => []),
+        oc(`/session/${encodeURIComponent(id)}/todo`).catch(() => null),
+      ]);
       const cur = open();
       if (cur?.sessionID !== id) return;
       const t = transcriptFromList(id, msgs);
-      setOpen({ ...keepOptimistic(t, cur), busy: cur.busy && !t.messages.at(-1)?.done, permissions: pendingPermissions(id, asked) });
+      const list = todos === null ? cur.todos : todosFrom(todos);
+      setOpen({ ...keepOptimistic(t, cur), busy: cur.busy && !t.messages.at(-1)?.done, permissions: pendingPermissions(id, asked), todos: list });
     } catch {
       /* keep what is shown; the next event or refresh catches up */
     }
@@ -206,14 +237,19 @@ export function Sessions(props: SessionsProps) {
     }
   };
 
-  /** Run a slash command (`POST /session/:id/command`; it answers when the reply is done). */
+  /** Run a slash command (`POST /session/:id/command`; it answers when the
+   *  reply is done). Shown at once as `/name args` (OpenCode's echo, the
+   *  command's template, replaces it); on failure taken back, the command
+   *  back in the box. */
   const runCommand = async (command: string, args: string) => {
     const t = open();
     if (!t || noModel()) return;
+    const text = `/${command}${args ? ` ${args}` : ''}`;
+    const [shownT, localId] = addOptimistic(t, text, true);
     setPrompt('');
     setPopup(null);
     setSendError(null);
-    setOpen({ ...t, busy: true });
+    setOpen({ ...shownT, busy: true });
     setFollow(follow() + 1);
     try {
       const body: Record<string, unknown> = { command, arguments: args };
@@ -221,8 +257,11 @@ export function Sessions(props: SessionsProps) {
       if (agent()) body.agent = agent();
       await oc(`/session/${encodeURIComponent(t.sessionID)}/command`, { method: 'POST', body });
     } catch (err) {
-      setPrompt((now) => (now.trim() ? now : `/${command}${args ? ` ${args}` : ''}`));
+      const cur = open();
+      if (cur?.sessionID === t.sessionID) setOpen({ ...dropOptimistic(cur, localId), busy: t.busy });
+      setPrompt((now) => (now.trim() ? now : text));
       setSendError(readableError(err, `run /${command}`));
+      document.getElementById('prompt')?.focus();
     }
   };
 
@@ -340,18 +379,30 @@ export function Sessions(props: SessionsProps) {
       {/* Always in the page, so that what it is given is said at once. */}
       <p class="sr-only" role="alert" aria-live="assertive" data-testid="permission-announcement">{announcement()}</p>
       <div class="row phone-only session-drawer-bar">
-        <button type="button" aria-expanded={drawer()} aria-controls="session-list-panel" onClick={() => setDrawer(!drawer())} data-testid="sessions-drawer-button">
+        <button type="button" ref={drawerButton} aria-expanded={drawer()} aria-controls="session-list-panel" onClick={() => (drawer() ? closeDrawer() : setDrawer(true))} data-testid="sessions-drawer-button">
           {drawer() ? 'Close sessions' : 'Sessions'}
         </button>
         <span class="muted drawer-current">{open() ? sessionTitle(sessions().find((x) => x.id === open()!.sessionID) ?? { id: '' }) : ''}</span>
       </div>
-      <div class="session-list" id="session-list-panel" classList={{ 'drawer-open': drawer() }}>
+      <Show when={drawer()}>
+        <div class="drawer-backdrop phone-only" onClick={() => closeDrawer()} />
+      </Show>
+      <div
+        class="session-list"
+        id="session-list-panel"
+        ref={drawerPanel}
+        classList={{ 'drawer-open': drawer() }}
+        role={drawer() ? 'dialog' : undefined}
+        aria-modal={drawer() ? 'true' : undefined}
+        aria-labelledby={drawer() ? 'session-list-h' : undefined}
+        onKeyDown={drawerKey}
+      >
         <div class="row between">
-          <h2 tabindex="-1">Sessions</h2>
+          <h2 id="session-list-h" tabindex="-1">Sessions</h2>
           <span class="row">
-            <button class="primary" onClick={() => { setDrawer(false); void create(); }}>New session</button>
+            <button class="primary" onClick={() => { closeDrawer(() => null); void create(); }}>New session</button>
             <Show when={drawer()}>
-              <button type="button" class="phone-only" onClick={() => { setDrawer(false); document.querySelector<HTMLElement>('[data-testid="sessions-drawer-button"]')?.focus(); }}>Close</button>
+              <button type="button" class="phone-only" onClick={() => closeDrawer()}>Close</button>
             </Show>
           </span>
         </div>
@@ -415,8 +466,9 @@ export function Sessions(props: SessionsProps) {
                 follow={follow()}
                 restore={restore()}
                 onRestored={() => setRestore(null)}
-                onPosition={(top) => saveOpen(sessionStorage, props.workspaceKey, { id: t().sessionID, scroll: top })}
+                onPosition={(anchor) => saveOpen(sessionStorage, props.workspaceKey, { id: t().sessionID, scroll: anchor })}
               />
+              <TodoPanel todos={t().todos} />
               <div class="permissions" ref={permissionsBox}>
                 <For each={t().permissions}>
                   {(p) => {

@@ -1,19 +1,28 @@
 import { createEffect, createSignal, For, Index, Match, on, onCleanup, onMount, Show, Switch } from 'solid-js';
-import { isAtBottom } from '../lib/chat';
+import { anchorAt, isAtBottom } from '../lib/chat';
+import type { ScrollAnchor } from '../lib/composer';
 import { copyText } from '../lib/clipboard';
-import { type MessageView, type Transcript as TranscriptModel } from '../lib/opencode';
+import { TODO_STATUS_TEXT, todosOpen, todoSummary, type MessageView, type TodoView, type Transcript as TranscriptModel } from '../lib/opencode';
 import { messageBlocks, type Block, type ToolView } from '../lib/tools';
 
 type MarkdownModule = typeof import('../lib/markdown');
 const [markdown, setMarkdown] = createSignal<MarkdownModule | null>(null);
+/** The renderer's load is over, either way (messages are drawn as they will stay). */
+const [markdownSettled, setMarkdownSettled] = createSignal(false);
 let loading: Promise<void> | null = null;
 
 /** Start loading the Markdown renderer (marked, DOMPurify: a chunk of their
  *  own); until it is there, messages show as plain text. */
 export function preloadMarkdown(): void {
   loading ??= import('../lib/markdown').then(
-    (m) => void setMarkdown(() => m),
-    () => void (loading = null),
+    (m) => {
+      setMarkdown(() => m);
+      setMarkdownSettled(true);
+    },
+    () => {
+      loading = null;
+      setMarkdownSettled(true);
+    },
   );
 }
 
@@ -78,6 +87,40 @@ function addCopyButton(pre: HTMLPreElement): void {
   wrap.append(bar, pre);
 }
 
+const TODO_MARK: Record<TodoView['status'], string> = { pending: '○', in_progress: '◐', completed: '✓', cancelled: '✕' };
+
+/** A todo list: each item with its mark and its status in words. */
+export function TodoList(props: { todos: TodoView[]; label: string }) {
+  return (
+    <ul class="todos" aria-label={props.label}>
+      <For each={props.todos}>
+        {(t) => (
+          <li class={`todo ${t.status}`} data-status={t.status}>
+            <span class="todo-mark" aria-hidden="true">{TODO_MARK[t.status]}</span>
+            <span class="todo-text">{t.content}</span>
+            <span class="todo-status">{TODO_STATUS_TEXT[t.status]}</span>
+          </li>
+        )}
+      </For>
+    </ul>
+  );
+}
+
+/** The agent's todo list of the open session, above the composer: open
+ *  while work is left on it, folded once all is done. */
+export function TodoPanel(props: { todos: TodoView[] }) {
+  return (
+    <Show when={props.todos.length}>
+      <details class="todo-panel" open={todosOpen(props.todos)} data-testid="todo-panel">
+        <summary>
+          Todo list <span class="muted">· {todoSummary(props.todos)}</span>
+        </summary>
+        <TodoList todos={props.todos} label="The agent's todo list" />
+      </details>
+    </Show>
+  );
+}
+
 /** A tool call: name, status, title, what it works on, error, diff; input and output folded. */
 export function ToolCall(props: { tool: ToolView }) {
   const t = () => props.tool;
@@ -101,6 +144,7 @@ export function ToolCall(props: { tool: ToolView }) {
       <Show when={t().error}>
         <p class="tool-error">{t().error}</p>
       </Show>
+      <Show when={t().todos}>{(list) => <TodoList todos={list()} label="Todo list written" />}</Show>
       <Show when={t().diff}>
         {(lines) => (
           <details class="tool-diff" open>
@@ -174,11 +218,11 @@ export interface TranscriptProps {
   transcript: TranscriptModel;
   /** Changes when the view must go to the end and follow it (a message sent). */
   follow: number;
-  /** A scroll position to go back to once this session's messages are shown (after a reload). */
-  restore?: { sessionID: string; top: number } | null;
+  /** A place to go back to once this session's messages are shown (after a reload). */
+  restore?: { sessionID: string; anchor: ScrollAnchor } | null;
   onRestored?: () => void;
-  /** Where the reader is: scrollTop, or null at the end. */
-  onPosition?: (top: number | null) => void;
+  /** Where the reader is, or null at the end. */
+  onPosition?: (anchor: ScrollAnchor | null) => void;
 }
 
 /** The messages, scrolling on their own: they follow new text while the
@@ -205,26 +249,49 @@ export function TranscriptView(props: TranscriptProps) {
     setAtEnd(true);
     toEnd();
   }, { defer: true }));
-  // At the end again: follow. Moved up (by the reader: a layout change
-  // that moves the view leaves it at the end): stop following.
+  /** Each message's top and bottom in the scrolled content. */
+  const messageTops = () => {
+    const base = scroller.getBoundingClientRect().top - scroller.scrollTop;
+    return [...list.children].map((el) => {
+      const r = el.getBoundingClientRect();
+      return { id: (el as HTMLElement).dataset.messageId ?? '', top: r.top - base, bottom: r.bottom - base };
+    });
+  };
+  // After a reload: back to the message the reader was at, once the
+  // messages are drawn as they will stay (Markdown loaded).
   createEffect(() => {
     const r = props.restore;
-    if (!r || r.sessionID !== props.transcript.sessionID || !props.transcript.messages.length) return;
+    if (!r || r.sessionID !== props.transcript.sessionID || !props.transcript.messages.length || !markdownSettled()) return;
     queueMicrotask(() => {
-      setAtEnd(false);
-      scroller.scrollTop = r.top;
-      lastTop = scroller.scrollTop;
-      if (isAtBottom(scroller)) setAtEnd(true);
+      const at = messageTops().find((m) => m.id === r.anchor.messageId);
+      if (at) {
+        setAtEnd(false);
+        scroller.scrollTop = at.top + r.anchor.offset;
+        lastTop = scroller.scrollTop;
+        if (isAtBottom(scroller)) setAtEnd(true);
+      }
       props.onRestored?.();
     });
   });
+  // At the end again: follow. Moved up (by the reader: a layout change
+  // that moves the view leaves it at the end): stop following.
   let lastTop = 0;
+  /** The place is saved once per frame at most (it measures the messages). */
+  let placePending = false;
+  const savePlace = () => {
+    if (placePending) return;
+    placePending = true;
+    requestAnimationFrame(() => {
+      placePending = false;
+      props.onPosition?.(isAtBottom(scroller) ? null : anchorAt(messageTops(), scroller.scrollTop));
+    });
+  };
   const onScroll = () => {
     const top = scroller.scrollTop;
     if (isAtBottom(scroller)) setAtEnd(true);
     else if (top < lastTop) setAtEnd(false);
     lastTop = top;
-    props.onPosition?.(isAtBottom(scroller) ? null : top);
+    savePlace();
   };
   const jump = () => {
     setAtEnd(true);

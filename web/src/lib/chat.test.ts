@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { composerKey, isAtBottom, readableError, relativeTime } from './chat';
+import { anchorAt, composerKey, isAtBottom, readableError, relativeTime } from './chat';
 import { HttpError } from './errors';
 
 describe('composer keys', () => {
@@ -46,5 +46,16 @@ describe('readable errors', () => {
     expect(readableError(new HttpError(502, 'http_error', 'HTTP 502'))).toBe('Could not send the message: the host answered with an error (502). Try again.');
     expect(readableError(new HttpError(404, 'http_error', 'Session not found: ses_1'), 'open the session')).toBe('Could not open the session: Session not found: ses_1');
     expect(readableError('weird')).toBe('Could not send the message. Try again.');
+  });
+});
+
+describe('the reader\'s place in a transcript', () => {
+  const tops = [{ id: 'a', top: 0, bottom: 100 }, { id: 'b', top: 100, bottom: 400 }, { id: 'c', top: 400, bottom: 450 }];
+  it('is the first message not wholly above the view, and how far into it', () => {
+    expect(anchorAt(tops, 0)).toEqual({ messageId: 'a', offset: 0 });
+    expect(anchorAt(tops, 150.4)).toEqual({ messageId: 'b', offset: 50 });
+    expect(anchorAt(tops, 100)).toEqual({ messageId: 'b', offset: 0 });
+    expect(anchorAt(tops, 1000)).toEqual({ messageId: 'c', offset: 600 });
+    expect(anchorAt([], 10)).toBeNull();
   });
 });

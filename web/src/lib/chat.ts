@@ -14,6 +14,15 @@ export function isAtBottom(box: { scrollTop: number; scrollHeight: number; clien
   return box.scrollHeight - box.scrollTop - box.clientHeight <= slack;
 }
 
+/** The reader's place in a transcript scrolled to `scrollTop`: the first
+ *  message (`tops`: each message's top and bottom in the scrolled content,
+ *  in order) not wholly above the view, and how far above the view's top
+ *  its top is. Null when there are no messages. */
+export function anchorAt(tops: { id: string; top: number; bottom: number }[], scrollTop: number): { messageId: string; offset: number } | null {
+  const m = tops.find((t) => t.bottom > scrollTop) ?? tops.at(-1);
+  return m ? { messageId: m.id, offset: Math.round(scrollTop - m.top) } : null;
+}
+
 const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
   ['year', 365 * 86_400_000],
   ['month', 30 * 86_400_000],

@@ -42,8 +42,8 @@ describe('models and agents', () => {
   });
   it('remembers the open session and its scroll', () => {
     const s = memory();
-    saveOpen(s, 'w', { id: 'ses_1', scroll: 120 });
-    expect(loadOpen(s, 'w')).toEqual({ id: 'ses_1', scroll: 120 });
+    saveOpen(s, 'w', { id: 'ses_1', scroll: { messageId: 'msg_3', offset: 40 } });
+    expect(loadOpen(s, 'w')).toEqual({ id: 'ses_1', scroll: { messageId: 'msg_3', offset: 40 } });
     saveOpen(s, 'w', null);
     expect(loadOpen(s, 'w')).toBeNull();
   });

@@ -91,10 +91,19 @@ export function modelRef(value: string): { providerID: string; modelID: string }
 // ---- the open session, kept over a reload ------------------------------------
 export const openKey = (workspace: string) => `openwork.open-session.${workspace}`;
 
+/** Where the reader of a transcript is: the first message in view, and
+ *  how far (px) its top is above the top of the view. Kept as a message,
+ *  not as a scrollTop, so that it holds when the text above is drawn
+ *  differently after a reload (Markdown, highlighting, another width). */
+export interface ScrollAnchor {
+  messageId: string;
+  offset: number;
+}
+
 export interface OpenState {
   id: string;
-  /** The transcript's scrollTop, or null when it was at its end. */
-  scroll: number | null;
+  /** Where the reader was, or null when at the end (it follows new text). */
+  scroll: ScrollAnchor | null;
 }
 
 export function loadOpen(store: Pick<Storage, 'getItem'>, workspace: string): OpenState | null {
@@ -102,7 +111,10 @@ export function loadOpen(store: Pick<Storage, 'getItem'>, workspace: string): Op
     const v = obj(JSON.parse(store.getItem(openKey(workspace)) ?? 'null'));
     const id = str(v?.id);
     if (!id) return null;
-    return { id, scroll: typeof v?.scroll === 'number' ? v.scroll : null };
+    const a = obj(v?.scroll);
+    const messageId = str(a?.messageId);
+    const offset = a?.offset;
+    return { id, scroll: messageId && typeof offset === 'number' && Number.isFinite(offset) ? { messageId, offset } : null };
   } catch {
     return null;
   }

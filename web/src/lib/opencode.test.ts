@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addOptimistic, applyEvent, dropOptimistic, emptyTranscript, keepOptimistic, messageText, pendingPermissions, sessionTitle, transcriptFromList } from './opencode';
+import { addOptimistic, applyEvent, dropOptimistic, emptyTranscript, keepOptimistic, messageText, pendingPermissions, sessionTitle, todosFrom, todosOpen, todoSummary, transcriptFromList } from './opencode';
 
 const S = 'ses_1';
 describe('transcript from events', () => {
@@ -117,6 +117,64 @@ describe('a message sent from here', () => {
     const echoed = transcriptFromList(S, [{ info: { id: 'm2', role: 'user' }, parts: [{ id: 'p2', type: 'text', text: 'second' }] }]);
     expect(keepOptimistic(echoed, sent)).toBe(echoed);
     expect(keepOptimistic(listed, { ...sent, sessionID: 'ses_other' })).toBe(listed);
+  });
+});
+
+describe('slash commands sent from here', () => {
+  it('show the command at once; the echo (its template) takes its place', () => {
+    const [sent] = addOptimistic(emptyTranscript(S), '/hello world', true);
+    expect(sent.messages[0]).toMatchObject({ role: 'user', optimistic: true, command: true });
+    let t = applyEvent(sent, { type: 'message.updated', properties: { info: { id: 'msg_c', sessionID: S, role: 'user', time: { created: 1 } } } });
+    expect(t.messages.map((m) => [m.id, messageText(m)])).toEqual([['msg_c', '/hello world']]);
+    t = applyEvent(t, { type: 'message.part.updated', properties: { part: { id: 'prt_c', sessionID: S, messageID: 'msg_c', type: 'text', text: 'TEMPLATE world' } } });
+    expect(t.messages).toHaveLength(1);
+    expect(t.messages[0]).toMatchObject({ id: 'msg_c', optimistic: false });
+    expect(t.messages[0]!.command).toBeUndefined();
+    expect(messageText(t.messages[0]!)).toBe('TEMPLATE world');
+  });
+  it('a reload from OpenCode drops a command once a new user message is there, not before', () => {
+    const before = transcriptFromList(S, [{ info: { id: 'm1', role: 'user' }, parts: [{ id: 'p1', type: 'text', text: 'earlier' }] }]);
+    const [sent] = addOptimistic(before, '/hello', true);
+    expect(keepOptimistic(before, sent).messages.map(messageText)).toEqual(['earlier', '/hello']);
+    const echoed = transcriptFromList(S, [
+      { info: { id: 'm1', role: 'user' }, parts: [{ id: 'p1', type: 'text', text: 'earlier' }] },
+      { info: { id: 'm2', role: 'user' }, parts: [{ id: 'p2', type: 'text', text: 'TEMPLATE' }] },
+    ]);
+    expect(keepOptimistic(echoed, sent)).toBe(echoed);
+    // Adopted by the echo's message.updated (its id), its text not in yet: not shown twice.
+    const adopted = applyEvent(sent, { type: 'message.updated', properties: { info: { id: 'm2', sessionID: S, role: 'user' } } });
+    expect(keepOptimistic(echoed, adopted).messages.map((m) => m.id)).toEqual(['m1', 'm2']);
+  });
+});
+
+describe("the agent's todo list", () => {
+  const todos = [
+    { content: 'Read the test', status: 'completed', priority: 'high' },
+    { content: 'Fix it', status: 'in_progress', priority: 'high' },
+    { content: 'Odd status', status: 'blocked' },
+    { content: '  ', status: 'pending' },
+    'garbage',
+  ];
+  it('is read from OpenCode, odd entries tolerated', () => {
+    expect(todosFrom(todos)).toEqual([
+      { content: 'Read the test', status: 'completed', priority: 'high' },
+      { content: 'Fix it', status: 'in_progress', priority: 'high' },
+      { content: 'Odd status', status: 'pending' },
+    ]);
+    expect(todosFrom({ not: 'a list' })).toEqual([]);
+  });
+  it('follows todo.updated of the open session only', () => {
+    let t = applyEvent(emptyTranscript(S), { type: 'todo.updated', properties: { sessionID: S, todos } });
+    expect(t.todos.map((x) => x.status)).toEqual(['completed', 'in_progress', 'pending']);
+    expect(applyEvent(t, { type: 'todo.updated', properties: { sessionID: 'ses_other', todos: [] } })).toBe(t);
+    t = applyEvent(t, { type: 'todo.updated', properties: { sessionID: S, todos: [] } });
+    expect(t.todos).toEqual([]);
+  });
+  it('is summed up', () => {
+    const list = todosFrom([...todos, { content: 'Dropped', status: 'cancelled' }]);
+    expect(todoSummary(list)).toBe('1 of 3 done');
+    expect(todosOpen(list)).toBe(true);
+    expect(todosOpen(list.map((x) => ({ ...x, status: 'completed' as const })))).toBe(false);
   });
 });
 

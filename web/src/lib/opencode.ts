@@ -34,6 +34,17 @@ export interface MessageView {
   /** Shown at once when sent, until OpenCode echoes the message (it takes
    *  over the real id then). */
   optimistic?: boolean;
+  /** A slash command sent from here (`/name args`): OpenCode's echo holds
+   *  the command's template, not these words. */
+  command?: boolean;
+}
+
+/** One item of the agent's todo list (OpenCode's `todowrite` tool). */
+export interface TodoView {
+  content: string;
+  /** pending, in_progress, completed, cancelled (others shown as pending). */
+  status: 'pending' | 'in_progress' | 'completed' | 'cancelled';
+  priority?: string;
 }
 
 export interface PermissionView {
@@ -48,10 +59,12 @@ export interface Transcript {
   messages: MessageView[];
   busy: boolean;
   permissions: PermissionView[];
+  /** The agent's todo list, as OpenCode last wrote it (`todo.updated`, `GET /session/:id/todo`). */
+  todos: TodoView[];
 }
 
 export function emptyTranscript(sessionID: string): Transcript {
-  return { sessionID, messages: [], busy: false, permissions: [] };
+  return { sessionID, messages: [], busy: false, permissions: [], todos: [] };
 }
 
 type Json = Record<string, unknown>;
@@ -123,10 +136,12 @@ const OPTIMISTIC = 'local-';
 let optimisticSeq = 0;
 
 /** The transcript with the user's message `text` shown at once, before
- *  OpenCode has it; and that entry's id (to take it back on a failed send). */
-export function addOptimistic(t: Transcript, text: string): [Transcript, string] {
+ *  OpenCode has it; and that entry's id (to take it back on a failed send).
+ *  `command`: `text` is a slash command (`/name args`). */
+export function addOptimistic(t: Transcript, text: string, command = false): [Transcript, string] {
   const id = `${OPTIMISTIC}${++optimisticSeq}`;
   const m: MessageView = { id, role: 'user', parts: [{ id: `${id}-text`, type: 'text', text }], done: true, optimistic: true };
+  if (command) m.command = true;
   return [{ ...t, messages: [...t.messages, m] }, id];
 }
 
@@ -136,11 +151,25 @@ export function dropOptimistic(t: Transcript, id: string): Transcript {
 }
 
 /** The optimistic entries of `prev` not echoed yet, kept on top of a
- *  transcript reloaded from OpenCode (`next`), in their order. */
+ *  transcript reloaded from OpenCode (`next`), in their order. A message is
+ *  echoed when `next` has a user message with its text; a slash command
+ *  (whose echo is its template) when `next` has a user message `prev` did not. */
 export function keepOptimistic(next: Transcript, prev: Transcript | null): Transcript {
   if (!prev || prev.sessionID !== next.sessionID) return next;
-  const echoed = new Set(next.messages.filter((m) => m.role === 'user').map(messageText));
-  const still = prev.messages.filter((m) => m.optimistic && !echoed.has(messageText(m)));
+  const known = new Set(prev.messages.map((m) => m.id));
+  const users = next.messages.filter((m) => m.role === 'user');
+  const echoed = new Set(users.map(messageText));
+  let newUsers = users.filter((m) => !known.has(m.id) && !prev.messages.some((p) => p.optimistic && !p.command && messageText(p) === messageText(m))).length;
+  const ids = new Set(next.messages.map((m) => m.id));
+  const still = prev.messages.filter((m) => {
+    if (!m.optimistic || ids.has(m.id)) return false;
+    if (!m.command) return !echoed.has(messageText(m));
+    if (newUsers > 0) {
+      newUsers -= 1;
+      return false;
+    }
+    return true;
+  });
   return still.length ? { ...next, messages: [...next.messages, ...still] } : next;
 }
 
@@ -187,7 +216,7 @@ export function applyEvent(t: Transcript, ev: { type?: string; properties?: unkn
       const pending = !known && part.type === 'text' ? t.messages.find((x) => x.optimistic && messageText(x) === part.text) : undefined;
       const [t2, m] = upsertMessage(pending ? adoptOptimistic(t, mid, pending.id) : t, mid, 'assistant');
       // The first real part of an echoed message replaces the text shown meanwhile.
-      if (m.optimistic) return replaceMessage(t2, { ...m, optimistic: false, parts: [part] });
+      if (m.optimistic) return replaceMessage(t2, { ...m, optimistic: false, command: undefined, parts: [part] });
       const parts = m.parts.some((x) => x.id === part.id) ? m.parts.map((x) => (x.id === part.id ? part : x)) : [...m.parts, part];
       return replaceMessage(t2, { ...m, parts });
     }
@@ -209,6 +238,8 @@ export function applyEvent(t: Transcript, ev: { type?: string; properties?: unkn
     }
     case 'session.idle':
       return { ...t, busy: false };
+    case 'todo.updated':
+      return { ...t, todos: todosFrom(p.todos) };
     case 'permission.asked': {
       const id = str(p.id);
       if (!id || t.permissions.some((x) => x.id === id)) return t;
@@ -248,6 +279,43 @@ export function pendingPermissions(sessionID: string, list: unknown): Permission
   }
   return out;
 }
+
+const TODO_STATUS = new Set(['pending', 'in_progress', 'completed', 'cancelled']);
+
+/** The agent's todo list from OpenCode's `Todo[]` (`GET /session/:id/todo`,
+ *  `todo.updated`, the `todowrite` tool's input); items without content are left out. */
+export function todosFrom(list: unknown): TodoView[] {
+  if (!Array.isArray(list)) return [];
+  const out: TodoView[] = [];
+  for (const item of list) {
+    const o = obj(item);
+    const content = str(o?.content)?.trim();
+    if (!o || !content) continue;
+    const status = str(o.status) ?? '';
+    const todo: TodoView = { content, status: TODO_STATUS.has(status) ? (status as TodoView['status']) : 'pending' };
+    const priority = str(o.priority);
+    if (priority) todo.priority = priority;
+    out.push(todo);
+  }
+  return out;
+}
+
+/** How a todo's status is said (next to its mark, and to a screen reader). */
+export const TODO_STATUS_TEXT: Record<TodoView['status'], string> = {
+  pending: 'to do',
+  in_progress: 'in progress',
+  completed: 'done',
+  cancelled: 'cancelled',
+};
+
+/** "2 of 5 done" (cancelled items are not counted as work left). */
+export function todoSummary(todos: TodoView[]): string {
+  const counted = todos.filter((t) => t.status !== 'cancelled');
+  return `${counted.filter((t) => t.status === 'completed').length} of ${counted.length} done`;
+}
+
+/** Whether the agent still has work on its list. */
+export const todosOpen = (todos: TodoView[]): boolean => todos.some((t) => t.status === 'pending' || t.status === 'in_progress');
 
 /** Visible text of a message (text parts only, in order). */
 export function messageText(m: MessageView): string {

@@ -57,6 +57,9 @@ function harness(mode: Mode, opts: { hostWs?: (Workspace | Error)[]; token?: str
   const hostAnswers: (Workspace | Error)[] = [...(opts.hostWs ?? [])];
   const hostCalls: Record<string, string>[] = [];
   const sleeps: number[] = [];
+  /** `folderReady` waits for this (the test releases it). */
+  let folderGate: Promise<void> = Promise.resolve();
+  const folderCalls: string[] = [];
   const io: SupervisorIo = {
     app: {
       status: vi.fn(async () => ({ state: 'connected', remoteType: 'openwork' as const })),
@@ -73,6 +76,10 @@ function harness(mode: Mode, opts: { hostWs?: (Workspace | Error)[]; token?: str
       if (a === undefined) throw new Error('no answer');
       if (a instanceof Error) throw a;
       return listing(a);
+    },
+    folderReady: async (t: Transport) => {
+      folderCalls.push(t.remoteBase);
+      await folderGate;
     },
     streamSse: (url, init, onMessage: (m: SseMessage) => void, signal) =>
       new Promise<void>((resolve, reject) => {
@@ -96,7 +103,12 @@ function harness(mode: Mode, opts: { hostWs?: (Workspace | Error)[]; token?: str
     await vi.waitFor(() => expect(live(path)).toHaveLength(1));
     return live(path)[0]!;
   };
-  return { sup, io, seen, streams, live, one, sleeps, hostAnswers, hostCalls, conn: () => conn, list: () => list, hostWs: () => hostWs, token: () => token };
+  const holdFolder = () => {
+    let release!: () => void;
+    folderGate = new Promise((r) => { release = r; });
+    return release;
+  };
+  return { sup, io, seen, streams, live, one, sleeps, hostAnswers, hostCalls, folderCalls, holdFolder, conn: () => conn, list: () => list, hostWs: () => hostWs, token: () => token };
 }
 
 describe('active workspace', () => {
@@ -185,9 +197,27 @@ describe('host mode', () => {
     const ev = await h.one('/events');
     ev.send({ id: 7, type: 'workspace.switched', properties: { from: { id: 'ws_1', name: 'alpha', path: '/srv/alpha' }, to: { id: 'ws_2', name: 'beta', path: '/srv/beta' } }, time: 0 });
     await vi.waitFor(() => expect(h.hostWs()?.id).toBe('ws_2'));
-    await vi.waitFor(() => expect(h.seen.epochs).toBe(epochs + 2));
+    await vi.waitFor(() => expect(h.seen.epochs).toBe(epochs + 1));
     expect(h.seen.toasts).toEqual(['The host switched to “beta”. Reconnected.']);
     expect(h.conn()).toMatchObject({ kind: 'connected', remoteType: 'openwork' });
+    expect(h.seen.switching.at(-1)).toBeNull();
+    h.sup.stop();
+  });
+
+  it('a host switch noticed on reconnect (its announcement lost with the old streams) shows "Switching to" until the new folder answers', async () => {
+    const h = harness('host', { token: 'tok', hostWs: [ws('ws_1', 'alpha'), ws('ws_2', 'beta')] });
+    await h.sup.resume({ mode: 'host' });
+    const epochs = h.seen.epochs;
+    const release = h.holdFolder();
+    // The old folder's OpenCode stream ends before the announcement arrives.
+    (await h.one('/opencode/event')).end();
+    await vi.waitFor(() => expect(h.seen.switching.at(-1)).toEqual({ to: 'beta' }));
+    expect(h.seen.epochs).toBe(epochs);
+    expect(h.folderCalls.length).toBeGreaterThan(0);
+    release();
+    await vi.waitFor(() => expect(h.seen.switching.at(-1)).toBeNull());
+    expect(h.seen.epochs).toBe(epochs + 1);
+    expect(h.seen.toasts).toEqual(['The host switched to “beta”. Reconnected.']);
     h.sup.stop();
   });
 

@@ -10,6 +10,7 @@ import {
   exchangePairing,
   hostApi,
   hostTransport,
+  remote,
   storeToken,
   type AppWorkspaceList,
   type ConnectInput,
@@ -71,6 +72,9 @@ export interface SupervisorIo {
   app: Pick<typeof app, 'status' | 'follow' | 'workspaces' | 'connect' | 'activate' | 'remove' | 'hostFolder'>;
   /** The host's `GET /workspaces` through `t`. */
   hostWorkspaces(t: Transport): Promise<HostOk<'/workspaces', 'get'>>;
+  /** Resolves once the host's active folder answers through its proxy
+   *  (OpenCode sets a folder up on its first request: seconds on a busy machine). */
+  folderReady(t: Transport): Promise<unknown>;
   streamSse: typeof streamSse;
   /** Resolves after `ms`, or at once when `signal` aborts. */
   sleep(ms: number, signal: AbortSignal): Promise<void>;
@@ -93,6 +97,7 @@ const FALLBACK_KEY = 'openwork.fallback';
 export const browserIo: SupervisorIo = {
   app,
   hostWorkspaces: (t) => hostApi.workspaces(t),
+  folderReady: (t) => remote(t, '/opencode/path'),
   streamSse,
   sleep: (ms, signal) =>
     new Promise<void>((resolve) => {
@@ -186,10 +191,20 @@ export function createSupervisor(state: SupervisorState, io: SupervisorIo = brow
     try {
       const w = await io.hostWorkspaces(transport());
       const prev = state.hostWorkspace();
-      state.setHostWorkspace(w.active);
       if (prev && prev.id !== w.active.id) {
-        state.toast(`The host switched to “${w.active.name}”. Reconnected.`);
-        state.newEpoch();
+        // The host switched (noticed here or announced): "Switching to …"
+        // until its new folder answers, then the views start over there.
+        const done = beginSwitch(w.active.name);
+        try {
+          state.setHostWorkspace(w.active);
+          await io.folderReady(transport()).catch(() => undefined);
+          state.toast(`The host switched to “${w.active.name}”. Reconnected.`);
+          state.newEpoch();
+        } finally {
+          done();
+        }
+      } else {
+        state.setHostWorkspace(w.active);
       }
       state.dispatch({ type: 'connected', remoteType: 'openwork', viaFallback: false });
     } catch (e) {
@@ -242,11 +257,11 @@ export function createSupervisor(state: SupervisorState, io: SupervisorIo = brow
         if (started !== generation) return;
         state.setList(l);
         state.toast(`${why} Reconnected to “${r.workspace.openworkWorkspaceName ?? r.workspace.name}”.`);
+        state.newEpoch();
       } else {
+        // verify() starts the views over if the workspace changed.
         await verify();
-        if (started !== generation) return;
       }
-      state.newEpoch();
     } finally {
       done();
     }

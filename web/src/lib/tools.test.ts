@@ -97,4 +97,12 @@ describe('message blocks', () => {
     const m: MessageView = { id: 'msg_u', role: 'user', done: true, parts: [{ id: 'p1', type: 'text', text: 'fix it' }, { id: 'p2', type: 'text', text: 'Called the Read tool…', synthetic: true }] };
     expect(messageBlocks(m)).toEqual([{ kind: 'text', id: 'p1', text: 'fix it' }]);
   });
+  it('a todowrite call shows the list it wrote, not its JSON', () => {
+    const todos = [{ content: 'Fix the parser', status: 'in_progress', priority: 'high' }, { content: 'Ship', status: 'pending', priority: 'low' }];
+    const v = toolView({ id: 'p', type: 'tool', text: '', tool: 'todowrite', status: 'completed', title: '2 todos', input: { todos }, output: JSON.stringify(todos) });
+    expect(v.todos).toEqual(todos);
+    expect(v.input).toBe('');
+    expect(v.output).toBeUndefined();
+    expect(v.title).toBe('2 todos');
+  });
 });

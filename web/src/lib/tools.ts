@@ -1,7 +1,7 @@
 // What the transcript shows of a message: its parts in order (text, reasoning,
 // tool calls), and of a tool call its name, status, title, subject (the
 // command, the file…), input, output, error and diff. No DOM, no Solid.
-import type { MessageView, PartView } from './opencode';
+import { todosFrom, type MessageView, type PartView, type TodoView } from './opencode';
 
 export type ToolStatus = 'pending' | 'running' | 'completed' | 'error';
 
@@ -27,6 +27,8 @@ export interface ToolView {
   diff?: DiffLine[];
   added: number;
   removed: number;
+  /** The todo list a `todowrite` call wrote (shown as a list, not as JSON). */
+  todos?: TodoView[];
 }
 
 /** One block of a message, in order. */
@@ -109,7 +111,11 @@ export function toolView(p: PartView): ToolView {
   const title = str(p.title);
   if (title && title !== subject?.text) view.title = title;
   if (subject) view.subject = subject;
-  if (output !== undefined) view.output = clip(output);
+  if (name === 'todowrite' && Array.isArray(input.todos)) {
+    // The list is the call's whole input, and its output repeats it.
+    view.todos = todosFrom(input.todos);
+    view.input = '';
+  } else if (output !== undefined) view.output = clip(output);
   const error = str(p.error);
   if (error) view.error = error;
   if (diff?.length) view.diff = diff;
