@@ -15,7 +15,7 @@ import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import {
-  EDIT_FILE, EDIT_LINE, EDIT_PROMPT, EDIT_REPLY, MD_CODE, MD_HEADING, MD_ITEMS, MD_PROMPT, REPLY, SLOW_PROMPT, SLOW_START, TODO_ITEMS, TODO_PROMPT,
+  EDIT_FILE, EDIT_LINE, EDIT_PROMPT, EDIT_REPLY, MD_CODE, MD_HEADING, MD_ITEMS, MD_PROMPT, QUESTION_PROMPT, QUESTION_REPLY, QUESTIONS, REPLY, SLOW_PROMPT, SLOW_START, TODO_ITEMS, TODO_PROMPT,
   TODO_REPLY, TOOL_COMMAND, TOOL_FILE, TOOL_PROMPT, TOOL_REPLY, startStubLlm,
 } from './stub-llm.mjs';
 
@@ -429,6 +429,43 @@ async function main() {
   await checkTodos(page.locator('.msg.assistant .tool[data-tool="todowrite"]').last().getByRole('list', { name: 'Todo list written' }), 'the todowrite call');
   await shot(page, '04c-todo-list');
 
+  const seen = (from, pred) => llm.requests.slice(from).some(pred);
+  let mark;
+  const notBusy = () => page.getByRole('button', { name: 'Abort' }).waitFor({ state: 'detached', timeout: 60_000 });
+  // 4c'''. The agent asks questions (OpenCode's question tool): shown,
+  // announced and focused; answered from the keyboard with a typed answer of
+  // one's own and a checkbox; the answers reach the model.
+  await prompt.fill(`${QUESTION_PROMPT}: ask me first`);
+  await prompt.press('Enter');
+  const question = page.getByRole('alertdialog', { name: 'Question from OpenCode' });
+  await expectText(question, QUESTIONS[0].question, 'the question shown', 60_000);
+  await page.waitForFunction((q) => (document.querySelector('[data-testid="permission-announcement"]')?.textContent ?? '').includes(`Question from OpenCode: ${q}`), QUESTIONS[0].question, { timeout: 5_000 })
+    .catch(() => { throw new Error('the question was not announced'); });
+  await expectFocus(page, '[role="alertdialog"] input[type="radio"]', 'the question takes the focus');
+  const answerButton = question.getByRole('button', { name: 'Answer' });
+  if (!(await answerButton.isDisabled())) throw new Error('Answer is enabled before anything was picked');
+  await shot(page, '04c-question');
+  // Tab to "my own answer" and type it (it picks itself), Tab to the checkboxes, Space, Enter.
+  await page.keyboard.press('Tab');
+  await expectFocus(page, '[role="alertdialog"] input.q-own', 'Tab from the options to the typed answer');
+  await page.keyboard.type('DuckDB please');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  await expectFocus(page, '[role="alertdialog"] input[type="checkbox"][value="Tests"]', 'Tab to the second checkbox');
+  await page.keyboard.press('Space');
+  mark = llm.requests.length;
+  await answerButton.click();
+  await question.waitFor({ state: 'detached', timeout: 30_000 });
+  await expectFocus(page, '#prompt', 'the focus after answering the question');
+  await expectText(assistant, QUESTION_REPLY, 'the answer after the question', 60_000);
+  // (The stub repeats the tool's result: the answers as OpenCode gave them to the model.)
+  const answeredMsg = page.locator('.msg.assistant').filter({ hasText: QUESTION_REPLY }).last();
+  await notBusy();
+  const answered = await answeredMsg.innerText();
+  log('question result:', answered);
+  if (!answered.includes('DuckDB please') || !answered.includes('Tests') || answered.includes('Docs')) throw new Error(`the answers that reached the model: ${answered}`);
+  await shot(page, '04c-question-answered');
+
   // 4c. Abort: a long streamed answer stops when the user aborts it.
   await page.locator('#prompt').fill(`${SLOW_PROMPT}: take your time`);
   await page.getByRole('button', { name: 'Send' }).click();
@@ -515,13 +552,11 @@ async function main() {
   await modelPicker.locator('option[value="stub/stub-model-2"]').waitFor({ state: 'attached', timeout: 15_000 });
   await modelPicker.selectOption('stub/stub-model-2');
   await page.getByLabel('Agent', { exact: true }).locator('option[value="build"]').waitFor({ state: 'attached', timeout: 5_000 });
-  const seen = (from, pred) => llm.requests.slice(from).some(pred);
-  let mark = llm.requests.length;
+  mark = llm.requests.length;
   await prompt.fill('MODEL-TWO: answer with the second model');
   await prompt.press('Enter');
   await expectText(assistant, REPLY, 'the reply of the second model', 60_000);
   await waitFor(() => seen(mark, (r) => r.model === 'stub-model-2' && r.text.includes('MODEL-TWO')), 'the picked model reached the stub LLM', 30_000);
-  const notBusy = () => page.getByRole('button', { name: 'Abort' }).waitFor({ state: 'detached', timeout: 60_000 });
   await notBusy();
   // A slash command: `/` offers the workspace's commands; arrow keys and Enter run one.
   await prompt.click();

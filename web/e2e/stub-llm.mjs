@@ -14,7 +14,10 @@
 //   of it adding EDIT_LINE (OpenCode puts the unified diff in the tool's
 //   metadata), then EDIT_REPLY;
 // - a prompt containing TODO_PROMPT: a `todowrite` of TODO_ITEMS (the
-//   agent's todo list), then TODO_REPLY.
+//   agent's todo list), then TODO_REPLY;
+// - a prompt containing QUESTION_PROMPT: a `question` call asking
+//   QUESTIONS (OpenCode waits for the user's answers), then QUESTION_REPLY
+//   followed by the tool's result (the answers).
 import http from 'node:http';
 
 export const REPLY = 'STUB-REPLY: hello from the stub model, streamed in pieces.';
@@ -53,6 +56,12 @@ export const TODO_ITEMS = [
   { content: 'Update the changelog', status: 'pending', priority: 'low' },
 ];
 export const TODO_REPLY = 'TODOS-WRITTEN';
+export const QUESTION_PROMPT = 'ASK-QUESTION';
+export const QUESTIONS = [
+  { question: 'Which database should the app use?', header: 'Database', options: [{ label: 'SQLite', description: 'One file, no server' }, { label: 'Postgres', description: 'A server of its own' }] },
+  { question: 'What else should I add?', header: 'Extras', options: [{ label: 'Docs', description: 'A README section' }, { label: 'Tests', description: 'Unit tests' }], multiple: true },
+];
+export const QUESTION_REPLY = 'QUESTIONS-ANSWERED';
 
 /** Text of an OpenAI chat message's content (string or parts). */
 function textOf(content) {
@@ -84,6 +93,11 @@ function plan(json) {
       return { kind: 'tool', name: 'edit', args: { filePath: EDIT_FILE, oldString: heading, newString: `${heading}\n\n${EDIT_LINE}` } };
     }
     return { kind: 'text', text: EDIT_REPLY };
+  }
+  if (hasTools && prompt.includes(QUESTION_PROMPT)) {
+    const result = results[0];
+    if (result) return { kind: 'text', text: `${QUESTION_REPLY}: ${textOf(result.content).trim().slice(0, 300)}` };
+    return { kind: 'tool', name: 'question', args: { questions: QUESTIONS } };
   }
   if (hasTools && prompt.includes(TODO_PROMPT)) {
     if (results.length === 0) return { kind: 'tool', name: 'todowrite', args: { todos: TODO_ITEMS } };

@@ -1,5 +1,5 @@
 import { createSignal, For, Show, onCleanup, onMount, createEffect, on, createMemo } from 'solid-js';
-import { permissionAnnouncement } from '../lib/a11y';
+import { permissionAnnouncement, questionAnnouncement } from '../lib/a11y';
 import { remote, type Transport } from '../lib/api';
 import { composerKey, readableError, relativeTime } from '../lib/chat';
 import {
@@ -8,11 +8,12 @@ import {
 } from '../lib/composer';
 import { Confirm } from './Confirm';
 import {
-  addOptimistic, applyEvent, dropOptimistic, emptyTranscript, keepOptimistic, pendingPermissions, sessionTitle, todosFrom, transcriptFromList,
-  type PermissionView, type Session, type Transcript,
+  addOptimistic, applyEvent, dropOptimistic, emptyTranscript, keepOptimistic, pendingPermissions, pendingQuestions, sessionTitle, todosFrom, transcriptFromList,
+  type QuestionView, type Session, type Transcript,
 } from '../lib/opencode';
 import { preloadMarkdown, TodoPanel, TranscriptView } from './Transcript';
 import { NoModel } from './NoModel';
+import { QuestionPrompt } from './Question';
 import { keepTabInside } from './focus';
 
 export interface SessionsProps {
@@ -159,18 +160,23 @@ export function Sessions(props: SessionsProps) {
       if (saved?.id !== s.id) saveOpen(sessionStorage, props.workspaceKey, { id: s.id, scroll: null });
     }
     try {
-      const [msgs, asked, todos] = await Promise.all([
+      const [msgs, asked, todos, questions] = await Promise.all([
         oc(`/session/${encodeURIComponent(s.id)}/message`),
         oc('/permission').catch(() => []),
         oc(`/session/${encodeURIComponent(s.id)}/todo`).catch(() => []),
+        oc('/question').catch(() => []),
       ]);
       // Events that arrived meanwhile are re-derived by the next updates;
-      // permissions asked before the session was opened come from the list.
+      // permissions and questions asked before the session was opened come from the lists.
       const t = transcriptFromList(s.id, msgs);
-      const pending = pendingPermissions(s.id, asked);
-      const live = open()?.sessionID === s.id ? open()!.permissions : [];
-      const merged = [...pending, ...live.filter((p) => !pending.some((q) => q.id === p.id))];
-      setOpen({ ...keepOptimistic(t, open()), permissions: merged, todos: todosFrom(todos) });
+      const now = open()?.sessionID === s.id ? open() : null;
+      const merge = <T extends { id: string }>(listed: T[], live: T[] = []) => [...listed, ...live.filter((p) => !listed.some((q) => q.id === p.id))];
+      setOpen({
+        ...keepOptimistic(t, open()),
+        permissions: merge(pendingPermissions(s.id, asked), now?.permissions),
+        questions: merge(pendingQuestions(s.id, questions), now?.questions),
+        todos: todosFrom(todos),
+      });
     } catch (e) {
       setError(readableError(e, 'open the session'));
     }
@@ -179,16 +185,22 @@ export function Sessions(props: SessionsProps) {
   /** Catch the open session up from OpenCode, keeping it open. */
   const resync = async (id: string) => {
     try {
-      const [msgs, asked, todos] = await Promise.all([
+      const [msgs, asked, todos, questions] = await Promise.all([
         oc(`/session/${encodeURIComponent(id)}/message`),
         oc('/permission').catch(() => []),
         oc(`/session/${encodeURIComponent(id)}/todo`).catch(() => null),
+        oc('/question').catch(() => null),
       ]);
       const cur = open();
       if (cur?.sessionID !== id) return;
       const t = transcriptFromList(id, msgs);
-      const list = todos === null ? cur.todos : todosFrom(todos);
-      setOpen({ ...keepOptimistic(t, cur), busy: cur.busy && !t.messages.at(-1)?.done, permissions: pendingPermissions(id, asked), todos: list });
+      setOpen({
+        ...keepOptimistic(t, cur),
+        busy: cur.busy && !t.messages.at(-1)?.done,
+        permissions: pendingPermissions(id, asked),
+        todos: todos === null ? cur.todos : todosFrom(todos),
+        questions: questions === null ? cur.questions : pendingQuestions(id, questions),
+      });
     } catch {
       /* keep what is shown; the next event or refresh catches up */
     }
@@ -343,25 +355,31 @@ export function Sessions(props: SessionsProps) {
     }
   };
 
-  // ---- permission prompts: said aloud, and they take the focus -------------
-  /** What the live region says (a permission prompt just shown). */
+  // ---- prompts (permissions, questions): said aloud, and they take the focus
+  /** What the live region says (a prompt just shown). */
   const [announcement, setAnnouncement] = createSignal('');
   /** Prompts already announced (a prompt drawn again is not new). */
   const announced = new Set<string>();
   let permissionsBox: HTMLDivElement | undefined;
-  /** A prompt appeared: say so, and give its first button the focus (unless
-   *  another prompt has it: the user is answering that one). */
-  const promptShown = (p: PermissionView, el: HTMLElement) => {
-    if (announced.has(p.id)) return;
-    announced.add(p.id);
-    setAnnouncement(permissionAnnouncement(p));
-    if (!permissionsBox?.contains(document.activeElement)) el.querySelector('button')?.focus();
+  /** A prompt appeared: say `said`, and give its first control the focus
+   *  (unless another prompt has it: the user is answering that one). */
+  const promptShown = (id: string, said: string, el: HTMLElement) => {
+    if (announced.has(id)) return;
+    announced.add(id);
+    setAnnouncement(said);
+    if (!permissionsBox?.contains(document.activeElement)) el.querySelector<HTMLElement>('input, button')?.focus();
   };
   /** A prompt that had the focus is gone (answered here or elsewhere): the
-   *  next prompt's first button, or the composer, takes it (not <body>). */
+   *  next prompt's first control, or the composer, takes it (not <body>). */
   const promptGone = () => {
     setAnnouncement('');
-    (permissionsBox?.querySelector('button') ?? document.getElementById('prompt'))?.focus();
+    (permissionsBox?.querySelector<HTMLElement>('input, button') ?? document.getElementById('prompt'))?.focus();
+  };
+  /** Mount/unmount hooks of a prompt element. */
+  const asPrompt = (id: string, said: () => string) => (el: HTMLElement) => {
+    onMount(() => promptShown(id, said(), el));
+    // Still in the page (and focused) while it is disposed: move the focus once it is gone.
+    onCleanup(() => { if (el.contains(document.activeElement)) queueMicrotask(promptGone); });
   };
 
   const answer = async (id: string, reply: 'once' | 'always' | 'reject') => {
@@ -371,6 +389,17 @@ export function Sessions(props: SessionsProps) {
       if (t) setOpen({ ...t, permissions: t.permissions.filter((p) => p.id !== id) });
     } catch (err) {
       setError(readableError(err, 'answer the permission request'));
+    }
+  };
+  /** Answer (`answers`) or dismiss (null) a question of the agent. */
+  const answerQuestion = async (q: QuestionView, answers: string[][] | null) => {
+    try {
+      const path = `/question/${encodeURIComponent(q.id)}/${answers ? 'reply' : 'reject'}`;
+      await oc(path, { method: 'POST', body: answers ? { answers } : {} });
+      const t = open();
+      if (t) setOpen({ ...t, questions: t.questions.filter((x) => x.id !== q.id) });
+    } catch (err) {
+      setError(readableError(err, answers ? 'answer the question' : 'dismiss the question'));
     }
   };
 
@@ -472,13 +501,9 @@ export function Sessions(props: SessionsProps) {
               <div class="permissions" ref={permissionsBox}>
                 <For each={t().permissions}>
                   {(p) => {
-                    let el!: HTMLDivElement;
-                    onMount(() => promptShown(p, el));
-                    // Still in the page (and focused) while it is disposed: move the focus once it is gone.
-                    onCleanup(() => { if (el.contains(document.activeElement)) queueMicrotask(promptGone); });
                     const textId = `permission-${p.id}`;
                     return (
-                      <div class="permission" ref={el} role="alertdialog" aria-label="Permission request" aria-describedby={textId} data-permission-id={p.id}>
+                      <div class="permission" ref={asPrompt(p.id, () => permissionAnnouncement(p))} role="alertdialog" aria-label="Permission request" aria-describedby={textId} data-permission-id={p.id}>
                         <p id={textId}>
                           OpenCode asks for <strong>{p.title}</strong>
                           <Show when={p.patterns.length}> on <code>{p.patterns.join(', ')}</code></Show>
@@ -491,6 +516,13 @@ export function Sessions(props: SessionsProps) {
                       </div>
                     );
                   }}
+                </For>
+                <For each={t().questions}>
+                  {(q) => (
+                    <div ref={asPrompt(q.id, () => questionAnnouncement(q))}>
+                      <QuestionPrompt request={q} onAnswer={(a) => answerQuestion(q, a)} onDismiss={() => answerQuestion(q, null)} />
+                    </div>
+                  )}
                 </For>
               </div>
               <form class="composer" onSubmit={(e) => { e.preventDefault(); void send(); }}>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { permissionAnnouncement, tabKeyTarget, trapTarget } from './a11y';
+import { permissionAnnouncement, questionAnnouncement, tabKeyTarget, trapTarget } from './a11y';
 
 describe('focus trap', () => {
   it('wraps Tab from the last element to the first, Shift+Tab from the first to the last', () => {
@@ -44,5 +44,12 @@ describe('permission announcement', () => {
       'Permission needed: OpenCode asks for bash on echo hi > proof.txt. Allow once, Always allow, or Reject.',
     );
     expect(permissionAnnouncement({ title: 'edit', patterns: [] })).toBe('Permission needed: OpenCode asks for edit. Allow once, Always allow, or Reject.');
+  });
+});
+
+describe('question announcement', () => {
+  it('says the first question and how many more', () => {
+    expect(questionAnnouncement({ questions: [{ question: 'Which database?' }] })).toBe('Question from OpenCode: Which database? Answer or dismiss it below.');
+    expect(questionAnnouncement({ questions: [{ question: 'A?' }, { question: 'B?' }] })).toBe('Question from OpenCode: A? (and 1 more). Answer or dismiss it below.');
   });
 });

@@ -42,3 +42,11 @@ export function permissionAnnouncement(p: { title: string; patterns: string[] })
   const on = p.patterns.length ? ` on ${p.patterns.join(', ')}` : '';
   return `Permission needed: OpenCode asks for ${p.title}${on}. Allow once, Always allow, or Reject.`;
 }
+
+/** What a screen reader says when the agent asks the user a question. */
+export function questionAnnouncement(q: { questions: { question: string }[] }): string {
+  const first = q.questions[0]?.question ?? '';
+  const more = q.questions.length > 1 ? ` (and ${q.questions.length - 1} more)` : '';
+  const said = `${first}${more}`;
+  return `Question from OpenCode: ${said}${/[.?!]$/.test(said) ? '' : '.'} Answer or dismiss it below.`;
+}

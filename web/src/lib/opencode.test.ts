@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addOptimistic, applyEvent, dropOptimistic, emptyTranscript, keepOptimistic, messageText, pendingPermissions, sessionTitle, todosFrom, todosOpen, todoSummary, transcriptFromList } from './opencode';
+import { addOptimistic, applyEvent, OWN_ANSWER, pendingQuestions, questionAnswers, dropOptimistic, emptyTranscript, keepOptimistic, messageText, pendingPermissions, sessionTitle, todosFrom, todosOpen, todoSummary, transcriptFromList } from './opencode';
 
 const S = 'ses_1';
 describe('transcript from events', () => {
@@ -175,6 +175,41 @@ describe("the agent's todo list", () => {
     expect(todoSummary(list)).toBe('1 of 3 done');
     expect(todosOpen(list)).toBe(true);
     expect(todosOpen(list.map((x) => ({ ...x, status: 'completed' as const })))).toBe(false);
+  });
+});
+
+describe('questions the agent asks', () => {
+  const asked = {
+    id: 'que_1', sessionID: S, tool: { messageID: 'msg_a', callID: 'c1' },
+    questions: [
+      { question: 'Which database?', header: 'Database', options: [{ label: 'SQLite', description: 'a file' }, { label: 'Postgres', description: 'a server' }] },
+      { question: 'Which extras?', header: 'Extras', options: [{ label: 'Docs', description: '' }, { label: 'Tests', description: '' }], multiple: true, custom: false },
+      { header: 'no question text' },
+    ],
+  };
+  it('come and go with the events of the open session', () => {
+    let t = applyEvent(emptyTranscript(S), { type: 'question.asked', properties: asked });
+    expect(t.questions).toHaveLength(1);
+    expect(t.questions[0]!.questions.map((q) => [q.header, q.multiple, q.custom, q.options.length])).toEqual([['Database', false, true, 2], ['Extras', true, false, 2]]);
+    expect(applyEvent(t, { type: 'question.asked', properties: asked })).toBe(t);
+    expect(applyEvent(t, { type: 'question.asked', properties: { ...asked, id: 'que_2', sessionID: 'ses_other' } })).toBe(t);
+    t = applyEvent(t, { type: 'question.replied', properties: { sessionID: S, requestID: 'que_1', answers: [] } });
+    expect(t.questions).toEqual([]);
+    t = applyEvent(applyEvent(t, { type: 'question.asked', properties: asked }), { type: 'question.rejected', properties: { sessionID: S, requestID: 'que_1' } });
+    expect(t.questions).toEqual([]);
+  });
+  it('waiting ones come from GET /question', () => {
+    expect(pendingQuestions(S, [asked, { ...asked, id: 'que_2', sessionID: 'ses_other' }, { id: 'que_3', sessionID: S, questions: [] }, 'x']).map((q) => q.id)).toEqual(['que_1']);
+    expect(pendingQuestions(S, null)).toEqual([]);
+  });
+  it('are answered with labels, or the typed answer', () => {
+    const qs = applyEvent(emptyTranscript(S), { type: 'question.asked', properties: asked }).questions[0]!.questions;
+    expect(questionAnswers(qs, [['SQLite'], []], ['', ''])).toBeNull();
+    expect(questionAnswers(qs, [['SQLite'], ['Tests', 'Docs', 'Nope']], ['', ''])).toEqual([['SQLite'], ['Docs', 'Tests']]);
+    expect(questionAnswers(qs, [[OWN_ANSWER], ['Docs']], ['  DuckDB ', ''])).toEqual([['DuckDB'], ['Docs']]);
+    expect(questionAnswers(qs, [[OWN_ANSWER], ['Docs']], ['   ', ''])).toBeNull();
+    // No typed answer where the question allows none.
+    expect(questionAnswers(qs, [['Postgres'], [OWN_ANSWER]], ['', 'mine'])).toBeNull();
   });
 });
 

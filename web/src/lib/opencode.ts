@@ -54,6 +54,23 @@ export interface PermissionView {
   patterns: string[];
 }
 
+/** One question of a `question` tool call: pick one (or, `multiple`,
+ *  several) of `options`, or (`custom`, OpenCode's default) type an answer. */
+export interface QuestionInfo {
+  question: string;
+  header: string;
+  options: { label: string; description: string }[];
+  multiple: boolean;
+  custom: boolean;
+}
+
+/** The agent asks the user (OpenCode's `question` tool); the session waits for the answers. */
+export interface QuestionView {
+  id: string;
+  sessionID: string;
+  questions: QuestionInfo[];
+}
+
 export interface Transcript {
   sessionID: string;
   messages: MessageView[];
@@ -61,10 +78,12 @@ export interface Transcript {
   permissions: PermissionView[];
   /** The agent's todo list, as OpenCode last wrote it (`todo.updated`, `GET /session/:id/todo`). */
   todos: TodoView[];
+  /** Questions waiting for the user's answers (`question.asked`, `GET /question`). */
+  questions: QuestionView[];
 }
 
 export function emptyTranscript(sessionID: string): Transcript {
-  return { sessionID, messages: [], busy: false, permissions: [], todos: [] };
+  return { sessionID, messages: [], busy: false, permissions: [], todos: [], questions: [] };
 }
 
 type Json = Record<string, unknown>;
@@ -240,6 +259,16 @@ export function applyEvent(t: Transcript, ev: { type?: string; properties?: unkn
       return { ...t, busy: false };
     case 'todo.updated':
       return { ...t, todos: todosFrom(p.todos) };
+    case 'question.asked': {
+      const q = questionFrom(p);
+      if (!q || t.questions.some((x) => x.id === q.id)) return t;
+      return { ...t, questions: [...t.questions, q] };
+    }
+    case 'question.replied':
+    case 'question.rejected': {
+      const rid = str(p.requestID);
+      return { ...t, questions: t.questions.filter((x) => x.id !== rid) };
+    }
     case 'permission.asked': {
       const id = str(p.id);
       if (!id || t.permissions.some((x) => x.id === id)) return t;
@@ -278,6 +307,50 @@ export function pendingPermissions(sessionID: string, list: unknown): Permission
     out.push({ id, sessionID, title: str(o.permission) ?? 'permission', patterns });
   }
   return out;
+}
+
+/** A question request (`question.asked` properties, an item of `GET /question`); null when it is not one. */
+function questionFrom(o: Json): QuestionView | null {
+  const id = str(o.id);
+  const sessionID = str(o.sessionID);
+  if (!id || !sessionID || !Array.isArray(o.questions)) return null;
+  const questions: QuestionInfo[] = [];
+  for (const item of o.questions) {
+    const q = obj(item);
+    const question = str(q?.question);
+    if (!q || !question) continue;
+    const options = (Array.isArray(q.options) ? q.options : [])
+      .map(obj)
+      .filter((x): x is Json => !!x && typeof x.label === 'string' && x.label.trim() !== '')
+      .map((x) => ({ label: x.label as string, description: str(x.description) ?? '' }));
+    questions.push({ question, header: str(q.header) ?? '', options, multiple: q.multiple === true, custom: q.custom !== false });
+  }
+  return questions.length ? { id, sessionID, questions } : null;
+}
+
+/** The questions waiting in one session, from `GET /question`. */
+export function pendingQuestions(sessionID: string, list: unknown): QuestionView[] {
+  if (!Array.isArray(list)) return [];
+  return list
+    .map((item) => { const o = obj(item); return o ? questionFrom(o) : null; })
+    .filter((q): q is QuestionView => q !== null && q.sessionID === sessionID);
+}
+
+/** In a question's picks: "my own answer" (the typed text) is picked. */
+export const OWN_ANSWER = '\u0000own';
+
+/** The `answers` of a question reply: per question, the picked labels (in
+ *  the options' order) and the typed answer when "my own answer" is picked;
+ *  one answer for a single-choice question. Null while a question has none. */
+export function questionAnswers(qs: QuestionInfo[], picked: string[][], typed: string[]): string[][] | null {
+  const answers = qs.map((q, i) => {
+    const p = picked[i] ?? [];
+    const labels = q.options.filter((o) => p.includes(o.label)).map((o) => o.label);
+    const own = q.custom && p.includes(OWN_ANSWER) ? (typed[i] ?? '').trim() : '';
+    const all = own ? [...labels, own] : labels;
+    return q.multiple ? all : all.slice(0, 1);
+  });
+  return answers.every((a) => a.length > 0) ? answers : null;
 }
 
 const TODO_STATUS = new Set(['pending', 'in_progress', 'completed', 'cancelled']);
