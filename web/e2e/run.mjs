@@ -6,7 +6,7 @@
 //
 // Env: OPENWORK_BIN (default ../target/debug/openwork), OPENCODE_BIN (required),
 // CHROMIUM (default /usr/bin/chromium).
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -115,6 +115,14 @@ async function waitFor(fn, what, timeoutMs = 30_000) {
   }
 }
 
+/** `dir` as a git repository with one commit (OpenCode snapshots the files
+ *  of a git project: /undo restores them). */
+function gitInit(dir) {
+  const git = (...args) => execFileSync('git', ['-c', 'user.email=e2e@example.invalid', '-c', 'user.name=e2e', '-c', 'init.defaultBranch=main', ...args], { cwd: dir, stdio: 'ignore' });
+  git('init', '-q');
+  git('add', '-A');
+  git('commit', '-qm', 'e2e workspace');
+}
 function workspace(name, llmPort) {
   const dir = path.join(tmp, name);
   fs.mkdirSync(dir, { recursive: true });
@@ -220,6 +228,7 @@ async function main() {
   const llm = await startStubLlm();
   log('stub LLM on', llm.port);
   const wsA = workspace('project-alpha', llm.port);
+  gitInit(wsA);
   const wsB = workspace('project-beta', llm.port);
   const wsPlain = workspace('plain-opencode', llm.port);
 
@@ -604,6 +613,49 @@ async function main() {
   await page.keyboard.press('Enter');
   await waitFor(() => seen(mark, (r) => r.text.includes(MENTION_CONTENT)), 'the mentioned file reached the stub LLM', 60_000);
   await notBusy();
+  // /undo takes back the last message and the file change it made; the
+  // message goes back into the composer; Redo brings both back.
+  const readmeA = path.join(wsA, EDIT_FILE);
+  const beforeEdit = fs.readFileSync(readmeA, 'utf8');
+  await prompt.fill(`${EDIT_PROMPT}: once more`);
+  await prompt.press('Enter');
+  await expectText(page.locator('.msg.assistant .text'), EDIT_REPLY, 'the second edit answered', 60_000);
+  await notBusy();
+  const afterEdit = fs.readFileSync(readmeA, 'utf8');
+  if (afterEdit === beforeEdit) throw new Error('the second edit did not change the file');
+  const onceMore = page.locator('.msg.user').filter({ hasText: 'once more' });
+  await prompt.click();
+  await page.keyboard.type('/und');
+  await expectText(suggestions.getByRole('option'), '/undo', '/undo offered', 10_000);
+  await page.keyboard.press('Enter');
+  await waitFor(() => fs.readFileSync(readmeA, 'utf8') === beforeEdit, '/undo restored the file', 30_000);
+  await onceMore.waitFor({ state: 'detached', timeout: 10_000 });
+  await expectText(page.getByTestId('revert-bar'), 'Undid your last message', 'the undo bar', 10_000);
+  if ((await prompt.inputValue()) !== `${EDIT_PROMPT}: once more`) throw new Error(`after /undo the composer holds ${JSON.stringify(await prompt.inputValue())}`);
+  await shot(page, '04h-undone');
+  await page.getByTestId('revert-bar').getByRole('button', { name: 'Redo' }).click();
+  await waitFor(() => fs.readFileSync(readmeA, 'utf8') === afterEdit, 'Redo brought the change back', 30_000);
+  await onceMore.waitFor({ timeout: 10_000 });
+  await page.getByTestId('revert-bar').waitFor({ state: 'detached', timeout: 10_000 });
+  if ((await prompt.inputValue()) !== '') throw new Error('Redo left the undone message in the composer');
+  // Undone again, then a new message: what was undone is gone for good.
+  await prompt.click();
+  await page.keyboard.type('/undo');
+  await page.keyboard.press('Enter');
+  await onceMore.waitFor({ state: 'detached', timeout: 10_000 });
+  await waitFor(() => fs.readFileSync(readmeA, 'utf8') === beforeEdit, 'the second /undo restored the file', 30_000);
+  await prompt.fill('A-NEW-DIRECTION: something else');
+  await prompt.press('Enter');
+  await page.locator('.msg.user').filter({ hasText: 'A-NEW-DIRECTION' }).waitFor({ timeout: 10_000 });
+  await page.getByTestId('revert-bar').waitFor({ state: 'detached', timeout: 10_000 });
+  await notBusy();
+  await waitFor(async () => {
+    const r = await fetch(`${hostReady.localUrl}/opencode/session/${composerSession}/message`, { headers: { authorization: `Bearer ${clientToken}` } });
+    const texts = (await r.json()).flatMap((m) => m.parts.filter((x) => x.type === 'text').map((x) => x.text));
+    return texts.some((x) => x.includes('A-NEW-DIRECTION')) && !texts.some((x) => x.includes('once more'));
+  }, 'OpenCode dropped the undone messages', 30_000);
+  if (await onceMore.count()) throw new Error('the undone message came back after a new message');
+  if (fs.readFileSync(readmeA, 'utf8') !== beforeEdit) throw new Error('the undone file change came back after a new message');
   // Rename (inline), then search by title.
   const row = page.locator(`.session-list li:has([data-session-id="${composerSession}"])`);
   await row.getByRole('button', { name: /^Rename / }).click();

@@ -1,4 +1,4 @@
-import { createSignal, For, Show, onCleanup, onMount, createEffect, on, createMemo } from 'solid-js';
+import { createSignal, For, Show, onCleanup, onMount, createEffect, on, createMemo, untrack } from 'solid-js';
 import { permissionAnnouncement, questionAnnouncement } from '../lib/a11y';
 import { remote, type Transport } from '../lib/api';
 import { composerKey, readableError, relativeTime } from '../lib/chat';
@@ -8,7 +8,8 @@ import {
 } from '../lib/composer';
 import { Confirm } from './Confirm';
 import {
-  addOptimistic, applyEvent, dropOptimistic, emptyTranscript, keepOptimistic, pendingPermissions, pendingQuestions, sessionTitle, todosFrom, transcriptFromList,
+  addOptimistic, applyEvent, dropOptimistic, emptyTranscript, keepOptimistic, pendingPermissions, pendingQuestions, redoTarget, sessionTitle, shownMessages, todosFrom, transcriptFromList, undoneCount, undoTarget,
+  messageText,
   type QuestionView, type Session, type Transcript,
 } from '../lib/opencode';
 import { preloadMarkdown, TodoPanel, TranscriptView } from './Transcript';
@@ -83,6 +84,8 @@ export function Sessions(props: SessionsProps) {
     keepTabInside(drawerPanel, e);
   };
   const shown = createMemo(() => filterSessions(sessions(), query(), sessionTitle));
+  const shownIds = createMemo(() => shown().map((x) => x.id));
+  const byId = createMemo(() => new Map(sessions().map((x) => [x.id, x])));
   /** A scroll position to restore once the reopened session is shown. */
   const [restore, setRestore] = createSignal<{ sessionID: string; anchor: ScrollAnchor } | null>(null);
   /** The session to reopen after a reload (once per epoch). */
@@ -112,7 +115,8 @@ export function Sessions(props: SessionsProps) {
 
   const load = async () => {
     try {
-      const list = (await oc('/session')) as Session[];
+      // A subagent's session (OpenCode's task tool) is part of its parent's work, not listed.
+      const list = ((await oc('/session')) as Session[]).filter((x) => !x.parentID);
       setSessions([...list].sort((a, b) => (b.time?.updated ?? 0) - (a.time?.updated ?? 0)));
       setError(null);
       if (reopen && !open()) {
@@ -146,8 +150,15 @@ export function Sessions(props: SessionsProps) {
   const unsubscribe = props.subscribe((ev) => {
     const t = open();
     if (t) setOpen(applyEvent(t, ev));
+    if (ev.type === 'session.updated') {
+      // The session as it is now (a title, an undo): at once, before the list is reloaded.
+      const info = (ev.properties as { info?: Session } | undefined)?.info;
+      if (info && typeof info.id === 'string') setSessions((all) => all.map((x) => (x.id === info.id ? info : x)));
+    }
     if (ev.type === 'session.updated' || ev.type === 'session.created') void load();
   });
+  /** What is undone in the open session (its revert point), if anything. */
+  const openRevert = () => sessions().find((x) => x.id === open()?.sessionID)?.revert;
   onCleanup(unsubscribe);
 
   const openSession = async (s: Session) => {
@@ -228,7 +239,8 @@ export function Sessions(props: SessionsProps) {
     const parts = promptParts(text, mentionedFiles(text, chosenFiles), dir());
     chosenFiles = [];
     setPopup(null);
-    const [shownT, localId] = addOptimistic(t, text);
+    // A prompt after an undo drops what was undone (OpenCode does the same).
+    const [shownT, localId] = addOptimistic({ ...t, messages: shownMessages(t, openRevert()) }, text);
     setPrompt('');
     setSendError(null);
     setOpen({ ...shownT, busy: true });
@@ -254,6 +266,7 @@ export function Sessions(props: SessionsProps) {
    *  command's template, replaces it); on failure taken back, the command
    *  back in the box. */
   const runCommand = async (command: string, args: string) => {
+    if (commands().find((c) => c.name === command)?.builtin) return runBuiltin(command);
     const t = open();
     if (!t || noModel()) return;
     const text = `/${command}${args ? ` ${args}` : ''}`;
@@ -275,6 +288,52 @@ export function Sessions(props: SessionsProps) {
       setSendError(readableError(err, `run /${command}`));
       document.getElementById('prompt')?.focus();
     }
+  };
+
+  // ---- the page's own commands: /undo and /redo (OpenCode's revert) ---------
+  /** The text /undo put back in the composer (cleared again by /redo if untouched). */
+  let refilled: string | null = null;
+  const runBuiltin = async (command: string) => {
+    setPrompt('');
+    setPopup(null);
+    setSendError(null);
+    const t = open();
+    if (!t) return;
+    if (t.busy) {
+      setSendError(`Wait for the reply to finish (or abort it) before /${command}.`);
+      return;
+    }
+    const id = encodeURIComponent(t.sessionID);
+    try {
+      if (command === 'undo') {
+        const target = undoTarget(t, openRevert());
+        if (!target) {
+          setSendError('Nothing to undo.');
+          return;
+        }
+        const s = (await oc(`/session/${id}/revert`, { method: 'POST', body: { messageID: target.id } })) as Session;
+        if (s?.id) setSessions((all) => all.map((x) => (x.id === s.id ? s : x)));
+        // Your message back in the box, to edit and send again.
+        refilled = messageText(target);
+        setPrompt((now) => (now.trim() ? now : refilled ?? ''));
+      } else {
+        const target = redoTarget(t, openRevert());
+        if (!target) {
+          setSendError('Nothing to redo.');
+          return;
+        }
+        const s = (await (target === 'unrevert'
+          ? oc(`/session/${id}/unrevert`, { method: 'POST', body: {} })
+          : oc(`/session/${id}/revert`, { method: 'POST', body: target }))) as Session;
+        if (s?.id) setSessions((all) => all.map((x) => (x.id === s.id ? s : x)));
+        if (refilled !== null && prompt() === refilled) setPrompt('');
+        refilled = null;
+      }
+      setFollow(follow() + 1);
+    } catch (err) {
+      setSendError(readableError(err, `run /${command}`));
+    }
+    document.getElementById('prompt')?.focus();
   };
 
   // ---- pop-ups of the composer: `/command` and `@file` ---------------------
@@ -441,40 +500,44 @@ export function Sessions(props: SessionsProps) {
           <p class="error" role="alert">{error()}</p>
         </Show>
         <ul class="list" data-testid="session-list">
-          <For each={shown()} fallback={<li class="muted">{sessions().length ? 'No session matches.' : 'No sessions yet.'}</li>}>
-            {(s) => (
-              <li class="row session-row">
-                <Show
-                  when={renaming() === s.id}
-                  fallback={
-                    <button class="item" classList={{ selected: open()?.sessionID === s.id }} aria-current={open()?.sessionID === s.id ? 'true' : undefined} data-session-id={s.id} onClick={() => openSession(s)}>
-                      <span class="primary-line">{sessionTitle(s)}</span>
-                      <Show when={s.time?.updated ?? s.time?.created}>
-                        {(at) => (
-                          <span class="secondary-line">
-                            <time datetime={new Date(at()).toISOString()} title={new Date(at()).toLocaleString()}>{relativeTime(at(), now())}</time>
-                          </span>
-                        )}
-                      </Show>
-                    </button>
-                  }
-                >
-                  <input
-                    class="rename-input"
-                    aria-label="New title"
-                    value={sessionTitle(s) === 'Untitled session' ? '' : sessionTitle(s)}
-                    ref={(el) => queueMicrotask(() => { el.focus(); el.select(); })}
-                    onKeyDown={(e) => {
-                      if (e.key === 'Enter') { e.preventDefault(); void rename(s, e.currentTarget.value); }
-                      if (e.key === 'Escape') { e.preventDefault(); setRenaming(null); document.querySelector<HTMLElement>(`[data-session-id="${s.id}"]`)?.focus(); }
-                    }}
-                    onBlur={(e) => { if (renaming() === s.id) void rename(s, e.currentTarget.value); }}
-                  />
-                </Show>
-                <button type="button" class="icon" aria-label={`Rename ${sessionTitle(s)}`} title="Rename" onClick={() => setRenaming(s.id)}>✎</button>
-                <button type="button" class="icon danger" aria-label={`Delete ${sessionTitle(s)}`} title="Delete" onClick={() => setConfirmDelete(s)}>✕</button>
-              </li>
-            )}
+          {/* Keyed by id: a session updated meanwhile (a title, an undo) keeps its row (and a rename under way). */}
+          <For each={shownIds()} fallback={<li class="muted">{sessions().length ? 'No session matches.' : 'No sessions yet.'}</li>}>
+            {(id) => {
+              const s = () => byId().get(id) ?? { id };
+              return (
+                <li class="row session-row">
+                  <Show
+                    when={renaming() === id}
+                    fallback={
+                      <button class="item" classList={{ selected: open()?.sessionID === id }} aria-current={open()?.sessionID === id ? 'true' : undefined} data-session-id={id} onClick={() => openSession(s())}>
+                        <span class="primary-line">{sessionTitle(s())}</span>
+                        <Show when={s().time?.updated ?? s().time?.created}>
+                          {(at) => (
+                            <span class="secondary-line">
+                              <time datetime={new Date(at()).toISOString()} title={new Date(at()).toLocaleString()}>{relativeTime(at(), now())}</time>
+                            </span>
+                          )}
+                        </Show>
+                      </button>
+                    }
+                  >
+                    <input
+                      class="rename-input"
+                      aria-label="New title"
+                      value={untrack(() => (sessionTitle(s()) === 'Untitled session' ? '' : sessionTitle(s())))}
+                      ref={(el) => queueMicrotask(() => { el.focus(); el.select(); })}
+                      onKeyDown={(e) => {
+                        if (e.key === 'Enter') { e.preventDefault(); void rename(s(), e.currentTarget.value); }
+                        if (e.key === 'Escape') { e.preventDefault(); setRenaming(null); document.querySelector<HTMLElement>(`[data-session-id="${id}"]`)?.focus(); }
+                      }}
+                      onBlur={(e) => { if (renaming() === id) void rename(s(), e.currentTarget.value); }}
+                    />
+                  </Show>
+                  <button type="button" class="icon" aria-label={`Rename ${sessionTitle(s())}`} title="Rename" onClick={() => setRenaming(id)}>✎</button>
+                  <button type="button" class="icon danger" aria-label={`Delete ${sessionTitle(s())}`} title="Delete" onClick={() => setConfirmDelete(s())}>✕</button>
+                </li>
+              );
+            }}
           </For>
         </ul>
       </div>
@@ -491,13 +554,23 @@ export function Sessions(props: SessionsProps) {
           {(t) => (
             <>
               <TranscriptView
-                transcript={t()}
+                transcript={{ ...t(), messages: shownMessages(t(), openRevert()) }}
                 follow={follow()}
                 restore={restore()}
                 onRestored={() => setRestore(null)}
                 onPosition={(anchor) => saveOpen(sessionStorage, props.workspaceKey, { id: t().sessionID, scroll: anchor })}
               />
               <TodoPanel todos={t().todos} />
+              <Show when={undoneCount(t(), openRevert())}>
+                {(n) => (
+                  <div class="revert-bar row" role="status" data-testid="revert-bar">
+                    <span>
+                      Undid {n() === 1 ? 'your last message' : `your last ${n()} messages`} and the replies, with the file changes they made. A new message drops {n() === 1 ? 'it' : 'them'} for good.
+                    </span>
+                    <button type="button" onClick={() => void runBuiltin('redo')}>Redo</button>
+                  </div>
+                )}
+              </Show>
               <div class="permissions" ref={permissionsBox}>
                 <For each={t().permissions}>
                   {(p) => {

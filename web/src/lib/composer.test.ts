@@ -51,7 +51,11 @@ describe('models and agents', () => {
 
 describe('slash commands', () => {
   const cmds = commandList([{ name: 'review' }, { name: 'hello', description: 'Say hi' }, { nope: 1 }]);
-  it('reads the command list', () => expect(cmds.map((c) => c.name)).toEqual(['hello', 'review']));
+  it("reads the command list, with the page's own /undo and /redo", () => {
+    expect(cmds.map((c) => [c.name, c.builtin ?? false])).toEqual([['hello', false], ['redo', true], ['review', false], ['undo', true]]);
+    // The workspace's own /undo wins.
+    expect(commandList([{ name: 'undo', description: 'mine' }]).find((c) => c.name === 'undo')).toEqual({ name: 'undo', description: 'mine' });
+  });
   it('sees a command being typed', () => {
     expect(slashQuery('/')).toBe('');
     expect(slashQuery('/he')).toBe('he');

@@ -133,15 +133,25 @@ export function saveOpen(store: Pick<Storage, 'setItem' | 'removeItem'>, workspa
 export interface CommandInfo {
   name: string;
   description?: string;
+  /** This page's own command (as OpenCode's TUI has them), not the workspace's. */
+  builtin?: true;
 }
 
+/** The page's own commands, as in OpenCode's TUI (a workspace command of
+ *  the same name wins). */
+export const BUILTIN_COMMANDS: readonly CommandInfo[] = [
+  { name: 'undo', description: 'Undo the last message and the file changes it made', builtin: true },
+  { name: 'redo', description: 'Bring back what /undo took', builtin: true },
+];
+
+/** The commands the composer offers: the workspace's (`GET /command`) and the page's own. */
 export function commandList(list: unknown): CommandInfo[] {
-  if (!Array.isArray(list)) return [];
-  return list
+  const listed = (Array.isArray(list) ? list : [])
     .map(obj)
     .filter((c): c is Json => !!c && typeof c.name === 'string')
-    .map((c) => ({ name: c.name as string, description: str(c.description) }))
-    .sort((a, b) => a.name.localeCompare(b.name));
+    .map((c) => ({ name: c.name as string, description: str(c.description) }));
+  const own = BUILTIN_COMMANDS.filter((b) => !listed.some((c) => c.name === b.name));
+  return [...listed, ...own].sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /** The command name being typed: the text is `/name` (nothing after it yet), else null. */

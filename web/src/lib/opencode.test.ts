@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addOptimistic, applyEvent, OWN_ANSWER, pendingQuestions, questionAnswers, dropOptimistic, emptyTranscript, keepOptimistic, messageText, pendingPermissions, sessionTitle, todosFrom, todosOpen, todoSummary, transcriptFromList } from './opencode';
+import { redoTarget, shownMessages, undoneCount, undoTarget, addOptimistic, applyEvent, OWN_ANSWER, pendingQuestions, questionAnswers, dropOptimistic, emptyTranscript, keepOptimistic, messageText, pendingPermissions, sessionTitle, todosFrom, todosOpen, todoSummary, transcriptFromList } from './opencode';
 
 const S = 'ses_1';
 describe('transcript from events', () => {
@@ -210,6 +210,39 @@ describe('questions the agent asks', () => {
     expect(questionAnswers(qs, [[OWN_ANSWER], ['Docs']], ['   ', ''])).toBeNull();
     // No typed answer where the question allows none.
     expect(questionAnswers(qs, [['Postgres'], [OWN_ANSWER]], ['', 'mine'])).toBeNull();
+  });
+});
+
+describe('undo and redo', () => {
+  const t = transcriptFromList(S, [
+    { info: { id: 'u1', role: 'user' }, parts: [{ id: 'p1', type: 'text', text: 'one' }] },
+    { info: { id: 'a1', role: 'assistant', time: { completed: 1 } }, parts: [] },
+    { info: { id: 'u2', role: 'user' }, parts: [{ id: 'p2', type: 'text', text: 'two' }] },
+    { info: { id: 'a2', role: 'assistant', time: { completed: 2 } }, parts: [] },
+  ]);
+  it('undo goes back one message you sent at a time', () => {
+    expect(undoTarget(t, undefined)?.id).toBe('u2');
+    expect(shownMessages(t, { messageID: 'u2' }).map((m) => m.id)).toEqual(['u1', 'a1']);
+    expect(undoneCount(t, { messageID: 'u2' })).toBe(1);
+    expect(undoneCount(t, { messageID: 'u1' })).toBe(2);
+    expect(undoneCount(t, undefined)).toBe(0);
+    expect(undoTarget(t, { messageID: 'u2' })?.id).toBe('u1');
+    expect(undoTarget(t, { messageID: 'u1' })).toBeNull();
+    // A revert point not in the transcript hides nothing.
+    expect(shownMessages(t, { messageID: 'gone' })).toHaveLength(4);
+  });
+  it('redo comes forward one message, then brings all back', () => {
+    expect(redoTarget(t, undefined)).toBeNull();
+    expect(redoTarget(t, { messageID: 'u1' })).toEqual({ messageID: 'u2' });
+    expect(redoTarget(t, { messageID: 'u2' })).toBe('unrevert');
+    expect(redoTarget(t, { messageID: 'gone' })).toBe('unrevert');
+  });
+  it('removed messages and parts go', () => {
+    let x = applyEvent(t, { type: 'message.removed', properties: { sessionID: S, messageID: 'a2' } });
+    expect(x.messages.map((m) => m.id)).toEqual(['u1', 'a1', 'u2']);
+    x = applyEvent(x, { type: 'message.part.removed', properties: { sessionID: S, messageID: 'u2', partID: 'p2' } });
+    expect(x.messages[2]!.parts).toEqual([]);
+    expect(applyEvent(x, { type: 'message.removed', properties: { sessionID: S, messageID: 'nope' } })).toBe(x);
   });
 });
 

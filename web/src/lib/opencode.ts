@@ -4,6 +4,11 @@ export interface Session {
   id: string;
   title?: string;
   directory?: string;
+  /** A subagent's session (OpenCode's `task` tool) names its parent. */
+  parentID?: string;
+  /** Messages from `messageID` on are undone (`POST /session/:id/revert`);
+   *  the next prompt drops them, `unrevert` brings them back. */
+  revert?: { messageID: string };
   time?: { created?: number; updated?: number };
 }
 
@@ -251,6 +256,17 @@ export function applyEvent(t: Transcript, ev: { type?: string; properties?: unkn
         : [...m.parts, { id: pid, type: 'text', text: delta }];
       return replaceMessage(t2, { ...m, parts });
     }
+    case 'message.removed': {
+      const mid = str(p.messageID);
+      return t.messages.some((m) => m.id === mid) ? { ...t, messages: t.messages.filter((m) => m.id !== mid) } : t;
+    }
+    case 'message.part.removed': {
+      const mid = str(p.messageID);
+      const pid = str(p.partID);
+      const m = t.messages.find((x) => x.id === mid);
+      if (!m || !m.parts.some((x) => x.id === pid)) return t;
+      return replaceMessage(t, { ...m, parts: m.parts.filter((x) => x.id !== pid) });
+    }
     case 'session.status': {
       const status = obj(p.status);
       return { ...t, busy: str(status?.type) === 'busy' || str(status?.type) === 'retry' };
@@ -389,6 +405,35 @@ export function todoSummary(todos: TodoView[]): string {
 
 /** Whether the agent still has work on its list. */
 export const todosOpen = (todos: TodoView[]): boolean => todos.some((t) => t.status === 'pending' || t.status === 'in_progress');
+
+// ---- undo and redo (OpenCode's revert) ------------------------------------------
+
+/** The messages shown: those before the revert point (all when nothing is undone). */
+export function shownMessages(t: Transcript, revert: Session['revert']): MessageView[] {
+  const i = revert ? t.messages.findIndex((m) => m.id === revert.messageID) : -1;
+  return i < 0 ? t.messages : t.messages.slice(0, i);
+}
+
+/** How many of your messages an undo hides (each with the replies to it). */
+export function undoneCount(t: Transcript, revert: Session['revert']): number {
+  const shown = shownMessages(t, revert).length;
+  return t.messages.slice(shown).filter((m) => m.role === 'user').length;
+}
+
+/** What /undo reverts to: the last message you sent that is still shown (null: nothing to undo). */
+export function undoTarget(t: Transcript, revert: Session['revert']): MessageView | null {
+  return [...shownMessages(t, revert)].reverse().find((m) => m.role === 'user' && !m.optimistic) ?? null;
+}
+
+/** What /redo does: move the revert point to the next message you sent
+ *  (one step, as OpenCode's TUI does), or bring everything back; null when nothing is undone. */
+export function redoTarget(t: Transcript, revert: Session['revert']): { messageID: string } | 'unrevert' | null {
+  if (!revert) return null;
+  const i = t.messages.findIndex((m) => m.id === revert.messageID);
+  if (i < 0) return 'unrevert';
+  const next = t.messages.slice(i + 1).find((m) => m.role === 'user' && !m.optimistic);
+  return next ? { messageID: next.id } : 'unrevert';
+}
 
 /** Visible text of a message (text parts only, in order). */
 export function messageText(m: MessageView): string {
