@@ -15,7 +15,7 @@ import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import {
-  EDIT_FILE, EDIT_LINE, EDIT_PROMPT, EDIT_REPLY, MD_CODE, MD_HEADING, MD_ITEMS, MD_PROMPT, QUESTION_PROMPT, QUESTION_REPLY, QUESTIONS, REPLY, SLOW_PROMPT, SLOW_START, TODO_ITEMS, TODO_PROMPT,
+  EDIT_FILE, EDIT_LINE, EDIT_PROMPT, EDIT_REPLY, MD_CODE, MD_HEADING, MD_ITEMS, MD_PROMPT, QUESTION_PROMPT, QUESTION_REPLY, QUESTIONS, REPLY, SLOW_PROMPT, SUBAGENT_PROMPT, SUBAGENT_REPLY, SLOW_START, TODO_ITEMS, TODO_PROMPT,
   TODO_REPLY, TOOL_COMMAND, TOOL_FILE, TOOL_PROMPT, TOOL_REPLY, startStubLlm,
 } from './stub-llm.mjs';
 
@@ -475,6 +475,24 @@ async function main() {
   if (!answered.includes('DuckDB please') || !answered.includes('Tests') || answered.includes('Docs')) throw new Error(`the answers that reached the model: ${answered}`);
   await shot(page, '04c-question-answered');
 
+  // 4c''''. A subagent (OpenCode's task tool) asks for a permission: it is
+  // shown (and announced) in the open session, answered there; the
+  // subagent's own session is not listed.
+  const listedBefore = await page.locator('.session-list [data-session-id]').count();
+  await prompt.fill(`${SUBAGENT_PROMPT}: let a subagent do it`);
+  await prompt.press('Enter');
+  const subAsk = page.getByRole('alertdialog', { name: 'Permission request' }).filter({ hasText: 'A subagent asks for' });
+  await expectText(subAsk, 'bash', "the subagent's permission request in the open session", 60_000);
+  await page.waitForFunction(() => /a subagent asks for bash/.test(document.querySelector('[data-testid="permission-announcement"]')?.textContent ?? ''), null, { timeout: 5_000 })
+    .catch(() => { throw new Error("the subagent's permission request was not announced"); });
+  await shot(page, '04c-subagent-permission');
+  await subAsk.getByRole('button', { name: 'Allow once' }).click();
+  await subAsk.waitFor({ state: 'detached', timeout: 30_000 });
+  await expectText(assistant, SUBAGENT_REPLY, 'the answer after the subagent', 90_000);
+  await notBusy();
+  const listedAfter = await page.locator('.session-list [data-session-id]').count();
+  if (listedAfter !== listedBefore) throw new Error(`the subagent's session is listed (${listedBefore} → ${listedAfter} sessions)`);
+
   // 4c. Abort: a long streamed answer stops when the user aborts it.
   await page.locator('#prompt').fill(`${SLOW_PROMPT}: take your time`);
   await page.getByRole('button', { name: 'Send' }).click();
@@ -598,7 +616,11 @@ async function main() {
   await expectText(page.locator('.msg.user'), HELLO_TEMPLATE, "the command's echo in the transcript", 30_000);
   await waitFor(async () => (await page.locator('.msg.optimistic').count()) === 0, 'the echo replaced the command', 30_000);
   const userTexts = await page.locator('.msg.user').evaluateAll((els) => els.map((e) => e.querySelector('.text')?.textContent?.trim() ?? ''));
-  if (userTexts.some((t) => !t)) throw new Error(`an empty user message: ${JSON.stringify(userTexts)}`);
+  if (userTexts.some((t) => !t)) {
+    await shot(page, 'FAILED-empty-user-message');
+    const html = await page.locator('.msg.user').evaluateAll((els) => els.map((e) => e.outerHTML.slice(0, 400)));
+    throw new Error(`an empty user message: ${JSON.stringify(userTexts)} ${JSON.stringify(html)}`);
+  }
   if (userTexts.filter((t) => t.startsWith(HELLO_TEMPLATE)).length !== 1) throw new Error(`the command shown ${JSON.stringify(userTexts)}`);
   // An @file mention: `@` offers the workspace's files; the chosen one is sent as a file part.
   await prompt.click();

@@ -15,6 +15,9 @@
 //   metadata), then EDIT_REPLY;
 // - a prompt containing TODO_PROMPT: a `todowrite` of TODO_ITEMS (the
 //   agent's todo list), then TODO_REPLY;
+// - a prompt containing SUBAGENT_PROMPT: a `task` call whose subagent is
+//   given TOOL_PROMPT (so the subagent asks to run TOOL_COMMAND), then
+//   SUBAGENT_REPLY;
 // - a prompt containing QUESTION_PROMPT: a `question` call asking
 //   QUESTIONS (OpenCode waits for the user's answers), then QUESTION_REPLY
 //   followed by the tool's result (the answers).
@@ -56,6 +59,8 @@ export const TODO_ITEMS = [
   { content: 'Update the changelog', status: 'pending', priority: 'low' },
 ];
 export const TODO_REPLY = 'TODOS-WRITTEN';
+export const SUBAGENT_PROMPT = 'DELEGATE-TASK';
+export const SUBAGENT_REPLY = 'SUBAGENT-DONE';
 export const QUESTION_PROMPT = 'ASK-QUESTION';
 export const QUESTIONS = [
   { question: 'Which database should the app use?', header: 'Database', options: [{ label: 'SQLite', description: 'One file, no server' }, { label: 'Postgres', description: 'A server of its own' }] },
@@ -93,6 +98,10 @@ function plan(json) {
       return { kind: 'tool', name: 'edit', args: { filePath: EDIT_FILE, oldString: heading, newString: `${heading}\n\n${EDIT_LINE}` } };
     }
     return { kind: 'text', text: EDIT_REPLY };
+  }
+  if (hasTools && prompt.includes(SUBAGENT_PROMPT)) {
+    if (results.length) return { kind: 'text', text: SUBAGENT_REPLY };
+    return { kind: 'tool', name: 'task', args: { description: 'Write the proof file', prompt: `${TOOL_PROMPT}: on behalf of the main agent`, subagent_type: 'general' } };
   }
   if (hasTools && prompt.includes(QUESTION_PROMPT)) {
     const result = results[0];

@@ -8,8 +8,8 @@ import {
 } from '../lib/composer';
 import { Confirm } from './Confirm';
 import {
-  addOptimistic, applyEvent, dropOptimistic, emptyTranscript, keepOptimistic, pendingPermissions, pendingQuestions, redoTarget, sessionTitle, shownMessages, todosFrom, transcriptFromList, undoneCount, undoTarget,
-  messageText,
+  addOptimistic, applyEvent, dropOptimistic, emptyTranscript, mergeListing, pendingPermissions, pendingQuestions, redoTarget, sessionTitle, shownMessages, todosFrom, transcriptFromList, undoneCount, undoTarget,
+  messageText, dropUndone, keepSame, subagentSessions,
   type QuestionView, type Session, type Transcript,
 } from '../lib/opencode';
 import { preloadMarkdown, TodoPanel, TranscriptView } from './Transcript';
@@ -32,7 +32,10 @@ export interface SessionsProps {
 
 /** Sessions: list, create, open, prompt with a live streamed answer, permissions, abort. */
 export function Sessions(props: SessionsProps) {
-  const [sessions, setSessions] = createSignal<Session[]>([]);
+  /** Every session of the folder, subagents' too (as OpenCode lists them). */
+  const [allSessions, setSessions] = createSignal<Session[]>([]);
+  /** The sessions listed: not a subagent's (part of its parent's work), the latest first. */
+  const sessions = createMemo(() => allSessions().filter((x) => !x.parentID).sort((a, b) => (b.time?.updated ?? 0) - (a.time?.updated ?? 0)));
   const [open, setOpen] = createSignal<Transcript | null>(null);
   const [prompt, setPrompt] = createSignal('');
   const [error, setError] = createSignal<string | null>(null);
@@ -72,6 +75,11 @@ export function Sessions(props: SessionsProps) {
   createEffect(on(drawer, (isOpen) => {
     if (isOpen) queueMicrotask(() => drawerPanel?.querySelector<HTMLElement>('h2')?.focus());
   }, { defer: true }));
+  // Wider than a phone (rotated, resized): no drawer any more.
+  const phoneLayout = window.matchMedia?.('(max-width: 700px)');
+  const onLayout = () => { if (!phoneLayout?.matches) setDrawer(false); };
+  phoneLayout?.addEventListener('change', onLayout);
+  onCleanup(() => phoneLayout?.removeEventListener('change', onLayout));
   /** The drawer is a modal overlay: Escape closes it, Tab stays inside. */
   const drawerKey = (e: KeyboardEvent) => {
     if (!drawer() || !drawerPanel || e.defaultPrevented) return;
@@ -113,11 +121,14 @@ export function Sessions(props: SessionsProps) {
     setDir(typeof d === 'string' ? d : undefined);
   };
 
+  /** Listings answer in any order: only the latest one asked counts. */
+  let loadSeq = 0;
   const load = async () => {
+    const seq = ++loadSeq;
     try {
-      // A subagent's session (OpenCode's task tool) is part of its parent's work, not listed.
-      const list = ((await oc('/session')) as Session[]).filter((x) => !x.parentID);
-      setSessions([...list].sort((a, b) => (b.time?.updated ?? 0) - (a.time?.updated ?? 0)));
+      const list = (await oc('/session')) as Session[];
+      if (seq !== loadSeq) return;
+      setSessions(Array.isArray(list) ? list : []);
       setError(null);
       if (reopen && !open()) {
         const s = list.find((x) => x.id === reopen);
@@ -147,9 +158,37 @@ export function Sessions(props: SessionsProps) {
     if (t) void resync(t.sessionID);
   }, { defer: true }));
 
-  const unsubscribe = props.subscribe((ev) => {
+  /** The open session's subagents' sessions: their permission requests and questions are shown with it. */
+  const subagents = createMemo(() => {
+    const id = open()?.sessionID;
+    return id ? subagentSessions(id, allSessions()) : new Set<string>();
+  });
+  /** Prompts answered (here, or seen answered): a listing asked before the answer does not bring them back. */
+  const resolvedPrompts = new Set<string>();
+  const unresolved = <T extends { id: string }>(list: T[]) => list.filter((x) => !resolvedPrompts.has(x.id));
+  /** The waiting prompts of the open session (and its subagents) from OpenCode's lists. */
+  const refreshPrompts = async () => {
+    const [asked, questions] = await Promise.all([oc('/permission').catch(() => null), oc('/question').catch(() => null)]);
     const t = open();
-    if (t) setOpen(applyEvent(t, ev));
+    if (!t) return;
+    setOpen({
+      ...t,
+      permissions: asked === null ? t.permissions : keepSame(unresolved(pendingPermissions(t.sessionID, asked, subagents())), t.permissions),
+      questions: questions === null ? t.questions : keepSame(unresolved(pendingQuestions(t.sessionID, questions, subagents())), t.questions),
+    });
+  };
+  const unsubscribe = props.subscribe((ev) => {
+    const props_ = (ev.properties ?? {}) as { requestID?: unknown; sessionID?: unknown };
+    if ((ev.type === 'permission.replied' || ev.type === 'question.replied' || ev.type === 'question.rejected') && typeof props_.requestID === 'string') {
+      resolvedPrompts.add(props_.requestID);
+    }
+    const t = open();
+    if (t) setOpen(applyEvent(t, ev, subagents()));
+    // A prompt of a session not known yet (a subagent just started): list the sessions, then the prompts.
+    if (t && (ev.type === 'permission.asked' || ev.type === 'question.asked') && typeof props_.sessionID === 'string'
+      && props_.sessionID !== t.sessionID && !subagents().has(props_.sessionID) && !allSessions().some((x) => x.id === props_.sessionID)) {
+      void load().then(refreshPrompts);
+    }
     if (ev.type === 'session.updated') {
       // The session as it is now (a title, an undo): at once, before the list is reloaded.
       const info = (ev.properties as { info?: Session } | undefined)?.info;
@@ -181,11 +220,16 @@ export function Sessions(props: SessionsProps) {
       // permissions and questions asked before the session was opened come from the lists.
       const t = transcriptFromList(s.id, msgs);
       const now = open()?.sessionID === s.id ? open() : null;
-      const merge = <T extends { id: string }>(listed: T[], live: T[] = []) => [...listed, ...live.filter((p) => !listed.some((q) => q.id === p.id))];
+      // Listed ones (the same objects if already shown), then any that came by event meanwhile.
+      const merge = <T extends { id: string }>(listed: T[], live: readonly T[] = []) => {
+        const kept = keepSame(unresolved(listed), live);
+        return [...kept, ...live.filter((p) => !kept.some((q) => q.id === p.id))];
+      };
+      const helpers = subagentSessions(s.id, allSessions());
       setOpen({
-        ...keepOptimistic(t, open()),
-        permissions: merge(pendingPermissions(s.id, asked), now?.permissions),
-        questions: merge(pendingQuestions(s.id, questions), now?.questions),
+        ...mergeListing(t, open()),
+        permissions: merge(pendingPermissions(s.id, asked, helpers), now?.permissions),
+        questions: merge(pendingQuestions(s.id, questions, helpers), now?.questions),
         todos: todosFrom(todos),
       });
     } catch (e) {
@@ -206,11 +250,11 @@ export function Sessions(props: SessionsProps) {
       if (cur?.sessionID !== id) return;
       const t = transcriptFromList(id, msgs);
       setOpen({
-        ...keepOptimistic(t, cur),
+        ...mergeListing(t, cur),
         busy: cur.busy && !t.messages.at(-1)?.done,
-        permissions: pendingPermissions(id, asked),
+        permissions: keepSame(unresolved(pendingPermissions(id, asked, subagents())), cur.permissions),
         todos: todos === null ? cur.todos : todosFrom(todos),
-        questions: questions === null ? cur.questions : pendingQuestions(id, questions),
+        questions: questions === null ? cur.questions : keepSame(unresolved(pendingQuestions(id, questions, subagents())), cur.questions),
       });
     } catch {
       /* keep what is shown; the next event or refresh catches up */
@@ -220,7 +264,7 @@ export function Sessions(props: SessionsProps) {
   const create = async () => {
     try {
       const s = (await oc('/session', { method: 'POST', body: {} })) as Session;
-      setSessions([s, ...sessions().filter((x) => x.id !== s.id)]);
+      setSessions([s, ...allSessions().filter((x) => x.id !== s.id)]);
       await openSession(s);
       document.getElementById('prompt')?.focus();
     } catch (e) {
@@ -239,8 +283,8 @@ export function Sessions(props: SessionsProps) {
     const parts = promptParts(text, mentionedFiles(text, chosenFiles), dir());
     chosenFiles = [];
     setPopup(null);
-    // A prompt after an undo drops what was undone (OpenCode does the same).
-    const [shownT, localId] = addOptimistic({ ...t, messages: shownMessages(t, openRevert()) }, text);
+    const revertAtSend = openRevert();
+    const [shownT, localId] = addOptimistic(t, text);
     setPrompt('');
     setSendError(null);
     setOpen({ ...shownT, busy: true });
@@ -251,6 +295,9 @@ export function Sessions(props: SessionsProps) {
       if (m) body.model = m;
       if (agent()) body.agent = agent();
       await oc(`/session/${encodeURIComponent(t.sessionID)}/prompt_async`, { method: 'POST', body });
+      // Sent past an undo: OpenCode drops what was undone, so does the view.
+      const cur = open();
+      if (revertAtSend && cur?.sessionID === t.sessionID) setOpen(dropUndone(cur, revertAtSend));
     } catch (err) {
       const cur = open();
       if (cur?.sessionID === t.sessionID) setOpen({ ...dropOptimistic(cur, localId), busy: t.busy });
@@ -388,7 +435,7 @@ export function Sessions(props: SessionsProps) {
     if (!t || t === s.title) return;
     try {
       const next = (await oc(`/session/${encodeURIComponent(s.id)}`, { method: 'PATCH', body: { title: t } })) as Session;
-      setSessions(sessions().map((x) => (x.id === s.id ? { ...x, ...(next && typeof next === 'object' ? next : {}), title: t } : x)));
+      setSessions(allSessions().map((x) => (x.id === s.id ? { ...x, ...(next && typeof next === 'object' ? next : {}), title: t } : x)));
     } catch (e) {
       setError(readableError(e, 'rename the session'));
     }
@@ -397,7 +444,7 @@ export function Sessions(props: SessionsProps) {
   const remove = async (s: Session) => {
     await oc(`/session/${encodeURIComponent(s.id)}`, { method: 'DELETE' });
     setConfirmDelete(null);
-    setSessions(sessions().filter((x) => x.id !== s.id));
+    setSessions(allSessions().filter((x) => x.id !== s.id));
     if (open()?.sessionID === s.id) {
       setOpen(null);
       saveOpen(sessionStorage, props.workspaceKey, null);
@@ -426,7 +473,8 @@ export function Sessions(props: SessionsProps) {
     if (announced.has(id)) return;
     announced.add(id);
     setAnnouncement(said);
-    if (!permissionsBox?.contains(document.activeElement)) el.querySelector<HTMLElement>('input, button')?.focus();
+    // Not from behind the open drawer (a modal overlay): said only.
+    if (!drawer() && !permissionsBox?.contains(document.activeElement)) el.querySelector<HTMLElement>('input, button')?.focus();
   };
   /** A prompt that had the focus is gone (answered here or elsewhere): the
    *  next prompt's first control, or the composer, takes it (not <body>). */
@@ -444,6 +492,7 @@ export function Sessions(props: SessionsProps) {
   const answer = async (id: string, reply: 'once' | 'always' | 'reject') => {
     try {
       await oc(`/permission/${encodeURIComponent(id)}/reply`, { method: 'POST', body: { reply } });
+      resolvedPrompts.add(id);
       const t = open();
       if (t) setOpen({ ...t, permissions: t.permissions.filter((p) => p.id !== id) });
     } catch (err) {
@@ -455,6 +504,7 @@ export function Sessions(props: SessionsProps) {
     try {
       const path = `/question/${encodeURIComponent(q.id)}/${answers ? 'reply' : 'reject'}`;
       await oc(path, { method: 'POST', body: answers ? { answers } : {} });
+      resolvedPrompts.add(q.id);
       const t = open();
       if (t) setOpen({ ...t, questions: t.questions.filter((x) => x.id !== q.id) });
     } catch (err) {
@@ -578,7 +628,7 @@ export function Sessions(props: SessionsProps) {
                     return (
                       <div class="permission" ref={asPrompt(p.id, () => permissionAnnouncement(p))} role="alertdialog" aria-label="Permission request" aria-describedby={textId} data-permission-id={p.id}>
                         <p id={textId}>
-                          OpenCode asks for <strong>{p.title}</strong>
+                          {p.subagent ? 'A subagent asks for ' : 'OpenCode asks for '}<strong>{p.title}</strong>
                           <Show when={p.patterns.length}> on <code>{p.patterns.join(', ')}</code></Show>
                         </p>
                         <div class="row">

@@ -44,6 +44,7 @@ describe('permission announcement', () => {
       'Permission needed: OpenCode asks for bash on echo hi > proof.txt. Allow once, Always allow, or Reject.',
     );
     expect(permissionAnnouncement({ title: 'edit', patterns: [] })).toBe('Permission needed: OpenCode asks for edit. Allow once, Always allow, or Reject.');
+    expect(permissionAnnouncement({ title: 'bash', patterns: ['ls'], subagent: true })).toBe('Permission needed: a subagent asks for bash on ls. Allow once, Always allow, or Reject.');
   });
 });
 

@@ -38,9 +38,9 @@ export function tabKeyTarget(key: string, index: number, count: number): number 
 }
 
 /** What a screen reader says when OpenCode asks for a permission. */
-export function permissionAnnouncement(p: { title: string; patterns: string[] }): string {
+export function permissionAnnouncement(p: { title: string; patterns: string[]; subagent?: boolean }): string {
   const on = p.patterns.length ? ` on ${p.patterns.join(', ')}` : '';
-  return `Permission needed: OpenCode asks for ${p.title}${on}. Allow once, Always allow, or Reject.`;
+  return `Permission needed: ${p.subagent ? 'a subagent' : 'OpenCode'} asks for ${p.title}${on}. Allow once, Always allow, or Reject.`;
 }
 
 /** What a screen reader says when the agent asks the user a question. */

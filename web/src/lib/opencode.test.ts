@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redoTarget, shownMessages, undoneCount, undoTarget, addOptimistic, applyEvent, OWN_ANSWER, pendingQuestions, questionAnswers, dropOptimistic, emptyTranscript, keepOptimistic, messageText, pendingPermissions, sessionTitle, todosFrom, todosOpen, todoSummary, transcriptFromList } from './opencode';
+import { mergeListing, dropUndone, keepSame, subagentSessions, redoTarget, shownMessages, undoneCount, undoTarget, addOptimistic, applyEvent, OWN_ANSWER, pendingQuestions, questionAnswers, dropOptimistic, emptyTranscript, keepOptimistic, messageText, pendingPermissions, sessionTitle, todosFrom, todosOpen, todoSummary, transcriptFromList } from './opencode';
 
 const S = 'ses_1';
 describe('transcript from events', () => {
@@ -237,12 +237,110 @@ describe('undo and redo', () => {
     expect(redoTarget(t, { messageID: 'u2' })).toBe('unrevert');
     expect(redoTarget(t, { messageID: 'gone' })).toBe('unrevert');
   });
+  it('a message sent past an undo shows; once sent, the undone ones go', () => {
+    const [sent] = addOptimistic(t, 'new direction');
+    const revert = { messageID: 'u2' };
+    expect(shownMessages(sent, revert).map((m) => messageText(m))).toEqual(['one', '', 'new direction']);
+    expect(undoneCount(sent, revert)).toBe(1);
+    expect(dropUndone(sent, revert).messages.map((m) => m.id).slice(0, 2)).toEqual(['u1', 'a1']);
+    expect(dropUndone(sent, revert).messages).toHaveLength(3);
+    expect(dropUndone(sent, undefined)).toBe(sent);
+  });
   it('removed messages and parts go', () => {
     let x = applyEvent(t, { type: 'message.removed', properties: { sessionID: S, messageID: 'a2' } });
     expect(x.messages.map((m) => m.id)).toEqual(['u1', 'a1', 'u2']);
     x = applyEvent(x, { type: 'message.part.removed', properties: { sessionID: S, messageID: 'u2', partID: 'p2' } });
     expect(x.messages[2]!.parts).toEqual([]);
-    expect(applyEvent(x, { type: 'message.removed', properties: { sessionID: S, messageID: 'nope' } })).toBe(x);
+    // Removed before the listing shows it: remembered, so the listing does not bring it back.
+    expect(applyEvent(x, { type: 'message.removed', properties: { sessionID: S, messageID: 'nope' } }).gone).toContain('nope');
+    // A late update of a deleted message does not bring it back.
+    expect(applyEvent(x, { type: 'message.updated', properties: { info: { id: 'a2', sessionID: S, role: 'assistant' } } })).toBe(x);
+    expect(applyEvent(x, { type: 'message.part.delta', properties: { sessionID: S, messageID: 'a2', partID: 'q', field: 'text', delta: 'x' } })).toBe(x);
+  });
+});
+
+describe("a subagent's prompts", () => {
+  const all = [
+    { id: S }, { id: 'ses_child', parentID: S }, { id: 'ses_grandchild', parentID: 'ses_child' }, { id: 'ses_other' }, { id: 'ses_x', parentID: 'ses_other' },
+  ];
+  it("are the open session's: its subagents and theirs", () => {
+    expect([...subagentSessions(S, all)].sort()).toEqual(['ses_child', 'ses_grandchild']);
+    expect(subagentSessions('ses_child', all)).toEqual(new Set(['ses_grandchild']));
+  });
+  it('show in the open session, marked; other events of a subagent do not', () => {
+    const helpers = subagentSessions(S, all);
+    let t = applyEvent(emptyTranscript(S), { type: 'permission.asked', properties: { id: 'per_c', sessionID: 'ses_child', permission: 'bash', patterns: ['ls'] } }, helpers);
+    expect(t.permissions).toEqual([{ id: 'per_c', sessionID: 'ses_child', title: 'bash', patterns: ['ls'], subagent: true }]);
+    expect(applyEvent(t, { type: 'permission.asked', properties: { id: 'per_o', sessionID: 'ses_other', permission: 'bash', patterns: [] } }, helpers)).toBe(t);
+    expect(applyEvent(t, { type: 'message.part.delta', properties: { sessionID: 'ses_child', messageID: 'm', partID: 'p', field: 'text', delta: 'x' } }, helpers)).toBe(t);
+    t = applyEvent(t, { type: 'permission.replied', properties: { sessionID: 'ses_child', requestID: 'per_c', reply: 'once' } }, helpers);
+    expect(t.permissions).toEqual([]);
+    const listed = [{ id: 'per_c', sessionID: 'ses_grandchild', permission: 'edit', patterns: [] }, { id: 'per_o', sessionID: 'ses_other', permission: 'edit', patterns: [] }];
+    expect(pendingPermissions(S, listed, helpers).map((p) => [p.id, p.subagent])).toEqual([['per_c', true]]);
+    expect(pendingQuestions(S, [{ id: 'que_c', sessionID: 'ses_child', questions: [{ question: 'Q?', header: 'h', options: [] }] }], helpers).map((q) => q.id)).toEqual(['que_c']);
+  });
+  it('keep what is drawn for them when listed again', () => {
+    const shown = [{ id: 'a', v: 1 }, { id: 'b', v: 1 }];
+    const again = keepSame([{ id: 'b', v: 2 }, { id: 'c', v: 2 }], shown);
+    expect(again[0]).toBe(shown[1]);
+    expect(again[1]).toEqual({ id: 'c', v: 2 });
+  });
+});
+
+describe('a command whose echo brings its text before its info', () => {
+  it('is shown once', () => {
+    const [sent] = addOptimistic(emptyTranscript(S), '/hello', true);
+    let t = applyEvent(sent, { type: 'message.part.updated', properties: { part: { id: 'prt_c', sessionID: S, messageID: 'msg_c', type: 'text', text: 'TEMPLATE' } } });
+    t = applyEvent(t, { type: 'message.updated', properties: { info: { id: 'msg_c', sessionID: S, role: 'user' } } });
+    expect(t.messages.map((m) => [m.id, m.role, messageText(m)])).toEqual([['msg_c', 'user', 'TEMPLATE']]);
+  });
+});
+
+describe('a listing merged with what events brought meanwhile', () => {
+  it('keeps the later version of each part and what only events know', () => {
+    let live = emptyTranscript(S);
+    const [sent] = addOptimistic(live, 'hello there');
+    live = applyEvent(sent, { type: 'message.updated', properties: { info: { id: 'msg_1', sessionID: S, role: 'user' } } });
+    live = applyEvent(live, { type: 'message.part.updated', properties: { part: { id: 'prt_1', sessionID: S, messageID: 'msg_1', type: 'text', text: 'hello there' } } });
+    live = applyEvent(live, { type: 'message.updated', properties: { info: { id: 'msg_2', sessionID: S, role: 'assistant' } } });
+    live = applyEvent(live, { type: 'message.part.delta', properties: { sessionID: S, messageID: 'msg_2', partID: 'prt_2', field: 'text', delta: 'Hello, how' } });
+    live = applyEvent(live, { type: 'message.part.updated', properties: { part: { id: 'prt_3', sessionID: S, messageID: 'msg_2', type: 'tool', tool: 'bash', state: { status: 'completed', input: {}, output: 'ok' } } } });
+    // Read before the user message's part was stored, while the reply had streamed less.
+    const listed = transcriptFromList(S, [
+      { info: { id: 'msg_1', role: 'user' }, parts: [] },
+      { info: { id: 'msg_2', role: 'assistant' }, parts: [{ id: 'prt_2', type: 'text', text: 'Hello' }, { id: 'prt_3', type: 'tool', tool: 'bash', state: { status: 'running', input: {} } }] },
+    ]);
+    const merged = mergeListing(listed, live);
+    expect(merged.messages.map((m) => [m.id, messageText(m)])).toEqual([['msg_1', 'hello there'], ['msg_2', 'Hello, how']]);
+    expect(merged.messages[1]!.parts.find((p) => p.id === 'prt_3')?.status).toBe('completed');
+    // A newer listing wins where it is ahead.
+    const newer = transcriptFromList(S, [
+      { info: { id: 'msg_1', role: 'user' }, parts: [{ id: 'prt_1', type: 'text', text: 'hello there' }] },
+      { info: { id: 'msg_2', role: 'assistant', time: { completed: 5 } }, parts: [{ id: 'prt_2', type: 'text', text: 'Hello, how are you?' }] },
+    ]);
+    const m2 = mergeListing(newer, live);
+    expect(messageText(m2.messages[1]!)).toBe('Hello, how are you?');
+    expect(m2.messages[1]!.done).toBe(true);
+  });
+  it('keeps a message only events know if it is newer than the listing, not an older one', () => {
+    let live = transcriptFromList(S, [{ info: { id: 'msg_1', role: 'user' }, parts: [{ id: 'p1', type: 'text', text: 'a' }] }]);
+    live = applyEvent(live, { type: 'message.updated', properties: { info: { id: 'msg_3', sessionID: S, role: 'assistant' } } });
+    const listed = transcriptFromList(S, [{ info: { id: 'msg_2', role: 'user' }, parts: [{ id: 'p2', type: 'text', text: 'b' }] }]);
+    expect(mergeListing(listed, live).messages.map((m) => m.id)).toEqual(['msg_2', 'msg_3']);
+  });
+  it('does not bring back a message deleted meanwhile', () => {
+    const both = [
+      { info: { id: 'msg_1', role: 'user' }, parts: [{ id: 'p1', type: 'text', text: 'a' }] },
+      { info: { id: 'msg_2', role: 'user' }, parts: [{ id: 'p2', type: 'text', text: 'b' }] },
+    ];
+    const live = applyEvent(transcriptFromList(S, both), { type: 'message.removed', properties: { sessionID: S, messageID: 'msg_2' } });
+    expect(live.gone).toEqual(['msg_2']);
+    const merged = mergeListing(transcriptFromList(S, both), live);
+    expect(merged.messages.map((m) => m.id)).toEqual(['msg_1']);
+    expect(merged.gone).toEqual(['msg_2']);
+    // Sent past an undo: the undone ones are gone for a later listing too.
+    const dropped = dropUndone(transcriptFromList(S, both), { messageID: 'msg_2' });
+    expect(mergeListing(transcriptFromList(S, both), dropped).messages.map((m) => m.id)).toEqual(['msg_1']);
   });
 });
 

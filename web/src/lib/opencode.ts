@@ -55,6 +55,8 @@ export interface TodoView {
 export interface PermissionView {
   id: string;
   sessionID: string;
+  /** Asked in a subagent's session (OpenCode's `task` tool) of the open one. */
+  subagent?: boolean;
   title: string;
   patterns: string[];
 }
@@ -85,10 +87,13 @@ export interface Transcript {
   todos: TodoView[];
   /** Questions waiting for the user's answers (`question.asked`, `GET /question`). */
   questions: QuestionView[];
+  /** Messages OpenCode deleted (`message.removed`, a prompt past an undo): a
+   *  listing read before that does not bring them back. */
+  gone: string[];
 }
 
 export function emptyTranscript(sessionID: string): Transcript {
-  return { sessionID, messages: [], busy: false, permissions: [], todos: [], questions: [] };
+  return { sessionID, messages: [], busy: false, permissions: [], todos: [], questions: [], gone: [] };
 }
 
 type Json = Record<string, unknown>;
@@ -197,6 +202,44 @@ export function keepOptimistic(next: Transcript, prev: Transcript | null): Trans
   return still.length ? { ...next, messages: [...next.messages, ...still] } : next;
 }
 
+const STATUS_RANK: Record<string, number> = { pending: 0, running: 1, completed: 2, error: 2 };
+
+/** Of two versions of one part, the later one: a text only grows while it
+ *  streams, a tool call only moves on (pending → running → completed/error). */
+function laterPart(listed: PartView, live: PartView): PartView {
+  const rank = (p: PartView) => STATUS_RANK[p.status ?? ''] ?? 0;
+  if (rank(live) !== rank(listed)) return rank(live) > rank(listed) ? live : listed;
+  return live.text.length >= listed.text.length ? live : listed;
+}
+
+/** A listing of the session (`GET /session/:id/message`, `listed`) merged
+ *  with what events brought meanwhile (`live`): the listing may have been
+ *  read before an event was applied (a message stored before its parts, a
+ *  text still streaming), so for each part the later version wins, parts
+ *  and messages only events brought are kept, and messages sent from here
+ *  and not echoed yet stay (`keepOptimistic`). */
+export function mergeListing(listed: Transcript, live: Transcript | null): Transcript {
+  if (!live || live.sessionID !== listed.sessionID) return listed;
+  const liveById = new Map(live.messages.map((m) => [m.id, m]));
+  const gone = new Set(live.gone);
+  const messages = listed.messages.filter((m) => !gone.has(m.id)).map((m) => {
+    const l = liveById.get(m.id);
+    if (!l || l.optimistic) return m;
+    const parts = m.parts.map((p) => {
+      const lp = l.parts.find((x) => x.id === p.id);
+      return lp ? laterPart(p, lp) : p;
+    });
+    const extra = l.parts.filter((x) => !m.parts.some((p) => p.id === x.id));
+    return { ...m, parts: [...parts, ...extra], done: m.done || l.done, error: m.error ?? l.error };
+  });
+  const listedIds = new Set(listed.messages.map((m) => m.id));
+  // OpenCode's ids sort by time: a message only events know that is newer
+  // than the listing came after it was read (an older one was deleted meanwhile).
+  const last = listed.messages.at(-1)?.id ?? '';
+  const onlyLive = live.messages.filter((m) => !listedIds.has(m.id) && !m.optimistic && (isSessionError(m) || m.id > last));
+  return keepOptimistic({ ...listed, messages: [...messages, ...onlyLive], gone: live.gone }, live);
+}
+
 /** OpenCode now has a user message `id` we did not know: it is the echo of
  *  the oldest optimistic entry (or of `which`), which takes over that id, in
  *  place. It shows the sent text until its first real part arrives. */
@@ -211,18 +254,33 @@ function adoptOptimistic(t: Transcript, id: string, which?: string): Transcript 
 const SESSION_ERROR = 'session-error-';
 const isSessionError = (m: MessageView) => m.id.startsWith(SESSION_ERROR);
 
-/** Apply one OpenCode event (`{type, properties}`) to the transcript of the open session. */
-export function applyEvent(t: Transcript, ev: { type?: string; properties?: unknown }): Transcript {
+const NONE: ReadonlySet<string> = new Set();
+
+/** Events about the prompts (permissions, questions) the open session waits on. */
+const PROMPT_EVENTS = new Set(['permission.asked', 'permission.replied', 'question.asked', 'question.replied', 'question.rejected']);
+
+/** Apply one OpenCode event (`{type, properties}`) to the transcript of the
+ *  open session. `subagents`: the sessions of its subagents (OpenCode's
+ *  `task` tool), whose permission requests and questions the open session waits on. */
+export function applyEvent(t: Transcript, ev: { type?: string; properties?: unknown }, subagents: ReadonlySet<string> = NONE): Transcript {
   const p = obj(ev.properties) ?? {};
   const sid = str(p.sessionID) ?? str(obj(p.info)?.sessionID) ?? str(obj(p.part)?.sessionID);
-  if (sid !== t.sessionID) return t;
+  if (sid !== t.sessionID && !(sid && subagents.has(sid) && PROMPT_EVENTS.has(ev.type ?? ''))) return t;
+  // A late update of a message OpenCode deleted does not bring it back.
+  const about = str(obj(p.info)?.id) ?? str(obj(p.part)?.messageID) ?? str(p.messageID);
+  if (about && ev.type !== 'message.removed' && t.gone.includes(about)) return t;
   switch (ev.type) {
     case 'message.updated': {
       const info = obj(p.info);
       const id = str(info?.id);
       if (!info || !id) return t;
       const role = info.role === 'user' ? 'user' : 'assistant';
-      const [t2, m] = upsertMessage(role === 'user' ? adoptOptimistic(t, id) : t, id, role);
+      // A command's echo whose text (its template) came before its info:
+      // it is already here (as a placeholder), so the command shown meanwhile goes.
+      const placeholder = role === 'user' && t.messages.some((x) => x.id === id && x.role === 'assistant' && !x.done);
+      const pendingCommand = placeholder ? t.messages.find((x) => x.optimistic && x.command) : undefined;
+      const t1 = pendingCommand ? { ...t, messages: t.messages.filter((x) => x !== pendingCommand) } : t;
+      const [t2, m] = upsertMessage(role === 'user' ? adoptOptimistic(t1, id) : t1, id, role);
       const time = obj(info.time);
       const done = role === 'user' || time?.completed !== undefined;
       const error = errorText(info.error) ?? m.error;
@@ -258,7 +316,8 @@ export function applyEvent(t: Transcript, ev: { type?: string; properties?: unkn
     }
     case 'message.removed': {
       const mid = str(p.messageID);
-      return t.messages.some((m) => m.id === mid) ? { ...t, messages: t.messages.filter((m) => m.id !== mid) } : t;
+      if (!mid) return t;
+      return { ...t, messages: t.messages.filter((m) => m.id !== mid), gone: t.gone.includes(mid) ? t.gone : [...t.gone, mid] };
     }
     case 'message.part.removed': {
       const mid = str(p.messageID);
@@ -290,7 +349,9 @@ export function applyEvent(t: Transcript, ev: { type?: string; properties?: unkn
       if (!id || t.permissions.some((x) => x.id === id)) return t;
       const patterns = Array.isArray(p.patterns) ? p.patterns.filter((x): x is string => typeof x === 'string') : [];
       const title = str(p.permission) ?? 'permission';
-      return { ...t, permissions: [...t.permissions, { id, sessionID: sid, title, patterns }] };
+      const view: PermissionView = { id, sessionID: sid, title, patterns };
+      if (sid !== t.sessionID) view.subagent = true;
+      return { ...t, permissions: [...t.permissions, view] };
     }
     case 'permission.replied': {
       const rid = str(p.requestID);
@@ -310,17 +371,20 @@ export function applyEvent(t: Transcript, ev: { type?: string; properties?: unkn
   }
 }
 
-/** The pending permission requests of one session, from `GET /permission`
- *  (requests asked before the session was opened, or on another device). */
-export function pendingPermissions(sessionID: string, list: unknown): PermissionView[] {
+/** The pending permission requests of one session and its subagents', from
+ *  `GET /permission` (requests asked before the session was opened, or on another device). */
+export function pendingPermissions(sessionID: string, list: unknown, subagents: ReadonlySet<string> = NONE): PermissionView[] {
   if (!Array.isArray(list)) return [];
   const out: PermissionView[] = [];
   for (const item of list) {
     const o = obj(item);
     const id = str(o?.id);
-    if (!o || !id || str(o.sessionID) !== sessionID) continue;
+    const sid = str(o?.sessionID);
+    if (!o || !id || !sid || (sid !== sessionID && !subagents.has(sid))) continue;
     const patterns = Array.isArray(o.patterns) ? o.patterns.filter((x): x is string => typeof x === 'string') : [];
-    out.push({ id, sessionID, title: str(o.permission) ?? 'permission', patterns });
+    const view: PermissionView = { id, sessionID: sid, title: str(o.permission) ?? 'permission', patterns };
+    if (sid !== sessionID) view.subagent = true;
+    out.push(view);
   }
   return out;
 }
@@ -344,12 +408,34 @@ function questionFrom(o: Json): QuestionView | null {
   return questions.length ? { id, sessionID, questions } : null;
 }
 
-/** The questions waiting in one session, from `GET /question`. */
-export function pendingQuestions(sessionID: string, list: unknown): QuestionView[] {
+/** The questions waiting in one session and its subagents', from `GET /question`. */
+export function pendingQuestions(sessionID: string, list: unknown, subagents: ReadonlySet<string> = NONE): QuestionView[] {
   if (!Array.isArray(list)) return [];
   return list
     .map((item) => { const o = obj(item); return o ? questionFrom(o) : null; })
-    .filter((q): q is QuestionView => q !== null && q.sessionID === sessionID);
+    .filter((q): q is QuestionView => q !== null && (q.sessionID === sessionID || subagents.has(q.sessionID)));
+}
+
+/** `listed` with each item that `kept` already has (same id) taken from
+ *  `kept`, so that what is drawn for it (a half-answered question) stays. */
+export function keepSame<T extends { id: string }>(listed: T[], kept: readonly T[]): T[] {
+  return listed.map((x) => kept.find((k) => k.id === x.id) ?? x);
+}
+
+/** The sessions of the subagents of `sessionID` (and theirs), from a session listing. */
+export function subagentSessions(sessionID: string, all: readonly Session[]): Set<string> {
+  const out = new Set<string>();
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const s of all) {
+      if (s.parentID && !out.has(s.id) && (s.parentID === sessionID || out.has(s.parentID))) {
+        out.add(s.id);
+        grew = true;
+      }
+    }
+  }
+  return out;
 }
 
 /** In a question's picks: "my own answer" (the typed text) is picked. */
@@ -408,16 +494,29 @@ export const todosOpen = (todos: TodoView[]): boolean => todos.some((t) => t.sta
 
 // ---- undo and redo (OpenCode's revert) ------------------------------------------
 
-/** The messages shown: those before the revert point (all when nothing is undone). */
+/** Where the undone messages start, or -1. */
+const revertIndex = (t: Transcript, revert: Session['revert']) => (revert ? t.messages.findIndex((m) => m.id === revert.messageID) : -1);
+
+/** The messages shown: those before the revert point (all when nothing is
+ *  undone), and what is being sent from here (a message after an undo). */
 export function shownMessages(t: Transcript, revert: Session['revert']): MessageView[] {
-  const i = revert ? t.messages.findIndex((m) => m.id === revert.messageID) : -1;
-  return i < 0 ? t.messages : t.messages.slice(0, i);
+  const i = revertIndex(t, revert);
+  return i < 0 ? t.messages : [...t.messages.slice(0, i), ...t.messages.slice(i).filter((m) => m.optimistic)];
 }
 
 /** How many of your messages an undo hides (each with the replies to it). */
 export function undoneCount(t: Transcript, revert: Session['revert']): number {
-  const shown = shownMessages(t, revert).length;
-  return t.messages.slice(shown).filter((m) => m.role === 'user').length;
+  const i = revertIndex(t, revert);
+  return i < 0 ? 0 : t.messages.slice(i).filter((m) => m.role === 'user' && !m.optimistic).length;
+}
+
+/** The transcript without what is undone (after a message was sent past an
+ *  undo: OpenCode drops those messages too). */
+export function dropUndone(t: Transcript, revert: Session['revert']): Transcript {
+  const i = revertIndex(t, revert);
+  if (i < 0) return t;
+  const dropped = t.messages.slice(i).filter((m) => !m.optimistic).map((m) => m.id);
+  return { ...t, messages: shownMessages(t, revert), gone: [...t.gone, ...dropped] };
 }
 
 /** What /undo reverts to: the last message you sent that is still shown (null: nothing to undo). */

@@ -204,6 +204,37 @@ describe('host mode', () => {
     h.sup.stop();
   });
 
+  it('one host switch, announced and noticed on reconnect at once, is followed once', async () => {
+    const h = harness('host', { token: 'tok', hostWs: [ws('ws_1', 'alpha'), ws('ws_2', 'beta')] });
+    await h.sup.resume({ mode: 'host' });
+    const epochs = h.seen.epochs;
+    const release = h.holdFolder();
+    (await h.one('/events')).send({ id: 9, type: 'workspace.switched', properties: { to: { id: 'ws_2', name: 'beta', path: '/b' } }, time: 0 });
+    (await h.one('/opencode/event')).end();
+    await vi.waitFor(() => expect(h.seen.switching.at(-1)).toEqual({ to: 'beta' }));
+    release();
+    await vi.waitFor(() => expect(h.seen.switching.at(-1)).toBeNull());
+    await vi.waitFor(() => expect(h.hostWs()?.id).toBe('ws_2'));
+    expect(h.seen.epochs).toBe(epochs + 1);
+    expect(h.seen.toasts).toEqual(['The host switched to “beta”. Reconnected.']);
+    h.sup.stop();
+  });
+
+  it('a host switch being followed is dropped when the user signs out meanwhile', async () => {
+    const h = harness('host', { token: 'tok', hostWs: [ws('ws_1', 'alpha'), ws('ws_2', 'beta')] });
+    await h.sup.resume({ mode: 'host' });
+    const epochs = h.seen.epochs;
+    const release = h.holdFolder();
+    (await h.one('/opencode/event')).end();
+    await vi.waitFor(() => expect(h.seen.switching.at(-1)).toEqual({ to: 'beta' }));
+    h.sup.signOut();
+    release();
+    await vi.waitFor(() => expect(h.seen.switching.at(-1)).toBeNull());
+    expect(h.seen.epochs - epochs).toBeLessThanOrEqual(1); // (sign-out's own)
+    expect(h.seen.toasts).toEqual([]);
+    expect(h.conn().kind).not.toBe('connected');
+  });
+
   it('a host switch noticed on reconnect (its announcement lost with the old streams) shows "Switching to" until the new folder answers', async () => {
     const h = harness('host', { token: 'tok', hostWs: [ws('ws_1', 'alpha'), ws('ws_2', 'beta')] });
     await h.sup.resume({ mode: 'host' });

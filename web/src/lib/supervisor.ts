@@ -27,6 +27,9 @@ import { HttpError } from './errors';
 import { streamSse } from './sse';
 import { backoffDelay, GIVE_UP_AFTER, parsePairingInput, type ConnEvent, type ConnState, type WorkspaceEntry } from './state';
 
+/** How long "Switching to …" waits for the host's new folder to answer before the views go there anyway. */
+const FOLDER_WAIT_MS = 15_000;
+
 /** An OpenCode event (`/opencode/event`), handed to the views as is. */
 export type OcEvent = { type?: string; properties?: unknown };
 
@@ -188,24 +191,13 @@ export function createSupervisor(state: SupervisorState, io: SupervisorIo = brow
       }
       throw new Error(s.message ?? s.state);
     }
+    const started = generation;
     try {
       const w = await io.hostWorkspaces(transport());
       const prev = state.hostWorkspace();
-      if (prev && prev.id !== w.active.id) {
-        // The host switched (noticed here or announced): "Switching to …"
-        // until its new folder answers, then the views start over there.
-        const done = beginSwitch(w.active.name);
-        try {
-          state.setHostWorkspace(w.active);
-          await io.folderReady(transport()).catch(() => undefined);
-          state.toast(`The host switched to “${w.active.name}”. Reconnected.`);
-          state.newEpoch();
-        } finally {
-          done();
-        }
-      } else {
-        state.setHostWorkspace(w.active);
-      }
+      if (prev && prev.id !== w.active.id) await followHostSwitch(w.active);
+      else state.setHostWorkspace(w.active);
+      if (started !== generation) return; // the user chose meanwhile (signed out, connected elsewhere)
       state.dispatch({ type: 'connected', remoteType: 'openwork', viaFallback: false });
     } catch (e) {
       if (refused(e)) {
@@ -239,6 +231,33 @@ export function createSupervisor(state: SupervisorState, io: SupervisorIo = brow
     return () => {
       if (mine === switchSeq) state.setSwitching(null);
     };
+  };
+
+  /** Host mode: the switch to `ws` being followed (a verify that sees the
+   *  same switch joins it instead of starting another). */
+  let hostSwitch: { id: string; done: Promise<void> } | null = null;
+  /** Host mode: the host now serves `ws` (noticed on reconnect or announced):
+   *  "Switching to …" until its folder answers (at most FOLDER_WAIT_MS),
+   *  then the views start over there; dropped if the user chose meanwhile. */
+  const followHostSwitch = (ws: Workspace): Promise<void> => {
+    if (hostSwitch?.id === ws.id) return hostSwitch.done;
+    const started = generation;
+    const mine = { id: ws.id, done: Promise.resolve() };
+    mine.done = (async () => {
+      const end = beginSwitch(ws.name);
+      try {
+        await Promise.race([io.folderReady(transport()).catch(() => undefined), new Promise((r) => setTimeout(r, FOLDER_WAIT_MS))]);
+        if (started !== generation) return;
+        state.setHostWorkspace(ws);
+        state.toast(`The host switched to “${ws.name}”. Reconnected.`);
+        state.newEpoch();
+      } finally {
+        end();
+        if (hostSwitch === mine) hostSwitch = null;
+      }
+    })();
+    hostSwitch = mine;
+    return mine.done;
   };
 
   /** The host switched workspace: app mode, the app re-runs the handshake and
