@@ -1,8 +1,8 @@
 import { createResource, createSignal, For, onCleanup, Show } from 'solid-js';
-import { app, type LocalHostInfo } from '../lib/api';
+import { app, type DeviceToken, type LocalHostInfo } from '../lib/api';
 import type { ApprovalRequest } from '../lib/api-types';
 import { relativeTime } from '../lib/chat';
-import { deviceRow, formatUptime, headerLabel, LOOPBACK_NOTE, maskToken, primaryLine, tokenStatus, type ConnState, type DeviceToken, type WorkspaceEntry } from '../lib/state';
+import { deviceRow, formatUptime, headerLabel, LOOPBACK_NOTE, maskToken, primaryLine, tokenStatus, type ConnState, type WorkspaceEntry } from '../lib/state';
 import { Confirm } from './Confirm';
 
 export interface SettingsProps {

@@ -6,7 +6,21 @@
 // event stream are not in that document and are typed here by hand.
 import type { EngineStatus, paths } from './api-types';
 import { httpError } from './errors';
-import type { DeviceToken, ProvidersAnswer } from './state';
+
+/** One of a host's device tokens (`GET /app/api/local-host/tokens`). */
+export interface DeviceToken {
+  id: string;
+  scope: string;
+  label?: string | null;
+  createdAt?: number | string | null;
+  lastUsedAt?: number | string | null;
+}
+
+/** OpenCode's `GET /config/providers`. */
+export interface ProvidersAnswer {
+  providers?: { id: string; name?: string; models?: Record<string, unknown> | null }[];
+  default?: Record<string, string> | null;
+}
 
 export type Mode = 'host' | 'app';
 

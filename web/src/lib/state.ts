@@ -1,6 +1,6 @@
 // UI state logic with no DOM: connection state machine, header label,
 // workspace badge/lines, token status, reconnect backoff, extension access.
-import type { ExtensionKind, ExtensionListing, RemoteType, WorkspaceEntry } from './api';
+import type { DeviceToken, ExtensionKind, ExtensionListing, ProvidersAnswer, RemoteType, WorkspaceEntry } from './api';
 import type { Capabilities } from './api-types';
 
 export type { RemoteType, WorkspaceEntry } from './api';
@@ -221,15 +221,6 @@ export function parsePairingInput(text: string): { pair: string } | { token: str
   return { token: t };
 }
 
-/** One of a host's device tokens (`GET /app/api/local-host/tokens`). */
-export interface DeviceToken {
-  id: string;
-  scope: string;
-  label?: string | null;
-  createdAt?: number | string | null;
-  lastUsedAt?: number | string | null;
-}
-
 /** The id of the client token itself in the devices list: rotated, not revoked. */
 export const CLIENT_TOKEN_ID = 'client';
 
@@ -252,12 +243,6 @@ export function deviceRow(d: DeviceToken, now: number, relative: (then: number, 
 
 /** The note next to the pairing link when other devices cannot reach it. */
 export const LOOPBACK_NOTE = 'Other devices cannot reach 127.0.0.1: restart the host with --remote-access (read SECURITY.md) or --connect-host';
-
-/** OpenCode's `GET /config/providers`. */
-export interface ProvidersAnswer {
-  providers?: { id: string; name?: string; models?: Record<string, unknown> | null }[];
-  default?: Record<string, string> | null;
-}
 
 /** Whether the engine has a model to answer with: a provider with models,
  *  and a default model that one of them has. */
