@@ -943,6 +943,63 @@ async function main() {
   await expectText(status, 'Connected · OpenWork', 'header after follow');
   await shot(page, '14-app-followed-switch');
 
+  // 14'. A pick beats a pending follow: the host switches (to project-alpha)
+  // and the app follows it; while the follow's answer is on its way, the
+  // user picks the direct OpenCode workspace. The pick is sent to the app
+  // backend only after the follow (so the backend sees it last: before, a
+  // follow finishing after a pick undid it), it stays active, and a new
+  // session is made there, not in the host's folder.
+  let releaseRaceFollow;
+  let followArrived;
+  const raceFollowHeld = new Promise((r) => { releaseRaceFollow = r; });
+  const followSeen = new Promise((r) => { followArrived = r; });
+  /** Every follow request's handling, until its held answer was given. */
+  const followsHandled = [];
+  await page.route('**/app/api/follow', (route) => {
+    followsHandled.push((async () => {
+      const answer = await route.fetch();
+      followArrived();
+      await raceFollowHeld;
+      await route.fulfill({ response: answer });
+    })());
+  });
+  const activations = [];
+  const onRequest = (r) => { if (/\/app\/api\/workspaces\/[^/]+\/activate$/.test(new URL(r.url()).pathname)) activations.push(Date.now()); };
+  page.on('request', onRequest);
+  const sw2 = await fetch(`${hostReady.localUrl}/workspaces/active`, {
+    method: 'POST', headers: { 'content-type': 'application/json', 'x-openwork-host-token': hostToken }, body: JSON.stringify({ path: wsA }),
+  });
+  if (!sw2.ok) throw new Error(`switch failed: ${sw2.status} ${await sw2.text()}`);
+  await Promise.race([followSeen, new Promise((_, reject) => setTimeout(() => reject(new Error('the app did not follow the host switch within 30 s')), 30_000))]);
+  const storedNow = await page.evaluate(async () => (await fetch('/app/api/workspaces', { headers: { 'x-openwork-app': '1' } })).json());
+  const plainEntry = storedNow.items.find((w) => w.remoteType === 'opencode');
+  if (!plainEntry) throw new Error(`no direct OpenCode workspace stored: ${JSON.stringify(storedNow)}`);
+  await page.getByTestId('workspace-button').click();
+  await page.getByTestId('workspace-list').getByRole('button', { name: /OpenCode/ }).first().click();
+  // The pick is under way ("Switching to" it), and waits for the follow.
+  await expectText(switchOverlay, `Switching to ${plainEntry.openworkWorkspaceName ?? plainEntry.name}…`, 'the pick under way', 10_000);
+  if (activations.length) throw new Error('the pick was sent to the app backend before the pending follow was answered');
+  releaseRaceFollow();
+  await Promise.all(followsHandled);
+  await page.unroute('**/app/api/follow');
+  await expectText(status, 'Connected · OpenCode', 'the pick made during a follow', 30_000);
+  await waitFor(async () => {
+    const l = await page.evaluate(async () => (await fetch('/app/api/workspaces', { headers: { 'x-openwork-app': '1' } })).json());
+    return l.items.find((w) => w.id === l.activeId)?.remoteType === 'opencode';
+  }, 'the app keeps the pick as its active workspace', 10_000);
+  await page.getByRole('tab', { name: 'Sessions' }).click();
+  await page.getByRole('button', { name: 'New session' }).click();
+  await expectText(selected, 'Untitled session', 'a session after the pick');
+  const pickedSession = await selected.getAttribute('data-session-id');
+  const plainSessions = await (await fetch(`${plainUrl}/session`)).json();
+  if (!plainSessions.some((x) => x.id === pickedSession)) throw new Error('the session after the pick was not made in the picked (direct OpenCode) workspace');
+  const hostSessions = await (await fetch(`${hostReady.localUrl}/opencode/session`, { headers: { authorization: `Bearer ${clientToken}` } })).json();
+  if (hostSessions.some((x) => x.id === pickedSession)) throw new Error("the session after the pick was made in the host's folder");
+  await expectText(status, 'Connected · OpenCode', 'the pick still active after a session was made', 5_000);
+  if (activations.length !== 1) throw new Error(`the pick was sent ${activations.length} times`);
+  page.off('request', onRequest);
+  await shot(page, '14-pick-beats-follow');
+
   // Remove asks first; Cancel keeps the workspace (and the picker open).
   await page.getByTestId('workspace-button').click();
   const removeButtons = page.getByTestId('workspace-list').getByRole('button', { name: /^Remove / });
