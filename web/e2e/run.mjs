@@ -652,7 +652,7 @@ async function main() {
   await page.keyboard.press('Enter');
   await waitFor(() => fs.readFileSync(readmeA, 'utf8') === beforeEdit, '/undo restored the file', 30_000);
   await onceMore.waitFor({ state: 'detached', timeout: 10_000 });
-  await expectText(page.getByTestId('revert-bar'), 'Undid your last message', 'the undo bar', 10_000);
+  await expectText(page.getByTestId('revert-bar'), 'Undid your last message and the replies, with the file changes they made', 'the undo bar', 10_000);
   if ((await prompt.inputValue()) !== `${EDIT_PROMPT}: once more`) throw new Error(`after /undo the composer holds ${JSON.stringify(await prompt.inputValue())}`);
   await shot(page, '04h-undone');
   await page.getByTestId('revert-bar').getByRole('button', { name: 'Redo' }).click();

@@ -615,7 +615,9 @@ export function Sessions(props: SessionsProps) {
                 {(n) => (
                   <div class="revert-bar row" role="status" data-testid="revert-bar">
                     <span>
-                      Undid {n() === 1 ? 'your last message' : `your last ${n()} messages`} and the replies, with the file changes they made. A new message drops {n() === 1 ? 'it' : 'them'} for good.
+                      Undid {n() === 1 ? 'your last message' : `your last ${n()} messages`} and the replies
+                      {openRevert()?.snapshot ? ', with the file changes they made' : ' (files are not put back: OpenCode keeps snapshots of git projects only)'}.
+                      A new message drops {n() === 1 ? 'it' : 'them'} for good.
                     </span>
                     <button type="button" onClick={() => void runBuiltin('redo')}>Redo</button>
                   </div>

@@ -7,8 +7,9 @@ export interface Session {
   /** A subagent's session (OpenCode's `task` tool) names its parent. */
   parentID?: string;
   /** Messages from `messageID` on are undone (`POST /session/:id/revert`);
-   *  the next prompt drops them, `unrevert` brings them back. */
-  revert?: { messageID: string };
+   *  the next prompt drops them, `unrevert` brings them back. `snapshot`:
+   *  the files were put back too (OpenCode snapshots a git project's files only). */
+  revert?: { messageID: string; snapshot?: string };
   time?: { created?: number; updated?: number };
 }
 
