@@ -123,6 +123,9 @@ export function Sessions(props: SessionsProps) {
 
   /** Listings answer in any order: only the latest one asked counts. */
   let loadSeq = 0;
+  /** A prompt came from a session not listed yet (a subagent just started):
+   *  once the list is in, the prompts are read again with its subagents known. */
+  let promptsAfterLoad = false;
   const load = async () => {
     const seq = ++loadSeq;
     try {
@@ -130,6 +133,10 @@ export function Sessions(props: SessionsProps) {
       if (seq !== loadSeq) return;
       setSessions(Array.isArray(list) ? list : []);
       setError(null);
+      if (promptsAfterLoad) {
+        promptsAfterLoad = false;
+        void refreshPrompts();
+      }
       if (reopen && !open()) {
         const s = list.find((x) => x.id === reopen);
         reopen = null;
@@ -187,7 +194,8 @@ export function Sessions(props: SessionsProps) {
     // A prompt of a session not known yet (a subagent just started): list the sessions, then the prompts.
     if (t && (ev.type === 'permission.asked' || ev.type === 'question.asked') && typeof props_.sessionID === 'string'
       && props_.sessionID !== t.sessionID && !subagents().has(props_.sessionID) && !allSessions().some((x) => x.id === props_.sessionID)) {
-      void load().then(refreshPrompts);
+      promptsAfterLoad = true;
+      void load();
     }
     if (ev.type === 'session.updated') {
       // The session as it is now (a title, an undo): at once, before the list is reloaded.
@@ -277,9 +285,11 @@ export function Sessions(props: SessionsProps) {
   const send = async () => {
     const t = open();
     const text = prompt().trim();
-    if (!t || !text || noModel()) return;
+    if (!t || !text) return;
+    // (/undo and /redo need no model; runCommand decides.)
     const slash = parseSlash(text, commands());
     if (slash) return runCommand(slash.command, slash.arguments);
+    if (noModel()) return;
     const parts = promptParts(text, mentionedFiles(text, chosenFiles), dir());
     chosenFiles = [];
     setPopup(null);
@@ -340,8 +350,10 @@ export function Sessions(props: SessionsProps) {
   // ---- the page's own commands: /undo and /redo (OpenCode's revert) ---------
   /** The text /undo put back in the composer (cleared again by /redo if untouched). */
   let refilled: string | null = null;
-  const runBuiltin = async (command: string) => {
-    setPrompt('');
+  /** `typed`: run from the composer (its `/undo` text goes); from the Redo
+   *  button, what is in the composer stays. */
+  const runBuiltin = async (command: string, typed = true) => {
+    if (typed) setPrompt('');
     setPopup(null);
     setSendError(null);
     const t = open();
@@ -619,7 +631,7 @@ export function Sessions(props: SessionsProps) {
                       {openRevert()?.snapshot ? ', with the file changes they made' : ' (files are not put back: OpenCode keeps snapshots of git projects only)'}.
                       A new message drops {n() === 1 ? 'it' : 'them'} for good.
                     </span>
-                    <button type="button" onClick={() => void runBuiltin('redo')}>Redo</button>
+                    <button type="button" onClick={() => void runBuiltin('redo', false)}>Redo</button>
                   </div>
                 )}
               </Show>
