@@ -174,8 +174,20 @@ export function Sessions(props: SessionsProps) {
   const resolvedPrompts = new Set<string>();
   const unresolved = <T extends { id: string }>(list: T[]) => list.filter((x) => !resolvedPrompts.has(x.id));
   /** The waiting prompts of the open session (and its subagents) from OpenCode's lists. */
+  /** OpenCode's lists of waiting permission requests and questions (null: not read). */
+  const readPrompts = () => Promise.all([oc('/permission').catch(() => null), oc('/question').catch(() => null)]);
+  /** Session `id` as OpenCode has it: its messages (a failure throws), the
+   *  waiting prompts and its todo list (null: not read). */
+  const readSession = async (id: string) => {
+    const [msgs, [asked, questions], todos] = await Promise.all([
+      oc(`/session/${encodeURIComponent(id)}/message`),
+      readPrompts(),
+      oc(`/session/${encodeURIComponent(id)}/todo`).catch(() => null),
+    ]);
+    return { msgs, asked, questions, todos };
+  };
   const refreshPrompts = async () => {
-    const [asked, questions] = await Promise.all([oc('/permission').catch(() => null), oc('/question').catch(() => null)]);
+    const [asked, questions] = await readPrompts();
     const t = open();
     if (!t) return;
     setOpen({
@@ -218,12 +230,7 @@ export function Sessions(props: SessionsProps) {
       if (saved?.id !== s.id) saveOpen(sessionStorage, props.workspaceKey, { id: s.id, scroll: null });
     }
     try {
-      const [msgs, asked, todos, questions] = await Promise.all([
-        oc(`/session/${encodeURIComponent(s.id)}/message`),
-        oc('/permission').catch(() => []),
-        oc(`/session/${encodeURIComponent(s.id)}/todo`).catch(() => []),
-        oc('/question').catch(() => []),
-      ]);
+      const { msgs, asked, todos, questions } = await readSession(s.id);
       // Events that arrived meanwhile are re-derived by the next updates;
       // permissions and questions asked before the session was opened come from the lists.
       const t = transcriptFromList(s.id, msgs);
@@ -248,19 +255,14 @@ export function Sessions(props: SessionsProps) {
   /** Catch the open session up from OpenCode, keeping it open. */
   const resync = async (id: string) => {
     try {
-      const [msgs, asked, todos, questions] = await Promise.all([
-        oc(`/session/${encodeURIComponent(id)}/message`),
-        oc('/permission').catch(() => []),
-        oc(`/session/${encodeURIComponent(id)}/todo`).catch(() => null),
-        oc('/question').catch(() => null),
-      ]);
+      const { msgs, asked, todos, questions } = await readSession(id);
       const cur = open();
       if (cur?.sessionID !== id) return;
       const t = transcriptFromList(id, msgs);
       setOpen({
         ...mergeListing(t, cur),
         busy: cur.busy && !t.messages.at(-1)?.done,
-        permissions: keepSame(unresolved(pendingPermissions(id, asked, subagents())), cur.permissions),
+        permissions: asked === null ? cur.permissions : keepSame(unresolved(pendingPermissions(id, asked, subagents())), cur.permissions),
         todos: todos === null ? cur.todos : todosFrom(todos),
         questions: questions === null ? cur.questions : keepSame(unresolved(pendingQuestions(id, questions, subagents())), cur.questions),
       });

@@ -1,11 +1,9 @@
 // The composer's decisions, without DOM or Solid: which models and agents it
 // offers, what it remembers per workspace, the `/command` and `@file`
 // pop-ups, what a message sends, and the session list's search.
+import { obj, str, type Json } from './json';
 import type { Session } from './opencode';
 
-type Json = Record<string, unknown>;
-const obj = (v: unknown): Json | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined);
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 export interface ModelOption {
   /** `providerID/modelID`: the option's value. */

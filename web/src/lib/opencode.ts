@@ -1,4 +1,5 @@
 // OpenCode session model: a transcript built from `/event` messages.
+import { obj, str, type Json } from './json';
 
 export interface Session {
   id: string;
@@ -97,9 +98,6 @@ export function emptyTranscript(sessionID: string): Transcript {
   return { sessionID, messages: [], busy: false, permissions: [], todos: [], questions: [], gone: [] };
 }
 
-type Json = Record<string, unknown>;
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-const obj = (v: unknown): Json | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined);
 
 function upsertMessage(t: Transcript, id: string, role: 'user' | 'assistant'): [Transcript, MessageView] {
   const existing = t.messages.find((m) => m.id === id);
@@ -346,12 +344,8 @@ export function applyEvent(t: Transcript, ev: { type?: string; properties?: unkn
       return { ...t, questions: t.questions.filter((x) => x.id !== rid) };
     }
     case 'permission.asked': {
-      const id = str(p.id);
-      if (!id || t.permissions.some((x) => x.id === id)) return t;
-      const patterns = Array.isArray(p.patterns) ? p.patterns.filter((x): x is string => typeof x === 'string') : [];
-      const title = str(p.permission) ?? 'permission';
-      const view: PermissionView = { id, sessionID: sid, title, patterns };
-      if (sid !== t.sessionID) view.subagent = true;
+      const view = permissionFrom(p, t.sessionID);
+      if (!view || t.permissions.some((x) => x.id === view.id)) return t;
       return { ...t, permissions: [...t.permissions, view] };
     }
     case 'permission.replied': {
@@ -376,18 +370,21 @@ export function applyEvent(t: Transcript, ev: { type?: string; properties?: unkn
  *  `GET /permission` (requests asked before the session was opened, or on another device). */
 export function pendingPermissions(sessionID: string, list: unknown, subagents: ReadonlySet<string> = NONE): PermissionView[] {
   if (!Array.isArray(list)) return [];
-  const out: PermissionView[] = [];
-  for (const item of list) {
-    const o = obj(item);
-    const id = str(o?.id);
-    const sid = str(o?.sessionID);
-    if (!o || !id || !sid || (sid !== sessionID && !subagents.has(sid))) continue;
-    const patterns = Array.isArray(o.patterns) ? o.patterns.filter((x): x is string => typeof x === 'string') : [];
-    const view: PermissionView = { id, sessionID: sid, title: str(o.permission) ?? 'permission', patterns };
-    if (sid !== sessionID) view.subagent = true;
-    out.push(view);
-  }
-  return out;
+  return list
+    .map((item) => { const o = obj(item); return o ? permissionFrom(o, sessionID) : null; })
+    .filter((p): p is PermissionView => p !== null && (p.sessionID === sessionID || subagents.has(p.sessionID)));
+}
+
+/** A permission request (`permission.asked` properties, an item of `GET
+ *  /permission`) as shown in the open session `openID`; null when it is not one. */
+function permissionFrom(o: Json, openID: string): PermissionView | null {
+  const id = str(o.id);
+  const sessionID = str(o.sessionID);
+  if (!id || !sessionID) return null;
+  const patterns = Array.isArray(o.patterns) ? o.patterns.filter((x): x is string => typeof x === 'string') : [];
+  const view: PermissionView = { id, sessionID, title: str(o.permission) ?? 'permission', patterns };
+  if (sessionID !== openID) view.subagent = true;
+  return view;
 }
 
 /** A question request (`question.asked` properties, an item of `GET /question`); null when it is not one. */
