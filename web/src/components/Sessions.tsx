@@ -231,10 +231,12 @@ export function Sessions(props: SessionsProps) {
     }
     try {
       const { msgs, asked, todos, questions } = await readSession(s.id);
+      // Another session was opened meanwhile: its own read shows it.
+      if (open()?.sessionID !== s.id) return;
       // Events that arrived meanwhile are re-derived by the next updates;
       // permissions and questions asked before the session was opened come from the lists.
       const t = transcriptFromList(s.id, msgs);
-      const now = open()?.sessionID === s.id ? open() : null;
+      const now = open();
       // Listed ones (the same objects if already shown), then any that came by event meanwhile.
       const merge = <T extends { id: string }>(listed: T[], live: readonly T[] = []) => {
         const kept = keepSame(unresolved(listed), live);
