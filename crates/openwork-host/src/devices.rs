@@ -201,8 +201,8 @@ impl DeviceTokens {
     /// Revoke `id`: removed from the store first, then its open streams end.
     /// 404 `not_found` for an unknown id; the client token is rotated, not
     /// revoked (`openwork token rotate`). Returns the token's fingerprint
-    /// ([`crate::tokens::fingerprint`]: the first 6 bytes of the SHA-256
-    /// kept here), which names it in the audit log and in approvals.
+    /// ([`crate::tokens::fingerprint_of_hash`] of the SHA-256 kept here),
+    /// which names it in the audit log and in approvals.
     pub fn revoke(&self, id: &str) -> Result<String, Error> {
         if id == CLIENT_ID {
             return Err(Error::forbidden("the client token is rotated (`openwork token rotate`), not revoked"));
@@ -219,7 +219,7 @@ impl DeviceTokens {
             let _ = tx.send(true);
         }
         tracing::info!(%id, "device token revoked");
-        Ok(gone.hash.chars().take(12).collect())
+        Ok(crate::tokens::fingerprint_of_hash(&gone.hash))
     }
 
     /// End every open stream of `id` (the client token after a rotation).

@@ -178,7 +178,13 @@ pub use openwork_wire::runtime::mask;
 
 /// Hex SHA-256 prefix identifying a token without revealing it (audit logs).
 pub fn fingerprint(token: &str) -> String {
-    hex::encode(&Sha256::digest(token.as_bytes())[..6])
+    fingerprint_of_hash(&hex::encode(Sha256::digest(token.as_bytes())))
+}
+
+/// The [`fingerprint`] of a token known only by its hex SHA-256 (a stored
+/// device token): the first 6 bytes.
+pub fn fingerprint_of_hash(hex_sha256: &str) -> String {
+    hex_sha256.chars().take(12).collect()
 }
 
 /// Constant-time equality of two secrets, independent of where they differ

@@ -163,6 +163,16 @@ pub async fn failed_attempt(extensions: &http::Extensions, state: &AppState, err
     }
 }
 
+/// What a presented token is, as far as the token set knows.
+enum Presented {
+    /// The client token, with its revocation signal (a rotation ends its streams).
+    Client(watch::Receiver<bool>),
+    /// The host token (not for clients).
+    Host,
+    /// Neither: a device token, or a wrong one.
+    Other,
+}
+
 /// The grant of a device token, or why there is none.
 async fn device(parts: &Parts, state: &AppState) -> Result<Grant, ApiError> {
     let Some(token) = presented(parts) else {
@@ -172,19 +182,20 @@ async fn device(parts: &Parts, state: &AppState) -> Result<Grant, ApiError> {
     // token, under the token set's lock with the check: a rotation (which
     // ends the old token's streams once the new token is in place) cannot
     // fall in between. A device token's comes with its own check.
-    let (kind, client_revoked) = state.tokens.classify_then(&token, |kind| {
-        let revoked = (kind == Some(TokenKind::Client)).then(|| state.devices.revoked(CLIENT_ID));
-        (kind, revoked)
+    let kind = state.tokens.classify_then(&token, |kind| match kind {
+        Some(TokenKind::Client) => Presented::Client(state.devices.revoked(CLIENT_ID)),
+        Some(TokenKind::Host) => Presented::Host,
+        None => Presented::Other,
     });
-    let (grant, revoked) = match (kind, client_revoked) {
-        (Some(TokenKind::Client), Some(client_revoked)) => {
+    let (grant, revoked) = match kind {
+        Presented::Client(revoked) => {
             state.devices.client_used();
-            (Grant { id: CLIENT_ID.into(), scope: TokenScope::Owner }, client_revoked)
+            (Grant { id: CLIENT_ID.into(), scope: TokenScope::Owner }, revoked)
         }
-        (Some(TokenKind::Host), _) => {
+        Presented::Host => {
             return Err(ApiError::unauthorized("this is the host token; clients must use a client or device token"))
         }
-        _ => match state.devices.check(&token) {
+        Presented::Other => match state.devices.check(&token) {
             Some((id, scope, revoked)) => (Grant { id, scope }, revoked),
             None => {
                 tracing::warn!(path = %parts.uri.path(), "rejected a request with a wrong token");
