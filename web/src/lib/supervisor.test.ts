@@ -204,11 +204,16 @@ describe('host mode', () => {
     h.sup.stop();
   });
 
-  it('one host switch, announced and noticed on reconnect at once, is followed once', async () => {
+  /** A host-mode page connected to 'alpha' whose host now serves 'beta'
+   *  (the next `/workspaces` says so), the new folder's answer held. */
+  const hostAboutToSwitch = async () => {
     const h = harness('host', { token: 'tok', hostWs: [ws('ws_1', 'alpha'), ws('ws_2', 'beta')] });
     await h.sup.resume({ mode: 'host' });
-    const epochs = h.seen.epochs;
-    const release = h.holdFolder();
+    return { h, epochs: h.seen.epochs, release: h.holdFolder() };
+  };
+
+  it('one host switch, announced and noticed on reconnect at once, is followed once', async () => {
+    const { h, epochs, release } = await hostAboutToSwitch();
     (await h.one('/events')).send({ id: 9, type: 'workspace.switched', properties: { to: { id: 'ws_2', name: 'beta', path: '/b' } }, time: 0 });
     (await h.one('/opencode/event')).end();
     await vi.waitFor(() => expect(h.seen.switching.at(-1)).toEqual({ to: 'beta' }));
@@ -221,10 +226,7 @@ describe('host mode', () => {
   });
 
   it('a host switch being followed is dropped when the user signs out meanwhile', async () => {
-    const h = harness('host', { token: 'tok', hostWs: [ws('ws_1', 'alpha'), ws('ws_2', 'beta')] });
-    await h.sup.resume({ mode: 'host' });
-    const epochs = h.seen.epochs;
-    const release = h.holdFolder();
+    const { h, epochs, release } = await hostAboutToSwitch();
     (await h.one('/opencode/event')).end();
     await vi.waitFor(() => expect(h.seen.switching.at(-1)).toEqual({ to: 'beta' }));
     h.sup.signOut();
@@ -236,10 +238,7 @@ describe('host mode', () => {
   });
 
   it('a host switch noticed on reconnect (its announcement lost with the old streams) shows "Switching to" until the new folder answers', async () => {
-    const h = harness('host', { token: 'tok', hostWs: [ws('ws_1', 'alpha'), ws('ws_2', 'beta')] });
-    await h.sup.resume({ mode: 'host' });
-    const epochs = h.seen.epochs;
-    const release = h.holdFolder();
+    const { h, epochs, release } = await hostAboutToSwitch();
     // The old folder's OpenCode stream ends before the announcement arrives.
     (await h.one('/opencode/event')).end();
     await vi.waitFor(() => expect(h.seen.switching.at(-1)).toEqual({ to: 'beta' }));
