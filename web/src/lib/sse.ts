@@ -46,15 +46,18 @@ export class SseParser {
 /**
  * Read an SSE stream until it ends or `signal` aborts. Resolves when the
  * stream ends; rejects with HttpError (errors.ts) on a non-2xx answer.
+ * `onOpen`: called once the server answered (it is subscribed from then on).
  */
 export async function streamSse(
   url: string,
   init: RequestInit,
   onMessage: (m: SseMessage) => void,
   signal: AbortSignal,
+  onOpen?: () => void,
 ): Promise<void> {
   const resp = await fetch(url, { ...init, signal, headers: { accept: 'text/event-stream', ...(init.headers ?? {}) } });
   if (!resp.ok || !resp.body) throw await httpError(resp);
+  onOpen?.();
   const reader = resp.body.pipeThrough(new TextDecoderStream()).getReader();
   const parser = new SseParser();
   for (;;) {

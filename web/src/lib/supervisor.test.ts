@@ -29,7 +29,7 @@ interface FakeStream {
 }
 
 /** The supervisor against in-memory state (the real `reduceConn`) and fake io. */
-function harness(mode: Mode, opts: { hostWs?: (Workspace | Error)[]; token?: string | null; list?: AppWorkspaceList } = {}) {
+function harness(mode: Mode, opts: { hostWs?: (Workspace | Error)[]; token?: string | null; list?: AppWorkspaceList; announceOpen?: boolean } = {}) {
   let conn: ConnState = { kind: 'idle' };
   let list: AppWorkspaceList = opts.list ?? { activeId: null, items: [] };
   let hostWs: Workspace | null = null;
@@ -81,7 +81,7 @@ function harness(mode: Mode, opts: { hostWs?: (Workspace | Error)[]; token?: str
       folderCalls.push(t.remoteBase);
       await folderGate;
     },
-    streamSse: (url, init, onMessage: (m: SseMessage) => void, signal) =>
+    streamSse: (url, init, onMessage: (m: SseMessage) => void, signal, onOpen) =>
       new Promise<void>((resolve, reject) => {
         const s: FakeStream = {
           url, headers: init.headers as Record<string, string>, signal,
@@ -89,6 +89,8 @@ function harness(mode: Mode, opts: { hostWs?: (Workspace | Error)[]; token?: str
           end: resolve, fail: reject,
         };
         streams.push(s);
+        // (Most tests leave the opening out: it asks the host once more.)
+        if (opts.announceOpen) queueMicrotask(() => onOpen?.());
         signal.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')), { once: true });
       }),
     sleep: async (ms) => { sleeps.push(ms); },
@@ -211,6 +213,17 @@ describe('host mode', () => {
     await h.sup.resume({ mode: 'host' });
     return { h, epochs: h.seen.epochs, release: h.holdFolder() };
   };
+
+  it('a host switch announced while the streams were being opened is caught once they are open', async () => {
+    // The host answers alpha at start-up, beta by the time the streams are subscribed.
+    const h = harness('host', { token: 'tok', hostWs: [ws('ws_1', 'alpha'), ws('ws_2', 'beta')], announceOpen: true });
+    await h.sup.resume({ mode: 'host' });
+    await vi.waitFor(() => expect(h.hostWs()?.id).toBe('ws_2'));
+    await vi.waitFor(() => expect(h.seen.switching.at(-1)).toBeNull());
+    expect(h.seen.switching).toContainEqual({ to: 'beta' });
+    expect(h.seen.toasts).toEqual(['The host switched to “beta”. Reconnected.']);
+    h.sup.stop();
+  });
 
   it('one host switch, announced and noticed on reconnect at once, is followed once', async () => {
     const { h, epochs, release } = await hostAboutToSwitch();

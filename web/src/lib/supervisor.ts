@@ -329,7 +329,11 @@ export function createSupervisor(state: SupervisorState, io: SupervisorIo = brow
               return; // not JSON
             }
             if (ev !== null && typeof ev === 'object') onHostEvent(ev as HostEvent, roundGeneration);
-          }, round.signal),
+          }, round.signal, () => {
+            // Subscribed now: a switch the host announced before this
+            // (while the round was being opened) is caught by asking.
+            if (roundGeneration === generation && !round.signal.aborted) void verify().catch(() => undefined);
+          }),
         );
       }
       for (const st of streams) st.catch(() => { /* reported through the race below */ });
